@@ -1,0 +1,89 @@
+// A small declarative argv parser: --name=value / --name value, boolean flags, NAME=VALUE
+// settings and a leading command word. Unknown flags get a "did you mean".
+
+import { ok, usage, type Result } from '../core/result.js';
+import { didYouMean } from '../core/suggest.js';
+
+export interface FlagSpec {
+  readonly name: string;
+  readonly value?: string;
+  readonly short?: string;
+  readonly help: string;
+}
+
+export const FLAGS: readonly FlagSpec[] = [
+  { name: 'arch', value: 'ARCH', help: 'target arch (default x64)' },
+  { name: 'mode', value: 'MODE', help: 'release or debug (default release); names build/<mode>.<arch>' },
+  { name: 'profile', value: 'NAME', help: 'driver profile (default all); same as conf_drivers_profile=NAME' },
+  { name: 'profiles-dir', value: 'DIR', help: 'more profiles, laid out as DIR/<arch>/<name>.json; they win over built-in ones of the same name' },
+  { name: 'print', value: 'ARTIFACT', help: 'write one artifact to stdout, nothing to disk' },
+  { name: 'out', value: 'DIR', help: 'write the artifacts into DIR, laid out as an OSv tree' },
+  { name: 'json', help: 'machine-readable output on stdout' },
+  { name: 'force', help: 'keep make\'s result for conflicting settings (with a warning) instead of refusing' },
+  { name: 'strict', help: 'treat pitfalls (combinations that build but break) as errors' },
+  { name: 'help', short: 'h', help: 'show help' },
+  { name: 'version', short: 'V', help: 'show the version' },
+];
+
+export const COMMANDS = ['list', 'explain', 'help'] as const;
+export type Command = (typeof COMMANDS)[number] | 'configure';
+
+export interface ParsedArgs {
+  readonly command: Command;
+  readonly values: ReadonlyMap<string, string>;
+  readonly switches: ReadonlySet<string>;
+  /** Command operands and NAME=VALUE settings, in order. */
+  readonly positionals: readonly string[];
+}
+
+export function parseArgs(argv: readonly string[]): Result<ParsedArgs> {
+  const values = new Map<string, string>();
+  const switches = new Set<string>();
+  const positionals: string[] = [];
+  let command: Command = 'configure';
+  let onlyPositionals = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (onlyPositionals || !arg.startsWith('-') || arg === '-') {
+      if (command === 'configure' && positionals.length === 0 && (COMMANDS as readonly string[]).includes(arg)) command = arg as Command;
+      else positionals.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      onlyPositionals = true;
+      continue;
+    }
+    const long = arg.startsWith('--');
+    const eq = arg.indexOf('=');
+    const key = long ? arg.slice(2, eq < 0 ? undefined : eq) : arg.slice(1);
+    const spec = FLAGS.find((f) => (long ? f.name === key : f.short === key));
+    if (spec === undefined) {
+      const names = FLAGS.map((f) => `--${f.name}`);
+      return usage(`unknown option ${long ? `--${key}` : arg}${didYouMean(long ? `--${key}` : arg, names)}`, 'osvconf --help lists the options');
+    }
+    if (spec.value === undefined) {
+      if (long && eq >= 0) return usage(`--${spec.name} takes no value`, `write --${spec.name} alone`);
+      switches.add(spec.name);
+      continue;
+    }
+    let value: string | undefined;
+    if (long && eq >= 0) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      i++;
+    }
+    if (value === undefined || value === '') return usage(`--${spec.name} needs a value`, `write --${spec.name}=${spec.value}`);
+    const before = values.get(spec.name);
+    if (before !== undefined && before !== value) return usage(`--${spec.name} given twice (${before} and ${value})`, `give --${spec.name} once`);
+    values.set(spec.name, value);
+  }
+  return ok({ command, values, switches, positionals });
+}
+
+/** Refuses flags that mean nothing to the command, rather than ignoring them. */
+export function allowOnly(args: ParsedArgs, allowed: readonly string[], what: string): Result<ParsedArgs> {
+  for (const name of [...args.values.keys(), ...args.switches]) {
+    if (!allowed.includes(name) && name !== 'help') return usage(`--${name} does not apply to ${what}`, `osvconf ${args.command === 'configure' ? '' : args.command + ' '}--help lists what does`);
+  }
+  return ok(args);
+}

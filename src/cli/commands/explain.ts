@@ -1,0 +1,81 @@
+// osvconf explain NAME [selection flags]: why a value is what it is and what blocks a change.
+// Without NAME: every driver of the selection with its value and origin.
+
+import { driverSetting } from '../../core/catalog.js';
+import { explain, type Explanation } from '../../core/explain.js';
+import { describeOrigin } from '../../core/origin.js';
+import { ok, type Result } from '../../core/result.js';
+import { select, type Selection } from '../../core/select.js';
+import { allowOnly, type ParsedArgs } from '../args.js';
+import { json, output, table, type CommandOutput } from '../output.js';
+import { resolveSelection } from '../selection.js';
+
+function overview(selection: Selection): string {
+  const rows = selection.drivers.flags.map((f) => [driverSetting(f.name), String(f.value), describeOrigin(f.origin, selection.request.profile)]);
+  for (const o of selection.options) rows.push([o.option.name, String(o.value), o.origin === 'default' ? 'default' : 'command line']);
+  const { arch, mode, profile } = selection.request;
+  return `${arch}, ${mode}, profile ${profile}\n\n` + table(['SETTING', 'VALUE', 'WHY'], rows);
+}
+
+function textOf(e: Explanation, selection: Selection): string {
+  const lines: string[] = [];
+  if (e.kind === 'driver') {
+    lines.push(`${e.setting}=${e.value}  (${selection.request.arch}, profile ${selection.request.profile})`);
+    lines.push(`  ${e.driver.description}  [${e.driver.group}]`);
+    lines.push('  why:');
+    for (const step of e.chain) lines.push(`    ${step}`);
+    if (e.impliedBy.length > 0) lines.push(`  implied by: ${e.impliedBy.map(driverSetting).join(', ')}`);
+    lines.push(`  implies: ${e.driver.implies.length > 0 ? e.driver.implies.map(driverSetting).join(', ') : 'nothing'}`);
+    const other = e.value === 1 ? 0 : 1;
+    if (e.blockers.length === 0) lines.push(`  change: ${e.setting}=${other} can be set freely`);
+    else {
+      lines.push(`  change: ${e.setting}=${other} is refused:`);
+      for (const b of e.blockers) lines.push(`    ${b}`);
+    }
+    for (const p of e.pitfalls) lines.push(`  pitfall: ${p.message}`, `    hint: ${p.hint}`);
+    for (const n of e.driver.notes) lines.push(`  note: ${n}`);
+  } else if (e.kind === 'option') {
+    lines.push(`${e.name}=${e.value}  (${e.origin})`, `  ${e.description}`);
+    for (const p of e.pitfalls) lines.push(`  pitfall: ${p.message}`, `    hint: ${p.hint}`);
+  } else {
+    const p = e.profile;
+    lines.push(`profile ${p.name}  (${selection.request.arch}${p.builtin ? '' : `, from ${p.source}`})`, `  ${p.description}`);
+    if (p.hypervisors.length > 0) lines.push(`  for: ${p.hypervisors.join(', ')}`);
+    if (p.aliasOf !== undefined) lines.push(`  same as: ${p.aliasOf}`);
+    if (p.includes.length > 0) lines.push(`  includes: ${p.includes.join(', ')}`);
+    if (p.sets.length > 0) lines.push(`  sets: ${p.sets.map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    lines.push(`  turns on: ${e.enabled.map((f) => f.name).join(' ') || 'nothing'}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function jsonOf(e: Explanation): unknown {
+  if (e.kind === 'driver') {
+    const { driver, ...rest } = e;
+    return { ...rest, name: driver.name, group: driver.group, description: driver.description, implies: driver.implies, notes: driver.notes, pitfalls: e.pitfalls.map((p) => p.id) };
+  }
+  if (e.kind === 'option') return { ...e, pitfalls: e.pitfalls.map((p) => p.id) };
+  return { kind: 'profile', ...e.profile, sets: Object.fromEntries(e.profile.sets), enabled: e.enabled.map((f) => f.name) };
+}
+
+export function run(args: ParsedArgs): Result<CommandOutput> {
+  const allowed = allowOnly(args, ['arch', 'mode', 'profile', 'profiles-dir', 'json', 'force', 'strict'], 'osvconf explain');
+  if (!allowed.ok) return allowed;
+  // The first operand without '=' is the name; the rest are settings.
+  const name = args.positionals.find((p) => !p.includes('='));
+  const settings = args.positionals.filter((p) => p !== name);
+  const resolved = resolveSelection(args, settings);
+  if (!resolved.ok) return resolved;
+  const { selection, profiles, catalog } = resolved.value;
+  if (name === undefined) {
+    return ok(output(args.switches.has('json') ? json(selection.drivers.flags.map((f) => ({ name: f.name, value: f.value, origin: describeOrigin(f.origin, selection.request.profile) }))) : overview(selection), selection.warnings));
+  }
+  const found = explain(selection, name, {
+    names: profiles.names(),
+    get: (n) => profiles.get(n),
+    resolveAlone: (n) => select({ ...selection.request, profile: n, drivers: new Map(), options: new Map(), force: true, strict: false }, catalog, profiles),
+  });
+  if (!found.ok) return found;
+  const text = args.switches.has('json') ? json(found.value.map(jsonOf)) : found.value.map((e) => textOf(e, selection)).join('\n');
+  return ok(output(text, selection.warnings));
+}

@@ -1,0 +1,74 @@
+// The --help texts. Flag descriptions come from args.ts so the two cannot drift apart.
+
+import { ARTIFACTS } from '../generators/artifacts.js';
+import { FLAGS } from './args.js';
+
+function flagLines(names: readonly string[]): string {
+  return FLAGS.filter((f) => names.includes(f.name))
+    .map((f) => {
+      const left = `  ${f.short === undefined ? '    ' : `-${f.short}, `}--${f.name}${f.value === undefined ? '' : `=${f.value}`}`;
+      return `${left.padEnd(28)}${f.help}`;
+    })
+    .join('\n');
+}
+
+export function mainHelp(): string {
+  return `osvconf: configure an OSv kernel for one hypervisor and one application
+
+Usage:
+  osvconf [--arch=ARCH] [--mode=MODE] [--profile=NAME] [SETTING...] --print=ARTIFACT
+  osvconf [selection as above] --out=DIR
+  osvconf list profiles|drivers|options [--arch=ARCH] [--json]
+  osvconf explain [NAME] [selection as above] [--json]
+
+Settings use OSv's own spelling, as ./scripts/build takes them:
+  conf_drivers_<name>=0|1        turn one driver on or off (osvconf list drivers)
+  conf_hide_symbols=0|1          hide non-libc kernel symbols (osvconf list options)
+  conf_drivers_profile=NAME      same as --profile (drivers_profile=NAME too)
+  arch=ARCH  mode=MODE           same as --arch and --mode
+
+Resolution follows OSv's make exactly: command line, then the profile's ?= lines (first wins),
+then base.mk's defaults and implications in file order. osvconf is stricter than make: an
+explicit 0 for a driver that another enabled driver needs is refused (--force keeps make's
+result), and known pitfalls are warned about (--strict makes them errors).
+
+Artifacts (--print) and where --out puts them:
+${ARTIFACTS.map((a) => `  ${a.name.padEnd(20)}${a.description}`).join('\n')}
+  --out=DIR writes them into DIR laid out as an OSv tree (build/<mode>.<arch>/...), skipping
+  files whose content is unchanged. With neither --print nor --out, the current directory is
+  used when it is an OSv checkout.
+
+Options:
+${flagLines(FLAGS.map((f) => f.name))}
+
+Exit codes: 0 ok, 1 bad input (unknown name, bad value, conflict, unreadable file), 2 usage.
+
+Examples:
+  osvconf --profile=virtio-kvm --print=drivers_config.h
+  osvconf --profile=virtio-mmio conf_drivers_virtio_rng=1 --out=~/osv
+  osvconf explain conf_drivers_pci --profile=virtio-pci
+`;
+}
+
+export function listHelp(): string {
+  return `Usage: osvconf list profiles|drivers|options [--arch=ARCH] [--profiles-dir=DIR] [--json]
+
+  profiles   the driver profiles of the arch, with the hypervisors they are for
+  drivers    every conf_drivers_* flag in base.mk order, with its group and implications
+  options    the other settings (conf_hide_symbols, ...)
+
+${flagLines(['arch', 'profiles-dir', 'json'])}
+`;
+}
+
+export function explainHelp(): string {
+  return `Usage: osvconf explain [NAME] [--arch=ARCH] [--profile=NAME] [SETTING...] [--json]
+
+Explains NAME under the given selection: a driver (conf_drivers_pci, CONF_drivers_pci or pci),
+an option (conf_hide_symbols) or a profile. For a driver: its value, where the value came from
+(default, profile, implied by another driver, command line), what implies it, and which
+conflicts a change would cause. Without NAME: every setting with its value and origin.
+
+${flagLines(['arch', 'mode', 'profile', 'profiles-dir', 'json', 'force', 'strict'])}
+`;
+}

@@ -1,0 +1,85 @@
+// The one exit point of the CLI: parses argv, runs a command (loaded lazily, so the scripted
+// path never loads what it does not use), and turns errors into a message and an exit code.
+
+import type { OsvError, Result } from '../core/result.js';
+import type { Warning } from '../core/select.js';
+import { VERSION } from '../generated/version.js';
+import { parseArgs, type ParsedArgs } from './args.js';
+import type { CommandOutput } from './output.js';
+
+export interface Streams {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processStreams: Streams = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
+
+export const EXIT_OK = 0;
+export const EXIT_USER = 1;
+export const EXIT_USAGE = 2;
+
+function formatError(error: OsvError): string {
+  let text = `osvconf: error: ${error.message}\n`;
+  for (const line of error.details ?? []) text += `  ${line}\n`;
+  if (error.hint !== undefined) text += `  hint: ${error.hint}\n`;
+  return text;
+}
+
+function formatWarning(w: Warning): string {
+  return `osvconf: warning: ${w.message}\n` + (w.hint === undefined ? '' : `  hint: ${w.hint}\n`);
+}
+
+async function dispatch(args: ParsedArgs): Promise<Result<CommandOutput>> {
+  switch (args.command) {
+    case 'list':
+      return (await import('./commands/list.js')).run(args);
+    case 'explain':
+      return (await import('./commands/explain.js')).run(args);
+    case 'help':
+    case 'configure':
+      return (await import('./commands/configure.js')).run(args);
+  }
+}
+
+async function helpFor(args: ParsedArgs): Promise<string> {
+  const help = await import('./help.js');
+  const topic = args.command === 'help' ? args.positionals[0] : args.command;
+  if (topic === 'list') return help.listHelp();
+  if (topic === 'explain') return help.explainHelp();
+  return help.mainHelp();
+}
+
+export async function main(argv: readonly string[], streams: Streams = processStreams): Promise<number> {
+  try {
+    const parsed = parseArgs(argv);
+    if (!parsed.ok) {
+      streams.err(formatError(parsed.error));
+      return EXIT_USAGE;
+    }
+    const args = parsed.value;
+    if (args.switches.has('version')) {
+      streams.out(`osvconf ${VERSION}\n`);
+      return EXIT_OK;
+    }
+    if (args.switches.has('help') || args.command === 'help') {
+      streams.out(await helpFor(args));
+      return EXIT_OK;
+    }
+    const result = await dispatch(args);
+    if (!result.ok) {
+      streams.err(formatError(result.error));
+      return result.error.kind === 'usage' ? EXIT_USAGE : EXIT_USER;
+    }
+    for (const w of result.value.warnings) streams.err(formatWarning(w));
+    streams.out(result.value.stdout);
+    return EXIT_OK;
+  } catch (e) {
+    // A bug, not bad input: say so plainly, without a stack trace unless asked for.
+    streams.err(`osvconf: internal error: ${(e as Error).message}\n  hint: please report this; OSVCONF_DEBUG=1 shows the stack\n`);
+    if (process.env['OSVCONF_DEBUG'] === '1') streams.err(`${(e as Error).stack ?? ''}\n`);
+    return EXIT_USER;
+  }
+}

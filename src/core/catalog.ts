@@ -1,0 +1,113 @@
+// The shapes of the catalog after loading: drivers of one arch in base.mk order, non-driver
+// options, profiles and the defaults. The facts live in conf/ and profiles/; this file only
+// says what they look like and checks what a JSON Schema cannot (names that refer to others).
+
+export type Bit = 0 | 1;
+
+export interface Pitfall {
+  readonly id: string;
+  /** Every key must have this value for the pitfall to apply: driver names or option names (conf_*). */
+  readonly when: Readonly<Record<string, Bit>>;
+  readonly message: string;
+  readonly hint: string;
+  readonly inferred: boolean;
+}
+
+export interface Driver {
+  readonly name: string;
+  readonly group: string;
+  readonly description: string;
+  readonly implies: readonly string[];
+  readonly notes: readonly string[];
+  readonly pitfalls: readonly Pitfall[];
+}
+
+export interface BoolOption {
+  readonly name: string;
+  readonly type: 'bool';
+  readonly default: Bit;
+  readonly description: string;
+}
+
+export interface ArchCatalog {
+  readonly arch: string;
+  /** In the order of OSv's conf/profiles/<arch>/base.mk: that order is part of make's semantics. */
+  readonly drivers: readonly Driver[];
+  readonly options: readonly BoolOption[];
+}
+
+export interface Profile {
+  readonly name: string;
+  readonly description: string;
+  readonly hypervisors: readonly string[];
+  readonly aliasOf?: string;
+  readonly includes: readonly string[];
+  /** `conf_drivers_<flag> ?= value` in file order, after the includes. */
+  readonly sets: readonly (readonly [string, Bit])[];
+  /** Where the profile came from, for messages. */
+  readonly source: string;
+  readonly builtin: boolean;
+}
+
+export interface ArchInfo {
+  readonly description: string;
+  readonly alsoKnownAs: readonly string[];
+}
+
+export interface Defaults {
+  readonly defaultArch: string;
+  readonly defaultMode: string;
+  readonly defaultProfile: string;
+  readonly arches: Readonly<Record<string, ArchInfo>>;
+  readonly modes: Readonly<Record<string, string>>;
+}
+
+/** A problem inside a data file, located by JSON pointer; io/ adds the file and line. */
+export interface DataIssue {
+  readonly pointer: string;
+  readonly message: string;
+}
+
+export const DRIVER_PREFIX = 'conf_drivers_';
+
+export function driverSetting(name: string): string {
+  return DRIVER_PREFIX + name;
+}
+
+/** JSON pointer escaping (RFC 6901). */
+export function pointer(...parts: (string | number)[]): string {
+  return parts.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** Cross-references a schema cannot check: duplicate names, implications and pitfall keys. */
+export function checkDrivers(catalog: ArchCatalog): DataIssue[] {
+  const issues: DataIssue[] = [];
+  const seen = new Set<string>();
+  const names = new Set(catalog.drivers.map((d) => d.name));
+  const optionNames = new Set(catalog.options.map((o) => o.name));
+  catalog.drivers.forEach((driver, i) => {
+    if (seen.has(driver.name)) issues.push({ pointer: pointer('drivers', i, 'name'), message: `duplicate driver "${driver.name}"` });
+    seen.add(driver.name);
+    driver.implies.forEach((target, j) => {
+      if (!names.has(target)) issues.push({ pointer: pointer('drivers', i, 'implies', j), message: `implies unknown driver "${target}"` });
+      if (target === driver.name) issues.push({ pointer: pointer('drivers', i, 'implies', j), message: `"${target}" implies itself` });
+    });
+    driver.pitfalls.forEach((pitfall, j) => {
+      for (const key of Object.keys(pitfall.when)) {
+        if (!names.has(key) && !optionNames.has(key)) {
+          issues.push({ pointer: pointer('drivers', i, 'pitfalls', j, 'when', key), message: `"${key}" is neither a driver of ${catalog.arch} nor an option` });
+        }
+      }
+    });
+  });
+  return issues;
+}
+
+/** Profile contents that need the catalog: every flag it sets must be a driver of its arch. */
+export function checkProfileSets(profile: Profile, catalog: ArchCatalog, suggest: (word: string, candidates: readonly string[]) => string): DataIssue[] {
+  const names = catalog.drivers.map((d) => d.name);
+  const known = new Set(names);
+  return profile.sets
+    .filter(([flag]) => !known.has(flag))
+    .map(([flag]) => ({ pointer: pointer('sets', flag), message: `unknown driver "${flag}" on ${catalog.arch}${suggest(flag, names)}` }));
+}

@@ -1,0 +1,125 @@
+// Why a value is what it is, and what stands in the way of changing it. `osvconf explain` and
+// the TUI's info pane print this same data.
+
+import { DRIVER_PREFIX, driverSetting, type Bit, type Driver, type Pitfall, type Profile } from './catalog.js';
+import { describeOrigin } from './origin.js';
+import { describeConflict, type Selection } from './select.js';
+import { resolveDrivers, type Conflict, type FlagState, type Origin } from './resolver.js';
+import { fail, ok, type Result } from './result.js';
+import { didYouMean } from './suggest.js';
+
+export interface DriverExplanation {
+  readonly kind: 'driver';
+  readonly driver: Driver;
+  readonly setting: string;
+  readonly value: Bit;
+  readonly origin: Origin;
+  /** From this flag back to where the first value came from: "implied by X", "X: profile P". */
+  readonly chain: readonly string[];
+  readonly impliedBy: readonly string[];
+  /** The conflicts that changing the value would cause; empty when it may be changed freely. */
+  readonly blockers: readonly string[];
+  readonly pitfalls: readonly Pitfall[];
+}
+
+export interface OptionExplanation {
+  readonly kind: 'option';
+  readonly name: string;
+  readonly description: string;
+  readonly value: Bit;
+  readonly origin: string;
+  readonly pitfalls: readonly Pitfall[];
+}
+
+export interface ProfileExplanation {
+  readonly kind: 'profile';
+  readonly profile: Profile;
+  /** The flags this profile turns on by itself (resolved alone, no command-line settings). */
+  readonly enabled: readonly FlagState[];
+}
+
+export type Explanation = DriverExplanation | OptionExplanation | ProfileExplanation;
+
+/** The conflicts a different value for one driver would cause (not counting those already there). */
+export function conflictsIfSet(selection: Selection, name: string, value: Bit): Conflict[] {
+  const overrides = new Map(selection.request.drivers);
+  overrides.set(name, value);
+  const after = resolveDrivers(selection.catalog.drivers, selection.expanded.assignments, overrides);
+  const before = new Set(selection.drivers.conflicts.map((c) => c.flag));
+  return after.conflicts.filter((c) => !before.has(c.flag));
+}
+
+function originChain(selection: Selection, state: FlagState): string[] {
+  const chain: string[] = [];
+  const seen = new Set<string>();
+  let current: FlagState | undefined = state;
+  while (current !== undefined && !seen.has(current.name)) {
+    seen.add(current.name);
+    chain.push(`${driverSetting(current.name)}=${current.value}: ${describeOrigin(current.origin, selection.request.profile)}`);
+    current = current.origin.kind === 'implied' ? selection.drivers.byName.get(current.origin.by) : undefined;
+  }
+  return chain;
+}
+
+function explainDriver(selection: Selection, driver: Driver): DriverExplanation {
+  const state = selection.drivers.byName.get(driver.name) as FlagState;
+  const flipped: Bit = state.value === 1 ? 0 : 1;
+  const blockers = conflictsIfSet(selection, driver.name, flipped).map((c) => describeConflict(c, selection.request.profile));
+  return {
+    kind: 'driver',
+    driver,
+    setting: driverSetting(driver.name),
+    value: state.value,
+    origin: state.origin,
+    chain: originChain(selection, state),
+    impliedBy: state.impliedBy,
+    blockers,
+    pitfalls: selection.pitfalls.filter((p) => driver.name in p.when),
+  };
+}
+
+/**
+ * Explains NAME: a driver (`pci`, `conf_drivers_pci`, `CONF_drivers_pci`), an option, or a
+ * profile. A name that is both a driver and a profile (xen, nvme, ...) gets both.
+ */
+export interface ProfileAccess {
+  readonly names: readonly string[];
+  get(name: string): Result<Profile | undefined>;
+  /** The selection of this profile alone, with no command-line settings. */
+  resolveAlone(name: string): Result<Selection>;
+}
+
+export function explain(selection: Selection, name: string, profiles: ProfileAccess): Result<Explanation[]> {
+  const bare = name.replace(/^CONF_/, 'conf_');
+  const driverName = bare.startsWith(DRIVER_PREFIX) ? bare.slice(DRIVER_PREFIX.length) : bare;
+  const found: Explanation[] = [];
+  const driver = selection.catalog.drivers.find((d) => d.name === driverName);
+  if (driver !== undefined) found.push(explainDriver(selection, driver));
+  const option = selection.options.find((o) => o.option.name === bare);
+  if (option !== undefined) {
+    found.push({
+      kind: 'option',
+      name: option.option.name,
+      description: option.option.description,
+      value: option.value,
+      origin: option.origin === 'default' ? 'default' : 'command line',
+      pitfalls: selection.pitfalls.filter((p) => option.option.name in p.when),
+    });
+  }
+  if (!bare.startsWith('conf_')) {
+    const profile = profiles.get(name);
+    if (!profile.ok) return profile;
+    if (profile.value !== undefined) {
+      const alone = profiles.resolveAlone(name);
+      if (!alone.ok) return alone;
+      found.push({ kind: 'profile', profile: profile.value, enabled: alone.value.drivers.flags.filter((f) => f.value === 1) });
+    }
+  }
+  if (found.length > 0) return ok(found);
+  const candidates = [
+    ...selection.catalog.drivers.flatMap((d) => [d.name, driverSetting(d.name)]),
+    ...selection.options.map((o) => o.option.name),
+    ...profiles.names,
+  ];
+  return fail(`nothing called "${name}" on ${selection.catalog.arch}${didYouMean(name, candidates)}`, 'explain takes a driver (conf_drivers_pci or pci), an option (conf_hide_symbols) or a profile name');
+}

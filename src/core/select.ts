@@ -1,0 +1,92 @@
+// The one model both front-ends query: a request (arch, mode, profile, command-line settings)
+// resolved with make's semantics, then judged more strictly than make: conflicts are refused
+// unless forced, pitfalls are warnings (errors with --strict).
+
+import { driverSetting, type ArchCatalog, type Bit, type BoolOption, type Pitfall } from './catalog.js';
+import { describeOrigin } from './origin.js';
+import { expandProfile, type ExpandedProfile, type ProfileSource } from './profiles.js';
+import { resolveDrivers, type Conflict, type DriverResolution } from './resolver.js';
+import { fail, ok, type Result } from './result.js';
+
+export interface SelectionRequest {
+  readonly arch: string;
+  readonly mode: string;
+  readonly profile: string;
+  /** conf_drivers_<name> from the command line, by driver name. */
+  readonly drivers: ReadonlyMap<string, Bit>;
+  /** Non-driver options from the command line, by full name (conf_hide_symbols). */
+  readonly options: ReadonlyMap<string, Bit>;
+  readonly force: boolean;
+  readonly strict: boolean;
+}
+
+export interface Warning {
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export interface OptionState {
+  readonly option: BoolOption;
+  readonly value: Bit;
+  readonly origin: 'default' | 'command-line';
+}
+
+export interface Selection {
+  readonly request: SelectionRequest;
+  readonly catalog: ArchCatalog;
+  readonly expanded: ExpandedProfile;
+  readonly drivers: DriverResolution;
+  readonly options: readonly OptionState[];
+  readonly pitfalls: readonly Pitfall[];
+  readonly warnings: readonly Warning[];
+}
+
+export function select(request: SelectionRequest, catalog: ArchCatalog, source: ProfileSource): Result<Selection> {
+  const expanded = expandProfile(request.profile, source);
+  if (!expanded.ok) return expanded;
+  const drivers = resolveDrivers(catalog.drivers, expanded.value.assignments, request.drivers);
+  const options = catalog.options.map((option): OptionState => {
+    const given = request.options.get(option.name);
+    return given === undefined ? { option, value: option.default, origin: 'default' } : { option, value: given, origin: 'command-line' };
+  });
+  const warnings: Warning[] = [];
+
+  if (drivers.conflicts.length > 0) {
+    const lines = drivers.conflicts.map((c) => describeConflict(c, request.profile));
+    if (!request.force) {
+      return fail(
+        drivers.conflicts.length === 1 ? (lines[0] as string) : `${drivers.conflicts.length} conflicting driver settings`,
+        'drop the explicit 0, or also turn off what implies it; --force keeps make\'s result anyway',
+        drivers.conflicts.length === 1 ? undefined : lines,
+      );
+    }
+    for (const line of lines) warnings.push({ code: 'conflict', message: `${line}; kept as make leaves it (--force)` });
+  }
+
+  const values = new Map<string, Bit>();
+  for (const f of drivers.flags) values.set(f.name, f.value);
+  for (const o of options) values.set(o.option.name, o.value);
+  const pitfalls = catalog.drivers.flatMap((d) => d.pitfalls).filter((p) => Object.entries(p.when).every(([k, v]) => values.get(k) === v));
+  const pitfallWarnings = pitfalls.map((p): Warning => ({
+    code: p.id,
+    message: p.inferred ? `${p.message} (inferred from OSv's source, not seen in a build)` : p.message,
+    hint: p.hint,
+  }));
+  if (request.strict && pitfallWarnings.length > 0) {
+    const first = pitfallWarnings[0] as Warning;
+    return fail(
+      pitfallWarnings.length === 1 ? `${first.message} (--strict)` : `${pitfallWarnings.length} pitfalls in this selection (--strict)`,
+      pitfallWarnings.length === 1 ? first.hint : 'fix them, or drop --strict to get them as warnings',
+      pitfallWarnings.length === 1 ? undefined : pitfallWarnings.map((w) => `${w.message}; ${w.hint}`),
+    );
+  }
+  warnings.push(...pitfallWarnings);
+  return ok({ request, catalog, expanded: expanded.value, drivers, options, pitfalls, warnings });
+}
+
+export function describeConflict(conflict: Conflict, selectedProfile: string): string {
+  const impliers = conflict.impliers.map((n) => `${driverSetting(n)}=1`).join(', ');
+  const verb = conflict.impliers.length === 1 ? 'implies' : 'imply';
+  return `${driverSetting(conflict.flag)}=0 (${describeOrigin(conflict.origin, selectedProfile)}) conflicts with ${impliers}, which ${verb} ${driverSetting(conflict.flag)}=1`;
+}

@@ -1,0 +1,168 @@
+// Loads the catalog from conf/ and profiles/ (and a user's --profiles-dir), validating each file
+// with its precompiled schema validator and the cross-reference checks of core/catalog.ts.
+// Files are read lazily: a run touches only its arch's drivers and the profiles it expands.
+
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkDrivers, checkProfileSets, type ArchCatalog, type Bit, type BoolOption, type Defaults, type Driver, type Profile } from '../core/catalog.js';
+import type { ProfileSource } from '../core/profiles.js';
+import { fail, ok, type Result } from '../core/result.js';
+import { didYouMean } from '../core/suggest.js';
+import { validate_drivers, validate_options, validate_osvconf, validate_profile } from '../generated/validators.js';
+import { displayPath, fileIssues, readDataFile, type Validator } from './data-file.js';
+
+/** The package root (this file is src/io/ or dist/io/). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CONF_DIR = join(PACKAGE_ROOT, 'conf');
+const PROFILES_DIR = join(PACKAGE_ROOT, 'profiles');
+
+export const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
+
+interface DriversFile {
+  arch: string;
+  drivers: { name: string; group: string; description: string; implies: string[]; notes?: string[]; pitfalls: Driver['pitfalls'] }[];
+}
+interface OptionsFile {
+  options: BoolOption[];
+}
+interface DefaultsFile {
+  default_arch: string;
+  default_mode: string;
+  default_profile: string;
+  arches: Record<string, { description: string; also_known_as: string[] }>;
+  modes: Record<string, string>;
+}
+interface ProfileFile {
+  description: string;
+  hypervisors?: string[];
+  alias_of?: string;
+  includes?: string[];
+  sets?: Record<string, Bit>;
+}
+
+function load<T>(path: string, what: string, validate: unknown, user = false): Result<{ data: T; file: Parameters<typeof fileIssues>[0] }> {
+  const file = readDataFile(path, what, validate as Validator, user);
+  if (!file.ok) return file;
+  return ok({ data: file.value.data as T, file: file.value });
+}
+
+export function loadDefaults(): Result<Defaults> {
+  const loaded = load<DefaultsFile>(join(CONF_DIR, 'osvconf.json'), 'defaults file', validate_osvconf);
+  if (!loaded.ok) return loaded;
+  const d = loaded.value.data;
+  const arches = Object.fromEntries(Object.entries(d.arches).map(([name, a]) => [name, { description: a.description, alsoKnownAs: a.also_known_as }]));
+  if (!(d.default_arch in arches) || !(d.default_mode in d.modes)) {
+    return fileIssues(loaded.value.file, 'defaults file', [{ pointer: '/default_arch', message: 'default_arch and default_mode must name an entry of arches and modes' }]);
+  }
+  return ok({ defaultArch: d.default_arch, defaultMode: d.default_mode, defaultProfile: d.default_profile, arches, modes: d.modes });
+}
+
+const catalogs = new Map<string, Result<ArchCatalog>>();
+
+export function loadArchCatalog(arch: string): Result<ArchCatalog> {
+  const cached = catalogs.get(arch);
+  if (cached !== undefined) return cached;
+  const result = readArchCatalog(arch);
+  catalogs.set(arch, result);
+  return result;
+}
+
+function readArchCatalog(arch: string): Result<ArchCatalog> {
+  const options = load<OptionsFile>(join(CONF_DIR, 'options.json'), 'options file', validate_options);
+  if (!options.ok) return options;
+  const drivers = load<DriversFile>(join(CONF_DIR, arch, 'drivers.json'), 'driver catalog', validate_drivers);
+  if (!drivers.ok) return drivers;
+  if (drivers.value.data.arch !== arch) {
+    return fileIssues(drivers.value.file, 'driver catalog', [{ pointer: '/arch', message: `says "${drivers.value.data.arch}" but the file is in conf/${arch}/` }]);
+  }
+  const catalog: ArchCatalog = {
+    arch,
+    drivers: drivers.value.data.drivers.map((d) => ({ name: d.name, group: d.group, description: d.description, implies: d.implies, notes: d.notes ?? [], pitfalls: d.pitfalls })),
+    options: options.value.data.options,
+  };
+  const issues = checkDrivers(catalog);
+  if (issues.length > 0) return fileIssues(drivers.value.file, 'driver catalog', issues);
+  return ok(catalog);
+}
+
+/** The arches (other than `except`) whose catalog has this driver; only used to word errors. */
+export function archesWithDriver(defaults: Defaults, name: string, except: string): string[] {
+  return Object.keys(defaults.arches).filter((arch) => {
+    if (arch === except) return false;
+    const catalog = loadArchCatalog(arch);
+    return catalog.ok && catalog.value.drivers.some((d) => d.name === name);
+  });
+}
+
+function listProfiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && PROFILE_NAME.test(f.slice(0, -5)))
+    .map((f) => f.slice(0, -5));
+}
+
+/** Checks a --profiles-dir: it must be a directory laid out like profiles/ (<arch>/<name>.json). */
+export function checkProfilesDir(dir: string, defaults: Defaults): Result<string> {
+  if (!existsSync(dir)) return fail(`--profiles-dir=${dir}: no such directory`, 'give a directory that holds <arch>/<name>.json profiles');
+  if (!statSync(dir).isDirectory()) return fail(`--profiles-dir=${dir}: not a directory`, 'give a directory that holds <arch>/<name>.json profiles');
+  const arches = Object.keys(defaults.arches);
+  if (!arches.some((a) => existsSync(join(dir, a)))) {
+    const inside = readdirSync(dir);
+    const stray = inside.filter((f) => f.endsWith('.json'));
+    return fail(
+      `--profiles-dir=${dir} has no ${arches.map((a) => `${a}/`).join(' or ')} folder`,
+      stray.length > 0 ? `move ${stray.join(', ')} into ${join(dir, arches[0] as string)}/ (profiles are per arch)` : 'profiles go in <dir>/<arch>/<name>.json',
+    );
+  }
+  return ok(dir);
+}
+
+export function profileSource(catalog: ArchCatalog, defaults: Defaults, userDir?: string): ProfileSource {
+  const arch = catalog.arch;
+  const dirs = [...(userDir === undefined ? [] : [{ dir: join(userDir, arch), builtin: false }]), { dir: join(PROFILES_DIR, arch), builtin: true }];
+  const cache = new Map<string, Result<Profile | undefined>>();
+  let names: string[] | undefined;
+
+  const read = (name: string): Result<Profile | undefined> => {
+    if (!PROFILE_NAME.test(name)) return ok(undefined);
+    const where = dirs.find((d) => existsSync(join(d.dir, `${name}.json`)));
+    if (where === undefined) return ok(undefined);
+    const path = join(where.dir, `${name}.json`);
+    const loaded = load<ProfileFile>(path, 'profile', validate_profile, !where.builtin);
+    if (!loaded.ok) return loaded;
+    const p = loaded.value.data;
+    const profile: Profile = {
+      name,
+      description: p.description,
+      hypervisors: p.hypervisors ?? [],
+      ...(p.alias_of === undefined ? {} : { aliasOf: p.alias_of }),
+      includes: p.includes ?? [],
+      sets: Object.entries(p.sets ?? {}),
+      source: displayPath(path),
+      builtin: where.builtin,
+    };
+    const issues = checkProfileSets(profile, catalog, didYouMean);
+    if (issues.length > 0) return fileIssues(loaded.value.file, 'profile', issues);
+    return ok(profile);
+  };
+
+  return {
+    arch,
+    names: () => (names ??= [...new Set(dirs.flatMap((d) => listProfiles(d.dir)))].sort()),
+    get: (name) => {
+      let hit = cache.get(name);
+      if (hit === undefined) {
+        hit = read(name);
+        cache.set(name, hit);
+      }
+      return hit;
+    },
+    elsewhere: (name) =>
+      PROFILE_NAME.test(name)
+        ? Object.keys(defaults.arches).filter(
+            (a) => a !== arch && [PROFILES_DIR, ...(userDir === undefined ? [] : [userDir])].some((root) => existsSync(join(root, a, `${name}.json`))),
+          )
+        : [],
+  };
+}

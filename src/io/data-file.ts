@@ -1,0 +1,113 @@
+// Reads one JSON data file and checks it against its precompiled schema validator. Every problem
+// is reported as `file:line:col: /json/pointer: what is wrong`.
+
+import { readFileSync } from 'node:fs';
+import { relative, isAbsolute } from 'node:path';
+import type { DataIssue } from '../core/catalog.js';
+import { fail, ok, type Result } from '../core/result.js';
+import { didYouMean } from '../core/suggest.js';
+import { lineCol, scanJson, type JsonScan } from './json-locate.js';
+
+/** The parts of an ajv error object we read (validators are compiled with verbose: true). */
+interface SchemaError {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly message?: string;
+  readonly params: Record<string, unknown>;
+  readonly parentSchema?: { readonly description?: string; readonly properties?: Record<string, unknown> };
+}
+
+export type Validator = ((data: unknown) => boolean) & { errors?: readonly SchemaError[] | null };
+
+export interface LoadedFile {
+  readonly path: string;
+  readonly text: string;
+  readonly data: unknown;
+}
+
+/** A path as the user should read it: relative to the working directory when inside it. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+function readText(path: string, what: string): Result<string> {
+  try {
+    return ok(readFileSync(path, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
+    return fail(`cannot read ${what} ${displayPath(path)}: ${reason}`);
+  }
+}
+
+function located(path: string, text: string, scan: JsonScan, issue: DataIssue): string {
+  let ptr = issue.pointer;
+  // Fall back to the nearest enclosing value that exists (a missing property is reported on its parent).
+  while (!scan.positions.has(ptr) && ptr !== '') ptr = ptr.slice(0, ptr.lastIndexOf('/'));
+  const where = lineCol(text, scan.positions.get(ptr) ?? 0);
+  return `${displayPath(path)}:${where.line}:${where.col}: ${issue.pointer === '' ? '(top level)' : issue.pointer}: ${issue.message}`;
+}
+
+/** Formats issues found after loading (by core checks) with file, line and column. */
+export function fileIssues<T>(file: LoadedFile, what: string, issues: readonly DataIssue[]): Result<T> {
+  const scan = scanJson(file.text);
+  const lines = issues.map((issue) => located(file.path, file.text, scan, issue));
+  return fail(`invalid ${what} ${displayPath(file.path)}`, `fix the file; its format is described by conf/schema/`, lines);
+}
+
+function describeSchemaError(e: SchemaError): DataIssue {
+  const at = e.instancePath;
+  switch (e.keyword) {
+    case 'required':
+      return { pointer: at, message: `missing required property "${String(e.params['missingProperty'])}"` };
+    case 'additionalProperties': {
+      const name = String(e.params['additionalProperty']);
+      const allowed = Object.keys(e.parentSchema?.properties ?? {});
+      return { pointer: `${at}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: `unknown property "${name}"${didYouMean(name, allowed)}` };
+    }
+    case 'enum':
+      return { pointer: at, message: `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'propertyNames':
+      return { pointer: `${at}/${String(e.params['propertyName'])}`, message: `"${String(e.params['propertyName'])}" is not an allowed name here` };
+    case 'minLength':
+    case 'minItems':
+    case 'minProperties':
+      return { pointer: at, message: 'must not be empty' };
+    case 'not':
+    case 'anyOf':
+    case 'oneOf':
+      return { pointer: at, message: e.parentSchema?.description ?? e.message ?? e.keyword };
+    default:
+      return { pointer: at, message: e.message ?? e.keyword };
+  }
+}
+
+/**
+ * Reads and validates a data file. `scanAlways` runs the locating scanner even when JSON.parse
+ * succeeds, to catch duplicate keys (used for user-supplied files; shipped ones are tested).
+ */
+export function readDataFile(path: string, what: string, validate: Validator, scanAlways: boolean): Result<LoadedFile> {
+  const text = readText(path, what);
+  if (!text.ok) return text;
+  let scan: JsonScan | undefined = scanAlways ? scanJson(text.value) : undefined;
+  if (scan?.error !== undefined) return syntaxError(path, text.value, what, scan.error);
+  let data: unknown;
+  try {
+    data = JSON.parse(text.value);
+  } catch (e) {
+    scan ??= scanJson(text.value);
+    return syntaxError(path, text.value, what, scan.error ?? { offset: 0, message: (e as Error).message });
+  }
+  const file: LoadedFile = { path, text: text.value, data };
+  if (!validate(data)) {
+    const issues = (validate.errors ?? []).filter((e) => e.keyword !== 'if').map(describeSchemaError);
+    return fileIssues(file, what, issues);
+  }
+  return ok(file);
+}
+
+function syntaxError<T>(path: string, text: string, what: string, error: { offset: number; message: string }): Result<T> {
+  const where = lineCol(text, error.offset);
+  return fail(`malformed ${what} ${displayPath(path)}:${where.line}:${where.col}: ${error.message}`, 'fix the JSON syntax of the file');
+}
