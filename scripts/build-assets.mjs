@@ -61,7 +61,10 @@ for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json
 const runtimeImports = [];
 const code = standaloneCode(ajv, exportsMap).replace(/require\("([^"]+)"\)/g, (_, spec) => {
   const id = `runtime${runtimeImports.length}`;
-  runtimeImports.push(`import ${id} from ${JSON.stringify(spec.endsWith('.js') ? spec : spec + '.js')};`);
+  // Node hands a CommonJS module's exports object to a default import, some bundlers its
+  // `default` export: accept both shapes.
+  const file = JSON.stringify(spec.endsWith('.js') ? spec : spec + '.js');
+  runtimeImports.push(`import * as ${id}_ns from ${file};\nconst ${id} = { default: ${id}_ns.default?.default ?? ${id}_ns.default };`);
   return id;
 });
 const validators = banner + '/* eslint-disable */\n// @ts-nocheck\n' + runtimeImports.join('\n') + '\n' + code.replace(/^"use strict";/, '');
