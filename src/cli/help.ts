@@ -64,7 +64,7 @@ ${flagLines(['arch', 'profiles-dir', 'json'])}
 export function explainHelp(): string {
   return `Usage: osvconf explain [NAME] [--arch=ARCH] [--profile=NAME] [SETTING...] [--json]
 
-Explains NAME under the given selection: a driver (conf_drivers_pci, CONF_drivers_pci or pci),
+Explains NAME under the given selection: a driver (conf_drivers_<name>, CONF_drivers_<name> or <name>),
 an option (conf_hide_symbols) or a profile. For a driver: its value, where the value came from
 (default, profile, implied by another driver, command line), what implies it, and which
 conflicts a change would cause. Without NAME: every setting with its value and origin.

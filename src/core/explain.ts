@@ -79,8 +79,8 @@ function explainDriver(selection: Selection, driver: Driver): DriverExplanation 
 }
 
 /**
- * Explains NAME: a driver (`pci`, `conf_drivers_pci`, `CONF_drivers_pci`), an option, or a
- * profile. A name that is both a driver and a profile (xen, nvme, ...) gets both.
+ * Explains NAME: a driver (`<name>`, `conf_drivers_<name>`, `CONF_drivers_<name>`), an option, or a
+ * profile. A name that is both a driver and a profile gets both.
  */
 export interface ProfileAccess {
   readonly names: readonly string[];
@@ -121,5 +121,5 @@ export function explain(selection: Selection, name: string, profiles: ProfileAcc
     ...selection.options.map((o) => o.option.name),
     ...profiles.names,
   ];
-  return fail(`nothing called "${name}" on ${selection.catalog.arch}${didYouMean(name, candidates)}`, 'explain takes a driver (conf_drivers_pci or pci), an option (conf_hide_symbols) or a profile name');
+  return fail(`nothing called "${name}" on ${selection.catalog.arch}${didYouMean(name, candidates)}`, 'explain takes a driver (conf_drivers_<name> or <name>), an option (conf_*) or a profile name');
 }

@@ -1,5 +1,5 @@
-// SETTINGs in OSv's own spelling (`conf_drivers_pci=1`, `conf_hide_symbols=1`, `arch=aarch64`,
-// `conf_drivers_profile=xen`), as scripts/build takes them. Parsed in two steps: the shape first
+// SETTINGs in OSv's own spelling (`conf_drivers_<name>=1`, `conf_hide_symbols=1`, `arch=aarch64`,
+// `conf_drivers_profile=<profile>`), as scripts/build takes them. Parsed in two steps: the shape first
 // (which also fixes the arch), then the names against that arch's catalog.
 
 import { DRIVER_PREFIX, type ArchCatalog, type Bit } from './catalog.js';

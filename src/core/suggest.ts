@@ -1,5 +1,5 @@
 // "Did you mean" for every unknown name: edit distance (with transpositions) plus suffix matches,
-// so that `pci` finds `conf_drivers_pci` and `virtio-pcii` finds `virtio-pci`.
+// so that `<name>` finds `conf_drivers_<name>` and a one-letter typo in a profile name finds it.
 
 /** Optimal string alignment distance, case-insensitive. */
 export function editDistance(a: string, b: string): number {

@@ -1,0 +1,37 @@
+// Small hand-made catalogs and profile sources, so core tests exercise the rules, not the data.
+import type { ArchCatalog, Bit, Driver, Pitfall, Profile } from '../../src/core/catalog.js';
+import type { ProfileSource } from '../../src/core/profiles.js';
+import { ok } from '../../src/core/result.js';
+import { select, type SelectionRequest } from '../../src/core/select.js';
+
+export function driver(name: string, implies: string[] = [], pitfalls: Pitfall[] = []): Driver {
+  return { name, group: 'other', description: name, implies, notes: [], pitfalls };
+}
+
+export function catalog(drivers: Driver[], arch = 'test'): ArchCatalog {
+  return { arch, drivers, options: [{ name: 'conf_hide_symbols', type: 'bool', default: 0, description: 'hide' }] };
+}
+
+export function profile(name: string, spec: { includes?: string[]; sets?: Record<string, Bit>; aliasOf?: string } = {}): Profile {
+  return {
+    name,
+    description: name,
+    hypervisors: [],
+    includes: spec.includes ?? [],
+    sets: Object.entries(spec.sets ?? {}),
+    ...(spec.aliasOf === undefined ? {} : { aliasOf: spec.aliasOf }),
+    source: `profiles/test/${name}.json`,
+    builtin: true,
+  };
+}
+
+export function source(profiles: Profile[], arch = 'test', elsewhere: Record<string, string[]> = {}): ProfileSource {
+  const byName = new Map(profiles.map((p) => [p.name, p]));
+  return { arch, names: () => [...byName.keys()], get: (n) => ok(byName.get(n)), elsewhere: (n) => elsewhere[n] ?? [] };
+}
+
+export function request(profileName: string, drivers: Record<string, Bit> = {}, extra: Partial<SelectionRequest> = {}): SelectionRequest {
+  return { arch: 'test', mode: 'release', profile: profileName, drivers: new Map(Object.entries(drivers)), options: new Map(), force: false, strict: false, ...extra };
+}
+
+export { select };

@@ -1,0 +1,108 @@
+// The shipped catalog says what OSv's files say (osv-facts.json), loads without errors, has no
+// duplicate keys, and the code never names a driver.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadArchCatalog, loadDefaults, profileSource } from '../../src/io/catalog-files.js';
+import { scanJson } from '../../src/io/json-locate.js';
+import { HAVE_REFERENCE, REFERENCE, ROOT } from '../helpers/cli.js';
+import { rawDrivers, rawProfiles } from '../helpers/make-harness.js';
+import { mustSelect } from '../helpers/pipeline.js';
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+const dataFiles = [...walk(join(ROOT, 'conf')), ...walk(join(ROOT, 'profiles'))].filter((f) => f.endsWith('.json'));
+
+describe('shipped data files', () => {
+  it('have no syntax errors and no duplicate keys', () => {
+    expect(dataFiles.length).toBeGreaterThan(20);
+    for (const file of dataFiles) expect(scanJson(readFileSync(file, 'utf8')).error, file).toBeUndefined();
+  });
+
+  it('load and validate for every arch, every profile included', () => {
+    const defaults = loadDefaults();
+    expect(defaults.ok).toBe(true);
+    if (!defaults.ok) return;
+    for (const arch of Object.keys(defaults.value.arches)) {
+      const catalog = loadArchCatalog(arch);
+      expect(catalog.ok, arch).toBe(true);
+      if (!catalog.ok) continue;
+      const source = profileSource(catalog.value, defaults.value);
+      expect(source.names()).toContain(defaults.value.defaultProfile);
+      for (const name of source.names()) {
+        const p = source.get(name);
+        expect(p.ok ? 'ok' : p.error.details?.join('\n') ?? p.error.message, `${arch}/${name}`).toBe('ok');
+      }
+    }
+  });
+});
+
+type Facts = {
+  arches: Record<string, {
+    drivers: { name: string; implies: string[] }[];
+    base_rule_order: string[];
+    profiles: Record<string, { sets: Record<string, number>; includes: string[]; symlink_to: string | null; effective: Record<string, number> }>;
+  }>;
+};
+
+describe.skipIf(!HAVE_REFERENCE && process.env['CI'] !== 'true')('catalog equals osv-facts.json', () => {
+  const facts = (): Facts => JSON.parse(readFileSync(join(REFERENCE, 'osv-facts.json'), 'utf8'));
+
+  for (const arch of ['x64', 'aarch64']) {
+    it(`${arch}: drivers in base.mk order with the same implications`, () => {
+      const f = facts().arches[arch]!;
+      const ours = rawDrivers(arch);
+      expect(ours.map((d) => d.name)).toEqual(f.base_rule_order);
+      expect(Object.fromEntries(ours.map((d) => [d.name, d.implies]))).toEqual(Object.fromEntries(f.drivers.map((d) => [d.name, d.implies])));
+    });
+
+    it(`${arch}: every OSv profile has the same includes, assignments (in order) and symlink`, () => {
+      const f = facts().arches[arch]!;
+      const ours = rawProfiles(arch);
+      for (const [name, p] of Object.entries(f.profiles)) {
+        const mine = ours.get(name);
+        expect(mine, `${arch}/${name} missing`).toBeDefined();
+        if (p.symlink_to !== null) {
+          expect(mine!.alias_of).toBe(p.symlink_to.replace(/\.mk$/, ''));
+          continue;
+        }
+        expect(mine!.includes ?? [], name).toEqual(p.includes);
+        expect(Object.entries(mine!.sets ?? {}), name).toEqual(Object.entries(p.sets));
+      }
+      // Besides OSv's profiles, only osvconf's own.
+      expect([...ours.keys()].filter((n) => !(n in f.profiles))).toEqual(['virtio-kvm']);
+    });
+
+    it(`${arch}: every OSv profile resolves to the effective values OSv's make gives`, () => {
+      const f = facts().arches[arch]!;
+      for (const [name, p] of Object.entries(f.profiles)) {
+        const s = mustSelect(arch, name, {}, { force: true });
+        expect(Object.fromEntries(s.drivers.flags.map((x) => [x.name, x.value])), name).toEqual(p.effective);
+      }
+    });
+  }
+});
+
+describe('code carries rules, data carries facts', () => {
+  it('no driver name appears in src/', () => {
+    const names = new Set([...rawDrivers('x64'), ...rawDrivers('aarch64')].map((d) => d.name));
+    // help.ts is exempt: its examples are documentation, read by people, not rules.
+    const sources = walk(join(ROOT, 'src')).filter((f) => f.endsWith('.ts') && !f.includes(join('src', 'generated')) && !f.endsWith(join('cli', 'help.ts')));
+    expect(sources.length).toBeGreaterThan(10);
+    const hits: string[] = [];
+    for (const file of sources) {
+      const text = readFileSync(file, 'utf8');
+      for (const name of names) {
+        // Whole words, also inside conf_drivers_<name> and CONF_drivers_<name>.
+        const re = new RegExp(`(?<![A-Za-z0-9-])(?:(?:conf|CONF)_drivers_)?${name}(?![A-Za-z0-9_-])`, 'g');
+        for (const m of text.matchAll(re)) {
+          const before = text.slice(Math.max(0, (m.index ?? 0) - 1), m.index);
+          if (before !== '_' || m[0].startsWith('conf_') || m[0].startsWith('CONF_')) hits.push(`${file}: ${m[0]}`);
+        }
+      }
+    }
+    expect(hits).toEqual([]);
+  });
+});
