@@ -1,7 +1,8 @@
 // Precompiles what the scripted CLI would otherwise compile on every run, so that its start-up
 // costs no ejs parsing and no ajv schema compilation (DESIGN §2):
 //   gen/*.ejs               -> src/generated/templates.ts  (one render function per template)
-//   conf/schema/*.schema.json -> src/generated/validators.ts (ajv standalone validators)
+//   conf/schema/*.schema.json -> src/generated/validators.ts (ajv standalone validators),
+//                                and every shipped data file is validated against them
 //   package.json version      -> src/generated/version.ts
 // src/generated/ is build output (git-ignored); tsc then compiles it with the rest of src/.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -69,6 +70,34 @@ const code = standaloneCode(ajv, exportsMap).replace(/require\("([^"]+)"\)/g, (_
 });
 const validators = banner + '/* eslint-disable */\n// @ts-nocheck\n' + runtimeImports.join('\n') + '\n' + code.replace(/^"use strict";/, '');
 writeIfChanged(join(outDir, 'validators.ts'), validators);
+
+// Shipped data is validated here, once, so the CLI need not load the validators for it at run
+// time (they are loaded only for user-supplied files). An invalid file fails the build.
+const problems = [];
+const checkData = (kind, file) => {
+  const path = join(root, file);
+  const validate = ajv.getSchema(`osvconf/${kind}.schema.json`);
+  let data;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    problems.push(`${file}: ${e.message}`);
+    return;
+  }
+  if (!validate(data)) for (const e of validate.errors) problems.push(`${file}: ${e.instancePath || '(top level)'}: ${e.message}`);
+};
+checkData('osvconf', 'conf/osvconf.json');
+checkData('options', 'conf/options.json');
+const arches = Object.keys(JSON.parse(readFileSync(join(root, 'conf', 'osvconf.json'), 'utf8')).arches ?? {});
+for (const arch of arches) {
+  checkData('drivers', `conf/${arch}/drivers.json`);
+  const dir = join(root, 'profiles', arch);
+  if (existsSync(dir)) for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) checkData('profile', `profiles/${arch}/${f}`);
+}
+if (problems.length > 0) {
+  console.error(`build-assets: invalid data files:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
 
 // --- version ---------------------------------------------------------------------------------
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

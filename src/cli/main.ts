@@ -1,6 +1,7 @@
 // The one exit point of the CLI: parses argv, runs a command (loaded lazily, so the scripted
 // path never loads what it does not use), and turns errors into a message and an exit code.
 
+import { writeSync } from 'node:fs';
 import type { OsvError, Result } from '../core/result.js';
 import type { Warning } from '../core/select.js';
 import { VERSION } from '../generated/version.js';
@@ -12,9 +13,28 @@ export interface Streams {
   err(text: string): void;
 }
 
+/**
+ * Writes straight to the file descriptor: touching process.stdout would set up Node's stream
+ * machinery, a measurable part of a scripted run's start-up. A pipe the reader has not drained
+ * yet answers EAGAIN: wait a moment and go on.
+ */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let done = 0; done < bytes.length; ) {
+    try {
+      done += writeSync(fd, bytes, done);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return; // the reader went away (`osvconf ... | head`): nothing more to say
+      if (code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+
 const processStreams: Streams = {
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
+  out: (text) => writeAll(1, text),
+  err: (text) => writeAll(2, text),
 };
 
 export const EXIT_OK = 0;

@@ -8,6 +8,7 @@ import { select, type Selection } from '../core/select.js';
 import { bindSettings, parseSettings } from '../core/settings.js';
 import { didYouMean } from '../core/suggest.js';
 import { archesWithDriver, checkProfilesDir, loadArchCatalog, loadDefaults, PROFILE_NAME, profileSource } from '../io/catalog-files.js';
+import type { Validator } from '../io/data-file.js';
 import type { ParsedArgs } from './args.js';
 
 export interface Context {
@@ -23,22 +24,25 @@ export function checkArch(arch: string, defaults: Defaults): Result<string> {
   return fail(`unknown arch "${arch}"${didYouMean(arch, Object.keys(defaults.arches))}`, `OSv builds for ${Object.keys(defaults.arches).join(' and ')}`);
 }
 
-/** Defaults, the arch's catalog and its profiles, from --arch and --profiles-dir. */
-export function loadContext(archFlag: string | undefined, profilesDir: string | undefined): Result<Context> {
+/**
+ * Defaults, the arch's catalog and its profiles, from --arch and --profiles-dir. The schema
+ * validators are loaded only when there are user profiles to validate.
+ */
+export async function loadContext(archFlag: string | undefined, profilesDir: string | undefined): Promise<Result<Context>> {
   const defaults = loadDefaults();
   if (!defaults.ok) return defaults;
   const arch = checkArch(archFlag ?? defaults.value.defaultArch, defaults.value);
   if (!arch.ok) return arch;
   const catalog = loadArchCatalog(arch.value);
   if (!catalog.ok) return catalog;
-  if (profilesDir !== undefined) {
-    const checked = checkProfilesDir(profilesDir, defaults.value);
-    if (!checked.ok) return checked;
-  }
-  return ok({ defaults: defaults.value, catalog: catalog.value, profiles: profileSource(catalog.value, defaults.value, profilesDir) });
+  if (profilesDir === undefined) return ok({ defaults: defaults.value, catalog: catalog.value, profiles: profileSource(catalog.value, defaults.value) });
+  const checked = checkProfilesDir(profilesDir, defaults.value);
+  if (!checked.ok) return checked;
+  const { validate_profile } = await import('../generated/validators.js');
+  return ok({ defaults: defaults.value, catalog: catalog.value, profiles: profileSource(catalog.value, defaults.value, { dir: profilesDir, validate: validate_profile as Validator }) });
 }
 
-export function resolveSelection(args: ParsedArgs, settings: readonly string[]): Result<Context & { selection: Selection }> {
+export async function resolveSelection(args: ParsedArgs, settings: readonly string[]): Promise<Result<Context & { selection: Selection }>> {
   const flags = {
     ...(args.values.has('arch') ? { arch: args.values.get('arch') as string } : {}),
     ...(args.values.has('mode') ? { mode: args.values.get('mode') as string } : {}),
@@ -46,7 +50,7 @@ export function resolveSelection(args: ParsedArgs, settings: readonly string[]):
   };
   const raw = parseSettings(settings, flags);
   if (!raw.ok) return raw;
-  const context = loadContext(raw.value.arch?.value, args.values.get('profiles-dir'));
+  const context = await loadContext(raw.value.arch?.value, args.values.get('profiles-dir'));
   if (!context.ok) return context;
   const { defaults, catalog, profiles } = context.value;
   const mode = raw.value.mode?.value ?? defaults.defaultMode;

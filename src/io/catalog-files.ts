@@ -1,19 +1,30 @@
-// Loads the catalog from conf/ and profiles/ (and a user's --profiles-dir), validating each file
-// with its precompiled schema validator and the cross-reference checks of core/catalog.ts.
-// Files are read lazily: a run touches only its arch's drivers and the profiles it expands.
+// Loads the catalog from conf/ and profiles/ (and a user's --profiles-dir) and applies the
+// cross-reference checks of core/catalog.ts. Shipped files were schema-validated at build time;
+// user profiles are validated here with the precompiled validator the caller passes in (so the
+// validators are loaded only when there are user files). Files are read lazily: a run touches
+// only its arch's drivers and the profiles it expands.
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkDrivers, checkProfileSets, type ArchCatalog, type Bit, type BoolOption, type Defaults, type Driver, type Profile } from '../core/catalog.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { didYouMean } from '../core/suggest.js';
-import { validate_drivers, validate_options, validate_osvconf, validate_profile } from '../generated/validators.js';
 import { displayPath, fileIssues, readDataFile, type Validator } from './data-file.js';
 
-/** The package root (this file is src/io/ or dist/io/). */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The package root: the nearest folder above this module that holds conf/osvconf.json (the module
+ * may be src/io/catalog-files.ts under test, or a bundled chunk somewhere in dist/).
+ */
+export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'conf', 'osvconf.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`osvconf: no conf/osvconf.json above ${from}; the installation is incomplete`);
+  }
+}
 const CONF_DIR = join(PACKAGE_ROOT, 'conf');
 const PROFILES_DIR = join(PACKAGE_ROOT, 'profiles');
 
@@ -41,14 +52,14 @@ interface ProfileFile {
   sets?: Record<string, Bit>;
 }
 
-function load<T>(path: string, what: string, validate: unknown, user = false): Result<{ data: T; file: Parameters<typeof fileIssues>[0] }> {
-  const file = readDataFile(path, what, validate as Validator, user);
+function load<T>(path: string, what: string, validate?: Validator): Result<{ data: T; file: Parameters<typeof fileIssues>[0] }> {
+  const file = readDataFile(path, what, validate);
   if (!file.ok) return file;
   return ok({ data: file.value.data as T, file: file.value });
 }
 
 export function loadDefaults(): Result<Defaults> {
-  const loaded = load<DefaultsFile>(join(CONF_DIR, 'osvconf.json'), 'defaults file', validate_osvconf);
+  const loaded = load<DefaultsFile>(join(CONF_DIR, 'osvconf.json'), 'defaults file');
   if (!loaded.ok) return loaded;
   const d = loaded.value.data;
   const arches = Object.fromEntries(Object.entries(d.arches).map(([name, a]) => [name, { description: a.description, alsoKnownAs: a.also_known_as }]));
@@ -69,9 +80,9 @@ export function loadArchCatalog(arch: string): Result<ArchCatalog> {
 }
 
 function readArchCatalog(arch: string): Result<ArchCatalog> {
-  const options = load<OptionsFile>(join(CONF_DIR, 'options.json'), 'options file', validate_options);
+  const options = load<OptionsFile>(join(CONF_DIR, 'options.json'), 'options file');
   if (!options.ok) return options;
-  const drivers = load<DriversFile>(join(CONF_DIR, arch, 'drivers.json'), 'driver catalog', validate_drivers);
+  const drivers = load<DriversFile>(join(CONF_DIR, arch, 'drivers.json'), 'driver catalog');
   if (!drivers.ok) return drivers;
   if (drivers.value.data.arch !== arch) {
     return fileIssues(drivers.value.file, 'driver catalog', [{ pointer: '/arch', message: `says "${drivers.value.data.arch}" but the file is in conf/${arch}/` }]);
@@ -118,8 +129,15 @@ export function checkProfilesDir(dir: string, defaults: Defaults): Result<string
   return ok(dir);
 }
 
-export function profileSource(catalog: ArchCatalog, defaults: Defaults, userDir?: string): ProfileSource {
+/** A --profiles-dir and the schema validator for the profiles in it. */
+export interface UserProfiles {
+  readonly dir: string;
+  readonly validate: Validator;
+}
+
+export function profileSource(catalog: ArchCatalog, defaults: Defaults, user?: UserProfiles): ProfileSource {
   const arch = catalog.arch;
+  const userDir = user?.dir;
   const dirs = [...(userDir === undefined ? [] : [{ dir: join(userDir, arch), builtin: false }]), { dir: join(PROFILES_DIR, arch), builtin: true }];
   const cache = new Map<string, Result<Profile | undefined>>();
   let names: string[] | undefined;
@@ -129,7 +147,7 @@ export function profileSource(catalog: ArchCatalog, defaults: Defaults, userDir?
     const where = dirs.find((d) => existsSync(join(d.dir, `${name}.json`)));
     if (where === undefined) return ok(undefined);
     const path = join(where.dir, `${name}.json`);
-    const loaded = load<ProfileFile>(path, 'profile', validate_profile, !where.builtin);
+    const loaded = load<ProfileFile>(path, 'profile', where.builtin ? undefined : user?.validate);
     if (!loaded.ok) return loaded;
     const p = loaded.value.data;
     const profile: Profile = {

@@ -84,13 +84,14 @@ function describeSchemaError(e: SchemaError): DataIssue {
 }
 
 /**
- * Reads and validates a data file. `scanAlways` runs the locating scanner even when JSON.parse
- * succeeds, to catch duplicate keys (used for user-supplied files; shipped ones are tested).
+ * Reads a data file and, given a validator, checks it against its schema. User-supplied files
+ * are validated and scanned for duplicate keys (which JSON.parse would silently drop); shipped
+ * files were validated when osvconf was built, and are read without either.
  */
-export function readDataFile(path: string, what: string, validate: Validator, scanAlways: boolean): Result<LoadedFile> {
+export function readDataFile(path: string, what: string, validate?: Validator): Result<LoadedFile> {
   const text = readText(path, what);
   if (!text.ok) return text;
-  let scan: JsonScan | undefined = scanAlways ? scanJson(text.value) : undefined;
+  let scan: JsonScan | undefined = validate !== undefined ? scanJson(text.value) : undefined;
   if (scan?.error !== undefined) return syntaxError(path, text.value, what, scan.error);
   let data: unknown;
   try {
@@ -100,7 +101,7 @@ export function readDataFile(path: string, what: string, validate: Validator, sc
     return syntaxError(path, text.value, what, scan.error ?? { offset: 0, message: (e as Error).message });
   }
   const file: LoadedFile = { path, text: text.value, data };
-  if (!validate(data)) {
+  if (validate !== undefined && !validate(data)) {
     const issues = (validate.errors ?? []).filter((e) => e.keyword !== 'if').map(describeSchemaError);
     return fileIssues(file, what, issues);
   }

@@ -1,11 +1,13 @@
 // The shipped catalog says what OSv's files say (osv-facts.json), loads without errors, has no
 // duplicate keys, and the code never names a driver.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import * as validators from '../../src/generated/validators.js';
 import { describe, expect, it } from 'vitest';
 import { loadArchCatalog, loadDefaults, profileSource } from '../../src/io/catalog-files.js';
 import { scanJson } from '../../src/io/json-locate.js';
-import { HAVE_REFERENCE, REFERENCE, ROOT } from '../helpers/cli.js';
+import { HAVE_REFERENCE, REFERENCE, ROOT, tempDir } from '../helpers/cli.js';
 import { rawDrivers, rawProfiles } from '../helpers/make-harness.js';
 import { mustSelect } from '../helpers/pipeline.js';
 
@@ -21,7 +23,28 @@ describe('shipped data files', () => {
     for (const file of dataFiles) expect(scanJson(readFileSync(file, 'utf8')).error, file).toBeUndefined();
   });
 
-  it('load and validate for every arch, every profile included', () => {
+  it('each validates against its JSON Schema', () => {
+    const kindOf = (file: string): string =>
+      file.includes(`${join('profiles', '')}`) && !file.includes('schema') ? 'profile' : basename(file, '.json') === 'drivers' ? 'drivers' : basename(file, '.json');
+    const checked = dataFiles.filter((f) => !f.includes(join('conf', 'schema')));
+    for (const file of checked) {
+      const validate = (validators as Record<string, ((d: unknown) => boolean) & { errors?: unknown }>)[`validate_${kindOf(file)}`];
+      expect(validate, file).toBeDefined();
+      expect(validate!(JSON.parse(readFileSync(file, 'utf8'))) ? 'valid' : JSON.stringify(validate!.errors), file).toBe('valid');
+    }
+  });
+
+  it('an invalid shipped file fails the build', () => {
+    const copy = tempDir('osvconf-build-');
+    for (const part of ['scripts', 'conf', 'profiles', 'gen', 'package.json']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    writeFileSync(join(copy, 'profiles', 'x64', 'nvme.json'), JSON.stringify({ description: 'x', sets: { pci: 'yes' } }));
+    const run = spawnSync(process.execPath, [join(copy, 'scripts', 'build-assets.mjs')], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('profiles/x64/nvme.json: /sets/pci: must be equal to one of the allowed values');
+  });
+
+  it('load for every arch, every profile included, with the cross-reference checks', () => {
     const defaults = loadDefaults();
     expect(defaults.ok).toBe(true);
     if (!defaults.ok) return;

@@ -19,7 +19,7 @@ function isOsvCheckout(dir: string): boolean {
   return isDir(join(dir, 'conf', 'profiles')) && existsSync(join(dir, 'scripts', 'build'));
 }
 
-export function run(args: ParsedArgs): Result<CommandOutput> {
+export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const allowed = allowOnly(args, CONFIGURE_FLAGS, 'osvconf');
   if (!allowed.ok) return allowed;
   const print = args.values.get('print');
@@ -32,7 +32,7 @@ export function run(args: ParsedArgs): Result<CommandOutput> {
     return fail(`unknown artifact "${print}"${didYouMean(print, ARTIFACTS.map((a) => a.name))}`, `--print takes one of: ${ARTIFACTS.map((a) => a.name).join(', ')}`);
   }
 
-  const resolved = resolveSelection(args, args.positionals);
+  const resolved = await resolveSelection(args, args.positionals);
   if (!resolved.ok) return resolved;
   const { selection } = resolved.value;
 

@@ -58,13 +58,13 @@ function jsonOf(e: Explanation): unknown {
   return { kind: 'profile', ...e.profile, sets: Object.fromEntries(e.profile.sets), enabled: e.enabled.map((f) => f.name) };
 }
 
-export function run(args: ParsedArgs): Result<CommandOutput> {
+export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const allowed = allowOnly(args, ['arch', 'mode', 'profile', 'profiles-dir', 'json', 'force', 'strict'], 'osvconf explain');
   if (!allowed.ok) return allowed;
   // The first operand without '=' is the name; the rest are settings.
   const name = args.positionals.find((p) => !p.includes('='));
   const settings = args.positionals.filter((p) => p !== name);
-  const resolved = resolveSelection(args, settings);
+  const resolved = await resolveSelection(args, settings);
   if (!resolved.ok) return resolved;
   const { selection, profiles, catalog } = resolved.value;
   if (name === undefined) {

@@ -49,14 +49,14 @@ function listOptions(context: Context, asJson: boolean): string {
   return table(['SETTING', 'DEFAULT', 'DESCRIPTION'], options.map((o) => [o.name, String(o.default), o.description]));
 }
 
-export function run(args: ParsedArgs): Result<CommandOutput> {
+export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const allowed = allowOnly(args, ['arch', 'profiles-dir', 'json'], 'osvconf list');
   if (!allowed.ok) return allowed;
   const [what, ...rest] = args.positionals;
   if (what === undefined) return usage('osvconf list needs what to list', `write osvconf list ${WHAT.join('|')}`);
   if (!(WHAT as readonly string[]).includes(what)) return usage(`cannot list "${what}"${didYouMean(what, WHAT)}`, `write osvconf list ${WHAT.join('|')}`);
   if (rest.length > 0) return usage(`unexpected "${rest[0]}" after osvconf list ${what}`, 'use --arch=ARCH to pick the arch');
-  const context = loadContext(args.values.get('arch'), args.values.get('profiles-dir'));
+  const context = await loadContext(args.values.get('arch'), args.values.get('profiles-dir'));
   if (!context.ok) return context;
   const asJson = args.switches.has('json');
   if (what === 'profiles') {
