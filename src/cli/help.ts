@@ -45,7 +45,7 @@ Exit codes: 0 ok, 1 bad input (unknown name, bad value, conflict, unreadable fil
 
 Examples:
   osvconf --profile=virtio-kvm --print=drivers_config.h
-  osvconf --profile=virtio-mmio conf_drivers_virtio_rng=1 --out=~/osv
+  osvconf --profile=virtio-mmio conf_drivers_virtio_rng=1 --out=path/to/osv
   osvconf explain conf_drivers_pci --profile=virtio-pci
 `;
 }
