@@ -53,15 +53,9 @@ function formatWarning(w: Warning): string {
 }
 
 async function dispatch(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  switch (args.command) {
-    case 'list':
-      return (await import('./commands/list.js')).run(args);
-    case 'explain':
-      return (await import('./commands/explain.js')).run(args);
-    case 'help':
-    case 'configure':
-      return (await import('./commands/configure.js')).run(args);
-  }
+  if (args.command === 'list') return (await import('./commands/list.js')).run(args);
+  if (args.command === 'explain') return (await import('./commands/explain.js')).run(args);
+  return (await import('./commands/configure.js')).run(args);
 }
 
 async function helpFor(args: ParsedArgs): Promise<string> {

@@ -11,7 +11,7 @@ import { checkDrivers, checkProfileSets, type ArchCatalog, type Bit, type BoolOp
 import type { ProfileSource } from '../core/profiles.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { didYouMean } from '../core/suggest.js';
-import { displayPath, fileIssues, readDataFile, type Validator } from './data-file.js';
+import { displayPath, fileIssues, readDataFile, type LoadedFile, type Validator } from './data-file.js';
 
 /**
  * The package root: the nearest folder above this module that holds conf/osvconf.json (the module
@@ -52,7 +52,7 @@ interface ProfileFile {
   sets?: Record<string, Bit>;
 }
 
-function load<T>(path: string, what: string, validate?: Validator): Result<{ data: T; file: Parameters<typeof fileIssues>[0] }> {
+function load<T>(path: string, what: string, validate?: Validator): Result<{ data: T; file: LoadedFile }> {
   const file = readDataFile(path, what, validate);
   if (!file.ok) return file;
   return ok({ data: file.value.data as T, file: file.value });

@@ -73,19 +73,34 @@ export function scanJson(text: string): JsonScan {
     }
     throw new ScanError(start, 'unterminated string');
   };
+  /** The members of an object or the elements of an array, up to `close`, commas between. */
+  const sequence = (close: string, item: (index: number) => void): void => {
+    i++; // the opening bracket
+    ws();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (let n = 0; ; n++) {
+      item(n);
+      ws();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      if (text[i] !== ',') throw new ScanError(i, `expected "," or "${close}", found ${describe(i)}`);
+      i++;
+      ws();
+      if (text[i] === close) throw new ScanError(i, `trailing comma before "${close}"`);
+    }
+  };
   const value = (path: string): void => {
     ws();
     if (!positions.has(path)) positions.set(path, i);
     const c = text[i];
     if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
       const keys = new Set<string>();
-      for (;;) {
+      sequence('}', () => {
         ws();
         if (text[i] !== '"') throw new ScanError(i, `expected a property name in double quotes, found ${describe(i)}`);
         const keyAt = i;
@@ -96,42 +111,12 @@ export function scanJson(text: string): JsonScan {
         positions.set(child, keyAt);
         expect(':', '":"');
         value(child);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          ws();
-          if (text[i] === '}') throw new ScanError(i, 'trailing comma before "}"');
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        throw new ScanError(i, `expected "," or "}", found ${describe(i)}`);
-      }
+      });
+      return;
     }
     if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (let n = 0; ; n++) {
-        value(`${path}/${n}`);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          ws();
-          if (text[i] === ']') throw new ScanError(i, 'trailing comma before "]"');
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        throw new ScanError(i, `expected "," or "]", found ${describe(i)}`);
-      }
+      sequence(']', (n) => value(`${path}/${n}`));
+      return;
     }
     if (c === '"') {
       string();
