@@ -87,7 +87,7 @@ const checkData = (kind, file) => {
   if (!validate(data)) for (const e of validate.errors) problems.push(`${file}: ${e.instancePath || '(top level)'}: ${e.message}`);
 };
 checkData('osvconf', 'conf/osvconf.json');
-checkData('options', 'conf/options.json');
+checkData('kconfig', 'conf/kconfig.json');
 const arches = Object.keys(JSON.parse(readFileSync(join(root, 'conf', 'osvconf.json'), 'utf8')).arches ?? {});
 for (const arch of arches) {
   checkData('drivers', `conf/${arch}/drivers.json`);

@@ -60,7 +60,7 @@ export async function resolveSelection(args: ParsedArgs, settings: readonly stri
   const bound = bindSettings(raw.value, catalog, (name) => archesWithDriver(defaults, name, catalog.arch));
   if (!bound.ok) return bound;
   const selection = select(
-    { arch: catalog.arch, mode, profile, drivers: bound.value.drivers, options: bound.value.options, force: args.switches.has('force'), strict: args.switches.has('strict') },
+    { arch: catalog.arch, mode, profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, force: args.switches.has('force'), strict: args.switches.has('strict') },
     catalog,
     profiles,
   );

@@ -1,12 +1,14 @@
-// The shapes of the catalog after loading: drivers of one arch in base.mk order, non-driver
+// The shapes of the catalog after loading: drivers of one arch in base.mk order, OSv's Kconfig
 // options, profiles and the defaults. The facts live in conf/ and profiles/; this file only
 // says what they look like and checks what a JSON Schema cannot (names that refer to others).
+
+import { KCONFIG_PREFIX, optionsFor, type Kconfig } from './kconfig.js';
 
 export type Bit = 0 | 1;
 
 export interface Pitfall {
   readonly id: string;
-  /** Every key must have this value for the pitfall to apply: driver names or option names (conf_*). */
+  /** Every key must have this value for the pitfall to apply: driver names, or conf_<bool Kconfig option>. */
   readonly when: Readonly<Record<string, Bit>>;
   readonly message: string;
   readonly hint: string;
@@ -22,24 +24,19 @@ export interface Driver {
   readonly pitfalls: readonly Pitfall[];
 }
 
-export interface BoolOption {
-  readonly name: string;
-  readonly type: 'bool';
-  readonly default: Bit;
-  readonly description: string;
-}
-
 export interface ArchCatalog {
   readonly arch: string;
   /** In the order of OSv's conf/profiles/<arch>/base.mk: that order is part of make's semantics. */
   readonly drivers: readonly Driver[];
-  readonly options: readonly BoolOption[];
+  readonly kconfig: Kconfig;
 }
 
 export interface Profile {
   readonly name: string;
   readonly description: string;
   readonly hypervisors: readonly string[];
+  /** OSv ships it as conf/profiles/<arch>/<name>.mk. */
+  readonly inOsv: boolean;
   readonly aliasOf?: string;
   readonly includes: readonly string[];
   /** `conf_drivers_<flag> ?= value` in file order, after the includes. */
@@ -84,7 +81,7 @@ export function checkDrivers(catalog: ArchCatalog): DataIssue[] {
   const issues: DataIssue[] = [];
   const seen = new Set<string>();
   const names = new Set(catalog.drivers.map((d) => d.name));
-  const optionNames = new Set(catalog.options.map((o) => o.name));
+  const bools = new Set(optionsFor(catalog.kconfig, catalog.arch).filter((o) => o.type === 'bool').map((o) => KCONFIG_PREFIX + o.name));
   catalog.drivers.forEach((driver, i) => {
     if (seen.has(driver.name)) issues.push({ pointer: pointer('drivers', i, 'name'), message: `duplicate driver "${driver.name}"` });
     seen.add(driver.name);
@@ -94,8 +91,8 @@ export function checkDrivers(catalog: ArchCatalog): DataIssue[] {
     });
     driver.pitfalls.forEach((pitfall, j) => {
       for (const key of Object.keys(pitfall.when)) {
-        if (!names.has(key) && !optionNames.has(key)) {
-          issues.push({ pointer: pointer('drivers', i, 'pitfalls', j, 'when', key), message: `"${key}" is neither a driver of ${catalog.arch} nor an option` });
+        if (!names.has(key) && !bools.has(key)) {
+          issues.push({ pointer: pointer('drivers', i, 'pitfalls', j, 'when', key), message: `"${key}" is neither a driver of ${catalog.arch} nor conf_<a bool Kconfig option>` });
         }
       }
     });

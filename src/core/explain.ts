@@ -2,6 +2,7 @@
 // the TUI's info pane print this same data.
 
 import { DRIVER_PREFIX, driverSetting, type Bit, type Driver, type Pitfall, type Profile } from './catalog.js';
+import { defaultValue, KCONFIG_PREFIX, type KconfigOption } from './kconfig.js';
 import { describeOrigin } from './origin.js';
 import { describeConflict, type Selection } from './select.js';
 import { resolveDrivers, type Conflict, type FlagState, type Origin } from './resolver.js';
@@ -24,10 +25,15 @@ export interface DriverExplanation {
 
 export interface OptionExplanation {
   readonly kind: 'option';
-  readonly name: string;
-  readonly description: string;
-  readonly value: Bit;
-  readonly origin: string;
+  readonly option: KconfigOption;
+  readonly setting: string;
+  readonly value: string;
+  readonly default: string;
+  readonly origin: 'default' | 'command-line';
+  /** False when its dependency is off: the option is then left out of every file. */
+  readonly visible: boolean;
+  /** Options that exist only while this one is y. */
+  readonly dependents: readonly string[];
   readonly pitfalls: readonly Pitfall[];
 }
 
@@ -95,15 +101,20 @@ export function explain(selection: Selection, name: string, profiles: ProfileAcc
   const found: Explanation[] = [];
   const driver = selection.catalog.drivers.find((d) => d.name === driverName);
   if (driver !== undefined) found.push(explainDriver(selection, driver));
-  const option = selection.options.find((o) => o.option.name === bare);
-  if (option !== undefined) {
+  const optionName = bare.startsWith(KCONFIG_PREFIX) ? bare.slice(KCONFIG_PREFIX.length) : bare;
+  const state = selection.kconfig.find((k) => k.option.name === optionName);
+  if (state !== undefined) {
+    const setting = KCONFIG_PREFIX + state.option.name;
     found.push({
       kind: 'option',
-      name: option.option.name,
-      description: option.option.description,
-      value: option.value,
-      origin: option.origin === 'default' ? 'default' : 'command line',
-      pitfalls: selection.pitfalls.filter((p) => option.option.name in p.when),
+      option: state.option,
+      setting,
+      value: state.value,
+      default: defaultValue(state.option, selection.request.arch, selection.request.mode),
+      origin: state.origin,
+      visible: state.visible,
+      dependents: selection.kconfig.filter((k) => k.option.dependsOn === state.option.name).map((k) => KCONFIG_PREFIX + k.option.name),
+      pitfalls: selection.pitfalls.filter((p) => setting in p.when),
     });
   }
   if (!bare.startsWith('conf_')) {
@@ -118,8 +129,8 @@ export function explain(selection: Selection, name: string, profiles: ProfileAcc
   if (found.length > 0) return ok(found);
   const candidates = [
     ...selection.catalog.drivers.flatMap((d) => [d.name, driverSetting(d.name)]),
-    ...selection.options.map((o) => o.option.name),
+    ...selection.kconfig.flatMap((k) => [k.option.name, KCONFIG_PREFIX + k.option.name]),
     ...profiles.names,
   ];
-  return fail(`nothing called "${name}" on ${selection.catalog.arch}${didYouMean(name, candidates)}`, 'explain takes a driver (conf_drivers_<name> or <name>), an option (conf_*) or a profile name');
+  return fail(`nothing called "${name}" on ${selection.catalog.arch}${didYouMean(name, candidates)}`, 'explain takes a driver (conf_drivers_<name> or <name>), a Kconfig option (conf_<name> or <name>) or a profile name');
 }

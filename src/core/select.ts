@@ -2,7 +2,8 @@
 // resolved with make's semantics, then judged more strictly than make: conflicts are refused
 // unless forced, pitfalls are warnings (errors with --strict).
 
-import { driverSetting, type ArchCatalog, type Bit, type BoolOption, type Pitfall } from './catalog.js';
+import { driverSetting, type ArchCatalog, type Bit, type Pitfall } from './catalog.js';
+import { KCONFIG_PREFIX, resolveKconfig, type KconfigState } from './kconfig.js';
 import { describeOrigin } from './origin.js';
 import { expandProfile, type ExpandedProfile, type ProfileSource } from './profiles.js';
 import { resolveDrivers, type Conflict, type DriverResolution } from './resolver.js';
@@ -14,8 +15,8 @@ export interface SelectionRequest {
   readonly profile: string;
   /** conf_drivers_<name> from the command line, by driver name. */
   readonly drivers: ReadonlyMap<string, Bit>;
-  /** Non-driver options from the command line, by full name (conf_hide_symbols). */
-  readonly options: ReadonlyMap<string, Bit>;
+  /** Kconfig options from the command line, by option name, values normalised (parseValue). */
+  readonly kconfig: ReadonlyMap<string, string>;
   readonly force: boolean;
   readonly strict: boolean;
 }
@@ -26,18 +27,13 @@ export interface Warning {
   readonly hint?: string;
 }
 
-export interface OptionState {
-  readonly option: BoolOption;
-  readonly value: Bit;
-  readonly origin: 'default' | 'command-line';
-}
-
 export interface Selection {
   readonly request: SelectionRequest;
   readonly catalog: ArchCatalog;
   readonly expanded: ExpandedProfile;
   readonly drivers: DriverResolution;
-  readonly options: readonly OptionState[];
+  /** Every Kconfig option of the arch, in menu order. */
+  readonly kconfig: readonly KconfigState[];
   readonly pitfalls: readonly Pitfall[];
   readonly warnings: readonly Warning[];
 }
@@ -45,11 +41,9 @@ export interface Selection {
 export function select(request: SelectionRequest, catalog: ArchCatalog, source: ProfileSource): Result<Selection> {
   const expanded = expandProfile(request.profile, source);
   if (!expanded.ok) return expanded;
+  const kconfig = resolveKconfig(catalog.kconfig, request.arch, request.mode, request.kconfig);
+  if (!kconfig.ok) return kconfig;
   const drivers = resolveDrivers(catalog.drivers, expanded.value.assignments, request.drivers);
-  const options = catalog.options.map((option): OptionState => {
-    const given = request.options.get(option.name);
-    return given === undefined ? { option, value: option.default, origin: 'default' } : { option, value: given, origin: 'command-line' };
-  });
   const warnings: Warning[] = [];
 
   if (drivers.conflicts.length > 0) {
@@ -66,7 +60,7 @@ export function select(request: SelectionRequest, catalog: ArchCatalog, source: 
 
   const values = new Map<string, Bit>();
   for (const f of drivers.flags) values.set(f.name, f.value);
-  for (const o of options) values.set(o.option.name, o.value);
+  for (const k of kconfig.value) if (k.option.type === 'bool') values.set(KCONFIG_PREFIX + k.option.name, k.value === 'y' ? 1 : 0);
   const pitfalls = catalog.drivers.flatMap((d) => d.pitfalls).filter((p) => Object.entries(p.when).every(([k, v]) => values.get(k) === v));
   const pitfallWarnings = pitfalls.map((p): Warning => ({
     code: p.id,
@@ -82,7 +76,7 @@ export function select(request: SelectionRequest, catalog: ArchCatalog, source: 
     );
   }
   warnings.push(...pitfallWarnings);
-  return ok({ request, catalog, expanded: expanded.value, drivers, options, pitfalls, warnings });
+  return ok({ request, catalog, expanded: expanded.value, drivers, kconfig: kconfig.value, pitfalls, warnings });
 }
 
 export function describeConflict(conflict: Conflict, selectedProfile: string): string {

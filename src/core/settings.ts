@@ -3,6 +3,7 @@
 // (which also fixes the arch), then the names against that arch's catalog.
 
 import { DRIVER_PREFIX, type ArchCatalog, type Bit } from './catalog.js';
+import { allOptions, KCONFIG_PREFIX, optionsFor, parseValue } from './kconfig.js';
 import { fail, ok, usage, type Result } from './result.js';
 import { didYouMean } from './suggest.js';
 
@@ -22,7 +23,8 @@ export interface RawSettings {
 
 export interface BoundSettings {
   readonly drivers: ReadonlyMap<string, Bit>;
-  readonly options: ReadonlyMap<string, Bit>;
+  /** Kconfig option name -> value normalised as .config stores it. */
+  readonly kconfig: ReadonlyMap<string, string>;
 }
 
 /** Setting names that stand for a flag; the driver profile has two spellings in OSv's history. */
@@ -85,25 +87,30 @@ function parseBit(name: string, value: string): Result<Bit> {
  */
 export function bindSettings(raw: RawSettings, catalog: ArchCatalog, driverArches: (name: string) => readonly string[]): Result<BoundSettings> {
   const drivers = new Map<string, Bit>();
-  const options = new Map<string, Bit>();
+  const kconfig = new Map<string, string>();
   const driverNames = new Set(catalog.drivers.map((d) => d.name));
-  const optionNames = new Set(catalog.options.map((o) => o.name));
-  const known = [...catalog.drivers.map((d) => DRIVER_PREFIX + d.name), ...optionNames, ...SETTING_WORDS];
+  const options = new Map(optionsFor(catalog.kconfig, catalog.arch).map((o) => [KCONFIG_PREFIX + o.name, o]));
+  const known = [...catalog.drivers.map((d) => DRIVER_PREFIX + d.name), ...options.keys(), ...SETTING_WORDS];
   for (const [name, value] of raw.assignments) {
+    const option = options.get(name);
     if (name.startsWith(DRIVER_PREFIX) && driverNames.has(name.slice(DRIVER_PREFIX.length))) {
       const bit = parseBit(name, value);
       if (!bit.ok) return bit;
       drivers.set(name.slice(DRIVER_PREFIX.length), bit.value);
-    } else if (optionNames.has(name)) {
-      const bit = parseBit(name, value);
-      if (!bit.ok) return bit;
-      options.set(name, bit.value);
+    } else if (option !== undefined) {
+      const parsed = parseValue(option, value);
+      if (!parsed.ok) return parsed;
+      kconfig.set(option.name, parsed.value);
     } else if (name.startsWith(DRIVER_PREFIX) && driverArches(name.slice(DRIVER_PREFIX.length)).length > 0) {
       const elsewhere = driverArches(name.slice(DRIVER_PREFIX.length));
       return fail(`${name}: there is no such driver on ${catalog.arch} (it exists on ${elsewhere.join(', ')})`, `drop it, or build for --arch=${elsewhere[0]}; osvconf list drivers --arch=${catalog.arch} shows what ${catalog.arch} has`);
     } else {
+      const otherArch = allOptions(catalog.kconfig).find((o) => KCONFIG_PREFIX + o.name === name);
+      if (otherArch?.arch !== undefined) {
+        return fail(`${name}: this Kconfig option exists only on ${otherArch.arch}`, `drop it, or build for --arch=${otherArch.arch}`);
+      }
       return fail(`unknown setting "${name}"${didYouMean(name, known)}`, `osvconf list drivers and osvconf list options show the settings for ${catalog.arch}`);
     }
   }
-  return ok({ drivers, options });
+  return ok({ drivers, kconfig });
 }

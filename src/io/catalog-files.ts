@@ -7,7 +7,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkDrivers, checkProfileSets, type ArchCatalog, type Bit, type BoolOption, type Defaults, type Driver, type Profile } from '../core/catalog.js';
+import { checkDrivers, checkProfileSets, type ArchCatalog, type Bit, type Defaults, type Driver, type Profile } from '../core/catalog.js';
+import type { DefaultSpec, Kconfig, KconfigType } from '../core/kconfig.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { didYouMean } from '../core/suggest.js';
@@ -34,8 +35,10 @@ interface DriversFile {
   arch: string;
   drivers: { name: string; group: string; description: string; implies: string[]; notes?: string[]; pitfalls: Driver['pitfalls'] }[];
 }
-interface OptionsFile {
-  options: BoolOption[];
+interface KconfigFile {
+  mainmenu: string;
+  menus: { title: string; options: { name: string; type: KconfigType; prompt: string; default: DefaultSpec; depends_on?: string; arch?: string; makefile: boolean; help: string; note?: string }[] }[];
+  choice: { name: string; prompt: string; default: string; values: Record<string, string[]>; without_profile: Record<string, { use: string; reason: string }> };
 }
 interface DefaultsFile {
   default_arch: string;
@@ -47,6 +50,7 @@ interface DefaultsFile {
 interface ProfileFile {
   description: string;
   hypervisors?: string[];
+  in_osv?: boolean;
   alias_of?: string;
   includes?: string[];
   sets?: Record<string, Bit>;
@@ -79,9 +83,42 @@ export function loadArchCatalog(arch: string): Result<ArchCatalog> {
   return result;
 }
 
+let kconfigCache: Result<Kconfig> | undefined;
+
+/** OSv's Kconfig options, the same for every arch (options carry their own arch restriction). */
+export function loadKconfig(): Result<Kconfig> {
+  kconfigCache ??= readKconfig();
+  return kconfigCache;
+}
+
+function readKconfig(): Result<Kconfig> {
+  const loaded = load<KconfigFile>(join(CONF_DIR, 'kconfig.json'), 'Kconfig catalog');
+  if (!loaded.ok) return loaded;
+  const k = loaded.value.data;
+  return ok({
+    mainmenu: k.mainmenu,
+    menus: k.menus.map((m) => ({
+      title: m.title,
+      options: m.options.map((o) => ({
+        name: o.name,
+        type: o.type,
+        prompt: o.prompt,
+        default: o.default,
+        ...(o.depends_on === undefined ? {} : { dependsOn: o.depends_on }),
+        ...(o.arch === undefined ? {} : { arch: o.arch }),
+        makefile: o.makefile,
+        help: o.help,
+        ...(o.note === undefined ? {} : { note: o.note }),
+        menu: m.title,
+      })),
+    })),
+    choice: { name: k.choice.name, prompt: k.choice.prompt, default: k.choice.default, values: k.choice.values, withoutProfile: k.choice.without_profile },
+  });
+}
+
 function readArchCatalog(arch: string): Result<ArchCatalog> {
-  const options = load<OptionsFile>(join(CONF_DIR, 'options.json'), 'options file');
-  if (!options.ok) return options;
+  const kconfig = loadKconfig();
+  if (!kconfig.ok) return kconfig;
   const drivers = load<DriversFile>(join(CONF_DIR, arch, 'drivers.json'), 'driver catalog');
   if (!drivers.ok) return drivers;
   if (drivers.value.data.arch !== arch) {
@@ -90,7 +127,7 @@ function readArchCatalog(arch: string): Result<ArchCatalog> {
   const catalog: ArchCatalog = {
     arch,
     drivers: drivers.value.data.drivers.map((d) => ({ name: d.name, group: d.group, description: d.description, implies: d.implies, notes: d.notes ?? [], pitfalls: d.pitfalls })),
-    options: options.value.data.options,
+    kconfig: kconfig.value,
   };
   const issues = checkDrivers(catalog);
   if (issues.length > 0) return fileIssues(drivers.value.file, 'driver catalog', issues);
@@ -154,6 +191,7 @@ export function profileSource(catalog: ArchCatalog, defaults: Defaults, user?: U
       name,
       description: p.description,
       hypervisors: p.hypervisors ?? [],
+      inOsv: where.builtin && p.in_osv === true,
       ...(p.alias_of === undefined ? {} : { aliasOf: p.alias_of }),
       includes: p.includes ?? [],
       sets: Object.entries(p.sets ?? {}),

@@ -34,7 +34,7 @@ describe('unknown names get a "did you mean"', () => {
 describe('bad values and shapes', () => {
   it('a driver value other than 0/1', () => expectError(osvconf(['conf_drivers_pci=y', PRINT]), 1, 'conf_drivers_pci=y: the value must be 0 or 1'));
   it('an empty driver value', () => expectError(osvconf(['conf_drivers_pci=', PRINT]), 1, 'the value must be 0 or 1'));
-  it('an option value other than 0/1', () => expectError(osvconf(['conf_hide_symbols=2', PRINT]), 1, 'conf_hide_symbols=2: the value must be 0 or 1'));
+  it('a bool Kconfig value other than 0/1/n/y', () => expectError(osvconf(['conf_hide_symbols=2', PRINT]), 1, 'conf_hide_symbols=2: hide_symbols is a bool: the value must be 0, 1, n or y'));
   it('a setting without "="', () => expectError(osvconf(['conf_drivers_pci', PRINT]), 2, '"conf_drivers_pci" is not a setting: settings are NAME=VALUE'));
   it('a setting without a name', () => expectError(osvconf(['=1', PRINT]), 2, 'has no name'));
   it('a driver that does not exist on the chosen arch', () => expectError(osvconf(['--arch=aarch64', 'conf_drivers_vmxnet3=1', PRINT]), 1, 'conf_drivers_vmxnet3: there is no such driver on aarch64 (it exists on x64)'));

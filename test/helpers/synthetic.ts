@@ -9,7 +9,8 @@ export function driver(name: string, implies: string[] = [], pitfalls: Pitfall[]
 }
 
 export function catalog(drivers: Driver[], arch = 'test'): ArchCatalog {
-  return { arch, drivers, options: [{ name: 'conf_hide_symbols', type: 'bool', default: 0, description: 'hide' }] };
+  const hide = { name: 'hide_symbols', type: 'bool' as const, prompt: 'hide', default: 'n', makefile: true, help: 'hide', menu: 'Core' };
+  return { arch, drivers, kconfig: { mainmenu: 'Test', menus: [{ title: 'Core', options: [hide] }], choice: { name: 'drivers_profile', prompt: 'p', default: 'all', values: {}, withoutProfile: {} } } };
 }
 
 export function profile(name: string, spec: { includes?: string[]; sets?: Record<string, Bit>; aliasOf?: string } = {}): Profile {
@@ -18,6 +19,7 @@ export function profile(name: string, spec: { includes?: string[]; sets?: Record
     description: name,
     hypervisors: [],
     includes: spec.includes ?? [],
+    inOsv: false,
     sets: Object.entries(spec.sets ?? {}),
     ...(spec.aliasOf === undefined ? {} : { aliasOf: spec.aliasOf }),
     source: `profiles/test/${name}.json`,
@@ -31,7 +33,7 @@ export function source(profiles: Profile[], arch = 'test', elsewhere: Record<str
 }
 
 export function request(profileName: string, drivers: Record<string, Bit> = {}, extra: Partial<SelectionRequest> = {}): SelectionRequest {
-  return { arch: 'test', mode: 'release', profile: profileName, drivers: new Map(Object.entries(drivers)), options: new Map(), force: false, strict: false, ...extra };
+  return { arch: 'test', mode: 'release', profile: profileName, drivers: new Map(Object.entries(drivers)), kconfig: new Map(), force: false, strict: false, ...extra };
 }
 
 export { select };

@@ -92,10 +92,10 @@ describe('settings', () => {
   it('the same setting twice with the same value is fine', () => {
     expect(parseSettings(['conf_drivers_alpha=1', 'conf_drivers_alpha=1'], {}).ok).toBe(true);
   });
-  it('an option setting binds to options', () => {
+  it('a Kconfig setting binds to kconfig, bools normalised to y/n', () => {
     const raw = parseSettings(['conf_hide_symbols=1'], {});
     const bound = raw.ok ? bindSettings(raw.value, cat, () => []) : raw;
-    expect(bound.ok && Object.fromEntries(bound.value.options)).toEqual({ conf_hide_symbols: 1 });
+    expect(bound.ok && Object.fromEntries(bound.value.kconfig)).toEqual({ hide_symbols: 'y' });
   });
 });
 

@@ -163,7 +163,7 @@ describe('select: stricter than make', () => {
     const withOption = catalog([driver('a', [], [{ id: 'needs-hiding', when: { a: 1, conf_hide_symbols: 0 }, message: 'm', hint: 'h', inferred: false }])]);
     const s = source([profile('p', { sets: { a: 1 } })]);
     expect(select(request('p'), withOption, s).ok && select(request('p'), withOption, s)).toMatchObject({ value: { warnings: [{ code: 'needs-hiding' }] } });
-    const hidden = select(request('p', {}, { options: new Map([['conf_hide_symbols', 1]]) }), withOption, s);
+    const hidden = select(request('p', {}, { kconfig: new Map([['hide_symbols', 'y']]) }), withOption, s);
     expect(hidden.ok && hidden.value.warnings).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { resolveSelection } from '../selection.js';
 
 function overview(selection: Selection): string {
   const rows = selection.drivers.flags.map((f) => [driverSetting(f.name), String(f.value), describeOrigin(f.origin, selection.request.profile)]);
-  for (const o of selection.options) rows.push([o.option.name, String(o.value), o.origin === 'default' ? 'default' : 'command line']);
+  for (const k of selection.kconfig) rows.push([`conf_${k.option.name}`, k.visible ? k.value : '(absent)', k.visible ? (k.origin === 'default' ? 'default' : 'command line') : `depends on conf_${k.option.dependsOn ?? ''}`]);
   const { arch, mode, profile } = selection.request;
   return `${arch}, ${mode}, profile ${profile}\n\n` + table(['SETTING', 'VALUE', 'WHY'], rows);
 }
@@ -35,7 +35,14 @@ function textOf(e: Explanation, selection: Selection): string {
     for (const p of e.pitfalls) lines.push(`  pitfall: ${p.message}`, `    hint: ${p.hint}`);
     for (const n of e.driver.notes) lines.push(`  note: ${n}`);
   } else if (e.kind === 'option') {
-    lines.push(`${e.name}=${e.value}  (${e.origin})`, `  ${e.description}`);
+    const o = e.option;
+    lines.push(`${e.setting}=${e.visible ? e.value : '(absent)'}  (Kconfig ${o.type}, menu ${o.menu}; ${e.origin === 'default' ? 'default' : 'command line'})`);
+    lines.push(`  ${o.prompt}: ${o.help}`);
+    lines.push(`  default: ${JSON.stringify(e.default)} for ${selection.request.arch} ${selection.request.mode}`);
+    if (o.dependsOn !== undefined) lines.push(`  depends on: conf_${o.dependsOn}${e.visible ? '' : ' (off: this option is left out of .config and the headers)'}`);
+    if (e.dependents.length > 0) lines.push(`  needed by: ${e.dependents.join(', ')}`);
+    lines.push(o.makefile ? `  reaches the build: as the make variable ${e.setting} and through .config` : `  reaches the build: only through .config and the kernel_config headers (a command-line ${e.setting}=... alone does nothing)`);
+    if (o.note !== undefined) lines.push(`  note: ${o.note}`);
     for (const p of e.pitfalls) lines.push(`  pitfall: ${p.message}`, `    hint: ${p.hint}`);
   } else {
     const p = e.profile;
@@ -73,7 +80,7 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const found = explain(selection, name, {
     names: profiles.names(),
     get: (n) => profiles.get(n),
-    resolveAlone: (n) => select({ ...selection.request, profile: n, drivers: new Map(), options: new Map(), force: true, strict: false }, catalog, profiles),
+    resolveAlone: (n) => select({ ...selection.request, profile: n, drivers: new Map(), kconfig: new Map(), force: true, strict: false }, catalog, profiles),
   });
   if (!found.ok) return found;
   const text = args.switches.has('json') ? json(found.value.map(jsonOf)) : found.value.map((e) => textOf(e, selection)).join('\n');

@@ -1,6 +1,7 @@
 // osvconf list profiles|drivers|options: the catalog of one arch.
 
 import { driverSetting, type Profile } from '../../core/catalog.js';
+import { defaultValue, optionsFor } from '../../core/kconfig.js';
 import { fail, ok, usage, type Result } from '../../core/result.js';
 import { didYouMean } from '../../core/suggest.js';
 import { allowOnly, type ParsedArgs } from '../args.js';
@@ -43,14 +44,18 @@ function listDrivers(context: Context, asJson: boolean): string {
   return table(['SETTING', 'GROUP', 'IMPLIES', 'DESCRIPTION'], rows) + `\nIn the order of OSv's conf/profiles/${arch}/base.mk.\n`;
 }
 
-function listOptions(context: Context, asJson: boolean): string {
-  const { options } = context.catalog;
-  if (asJson) return json(options.map((o) => ({ name: o.name, type: o.type, default: o.default, description: o.description })));
-  return table(['SETTING', 'DEFAULT', 'DESCRIPTION'], options.map((o) => [o.name, String(o.default), o.description]));
+function listOptions(context: Context, asJson: boolean, mode: string): string {
+  const { kconfig, arch } = context.catalog;
+  const options = optionsFor(kconfig, arch);
+  if (asJson) {
+    return json(options.map((o) => ({ setting: `conf_${o.name}`, name: o.name, menu: o.menu, type: o.type, prompt: o.prompt, default: defaultValue(o, arch, mode), ...(o.dependsOn === undefined ? {} : { depends_on: o.dependsOn }), makefile: o.makefile, help: o.help })));
+  }
+  const rows = options.map((o) => [`conf_${o.name}`, o.type, JSON.stringify(defaultValue(o, arch, mode)), o.menu, o.prompt + (o.dependsOn === undefined ? '' : ` (needs conf_${o.dependsOn})`)]);
+  return table(['SETTING', 'TYPE', 'DEFAULT', 'MENU', 'PROMPT'], rows) + `\nOSv's Kconfig options for ${arch}, ${mode} defaults. bool takes 0/1 or n/y.\n`;
 }
 
 export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  const allowed = allowOnly(args, ['arch', 'profiles-dir', 'json'], 'osvconf list');
+  const allowed = allowOnly(args, ['arch', 'mode', 'profiles-dir', 'json'], 'osvconf list');
   if (!allowed.ok) return allowed;
   const [what, ...rest] = args.positionals;
   if (what === undefined) return usage('osvconf list needs what to list', `write osvconf list ${WHAT.join('|')}`);
@@ -64,6 +69,6 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
     return text.ok ? ok(output(text.value)) : text;
   }
   if (what === 'drivers') return ok(output(listDrivers(context.value, asJson)));
-  if (what === 'options') return ok(output(listOptions(context.value, asJson)));
+  if (what === 'options') return ok(output(listOptions(context.value, asJson, args.values.get('mode') ?? context.value.defaults.defaultMode)));
   return fail(`cannot list "${what}"`);
 }

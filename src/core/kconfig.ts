@@ -1,0 +1,125 @@
+// OSv's Kconfig options (conf/kconfig/main) resolved for one arch and mode: defaults that depend
+// on the arch or mode, options that exist on one arch only, `depends on`, typed values, and the
+// driver-profile choice. Options left alone follow Kconfig's defaults exactly; an explicit value
+// that cannot take (its dependency is off) is refused, naming the dependency.
+
+import { fail, ok, type Result } from './result.js';
+
+export type KconfigType = 'bool' | 'int' | 'hex' | 'string';
+
+export type DefaultSpec = string | { readonly by: 'mode' | 'arch'; readonly values: Readonly<Record<string, string>> } | { readonly template: string };
+
+export interface KconfigOption {
+  readonly name: string;
+  readonly type: KconfigType;
+  readonly prompt: string;
+  readonly default: DefaultSpec;
+  readonly dependsOn?: string;
+  readonly arch?: string;
+  /** OSv's Makefile reads conf_<name>; otherwise only .config and the kernel_config headers carry it. */
+  readonly makefile: boolean;
+  readonly help: string;
+  readonly note?: string;
+  readonly menu: string;
+}
+
+export interface KconfigMenu {
+  readonly title: string;
+  readonly options: readonly KconfigOption[];
+}
+
+export interface KconfigChoice {
+  readonly name: string;
+  readonly prompt: string;
+  readonly default: string;
+  readonly values: Readonly<Record<string, readonly string[]>>;
+  readonly withoutProfile: Readonly<Record<string, { readonly use: string; readonly reason: string }>>;
+}
+
+export interface Kconfig {
+  readonly mainmenu: string;
+  readonly menus: readonly KconfigMenu[];
+  readonly choice: KconfigChoice;
+}
+
+export interface KconfigState {
+  readonly option: KconfigOption;
+  /** As .config writes it: y/n for bool, the raw text otherwise. */
+  readonly value: string;
+  readonly origin: 'default' | 'command-line';
+  /** False when `depends on` is unmet: Kconfig leaves the option out of every file. */
+  readonly visible: boolean;
+}
+
+export const KCONFIG_PREFIX = 'conf_';
+
+export function allOptions(kconfig: Kconfig): KconfigOption[] {
+  return kconfig.menus.flatMap((m) => m.options);
+}
+
+/** The options that exist on this arch, in menu order. */
+export function optionsFor(kconfig: Kconfig, arch: string): KconfigOption[] {
+  return allOptions(kconfig).filter((o) => o.arch === undefined || o.arch === arch);
+}
+
+export function defaultValue(option: KconfigOption, arch: string, mode: string): string {
+  const d = option.default;
+  if (typeof d === 'string') return d;
+  if ('template' in d) return d.template.replace(/\{mode\}/g, mode).replace(/\{arch\}/g, arch);
+  return d.values[d.by === 'mode' ? mode : arch] ?? '';
+}
+
+/**
+ * A command-line value checked against the option's type, normalised the way .config stores
+ * it. Bools take OSv's make spelling (0/1) and Kconfig's (n/y).
+ */
+export function parseValue(option: KconfigOption, raw: string): Result<string> {
+  const setting = `${KCONFIG_PREFIX}${option.name}=${raw}`;
+  switch (option.type) {
+    case 'bool':
+      if (raw === '1' || raw === 'y') return ok('y');
+      if (raw === '0' || raw === 'n') return ok('n');
+      return fail(`${setting}: ${option.name} is a bool: the value must be 0, 1, n or y`, `write ${KCONFIG_PREFIX}${option.name}=1 or =0`);
+    case 'int':
+      return /^-?[0-9]+$/.test(raw) ? ok(raw) : fail(`${setting}: ${option.name} is an int: the value must be a decimal number`, `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`);
+    case 'hex':
+      return /^(0[xX])?[0-9a-fA-F]+$/.test(raw) ? ok(raw) : fail(`${setting}: ${option.name} is a hex value: the value must be hex digits, optionally after 0x`, `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`);
+    case 'string':
+      // A control character would break .config's one-line format and the C header.
+      // eslint-disable-next-line no-control-regex
+      return /[\u0000-\u001f\u007f]/.test(raw) ? fail(`${KCONFIG_PREFIX}${option.name}: the value contains a control character (newline, tab, ...)`, 'give the value on one line, without control characters') : ok(raw);
+  }
+}
+
+function defaultSample(option: KconfigOption): string {
+  return typeof option.default === 'string' ? option.default : option.type === 'hex' ? '0x1000' : '1';
+}
+
+/** Resolves every option of the arch: command-line values over defaults, dependencies checked. */
+export function resolveKconfig(kconfig: Kconfig, arch: string, mode: string, given: ReadonlyMap<string, string>): Result<KconfigState[]> {
+  const states = new Map<string, KconfigState>();
+  const result: KconfigState[] = [];
+  for (const option of optionsFor(kconfig, arch)) {
+    const dependency = option.dependsOn === undefined ? undefined : states.get(option.dependsOn);
+    const visible = dependency === undefined || (dependency.visible && dependency.value === 'y');
+    const explicit = given.get(option.name);
+    if (!visible && explicit !== undefined && explicit !== 'n') {
+      const dep = dependency as KconfigState;
+      return fail(
+        `${KCONFIG_PREFIX}${option.name}=${explicit === 'y' ? 1 : explicit} cannot take: it depends on ${KCONFIG_PREFIX}${dep.option.name}, which is ${dep.value === 'y' ? 1 : 0} (${dep.origin === 'default' ? 'default' : 'command line'})`,
+        `also set ${KCONFIG_PREFIX}${dep.option.name}=1, or drop ${KCONFIG_PREFIX}${option.name}`,
+      );
+    }
+    const value = !visible ? (option.type === 'bool' ? 'n' : defaultValue(option, arch, mode)) : explicit ?? defaultValue(option, arch, mode);
+    const state: KconfigState = { option, value, origin: explicit === undefined ? 'default' : 'command-line', visible };
+    states.set(option.name, state);
+    result.push(state);
+  }
+  return ok(result);
+}
+
+/** The choice value .config can select for a profile, or undefined when the choice lacks it. */
+export function choiceFor(kconfig: Kconfig, arch: string, profile: string): string | undefined {
+  const values = kconfig.choice.values[arch] ?? [];
+  return values.includes(profile) && kconfig.choice.withoutProfile[profile] === undefined ? profile : undefined;
+}
