@@ -18,6 +18,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'profiles-dir', value: 'DIR', help: 'more profiles, laid out as DIR/<arch>/<name>.json; they win over built-in ones of the same name' },
   { name: 'print', value: 'ARTIFACT', help: 'write one artifact to stdout, nothing to disk' },
   { name: 'out', value: 'DIR', help: 'write the artifacts into DIR, laid out as an OSv tree' },
+  { name: 'dry-run', help: 'with --out: show what would be written, with a diff against the disk, and write nothing' },
+  { name: 'name', value: 'NAME', help: 'the name of the custom profile (default: the profile, or <profile>-custom with driver settings)' },
   { name: 'json', help: 'machine-readable output on stdout' },
   { name: 'force', help: 'keep make\'s result for conflicting settings (with a warning) instead of refusing' },
   { name: 'strict', help: 'treat pitfalls (combinations that build but break) as errors' },

@@ -57,10 +57,15 @@ export async function resolveSelection(args: ParsedArgs, settings: readonly stri
   if (!(mode in defaults.modes)) return fail(`unknown mode "${mode}"${didYouMean(mode, Object.keys(defaults.modes))}`, `the modes are ${Object.keys(defaults.modes).join(' and ')}`);
   const profile = raw.value.profile?.value ?? defaults.defaultProfile;
   if (!PROFILE_NAME.test(profile)) return fail(`"${profile}" is not a profile name`, 'profile names are made of letters, digits, _ and -');
+  const broken = catalog.kconfig.choice.withoutProfile[profile];
+  if (broken !== undefined) {
+    const exists = profiles.get(profile);
+    if (exists.ok && exists.value === undefined) return fail(`no profile "${profile}": ${broken.reason}`, `use --profile=${broken.use}`);
+  }
   const bound = bindSettings(raw.value, catalog, (name) => archesWithDriver(defaults, name, catalog.arch));
   if (!bound.ok) return bound;
   const selection = select(
-    { arch: catalog.arch, mode, profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, force: args.switches.has('force'), strict: args.switches.has('strict') },
+    { arch: catalog.arch, mode, profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, force: args.switches.has('force'), strict: args.switches.has('strict'), ...(args.values.has('name') ? { customName: args.values.get('name') as string } : {}) },
     catalog,
     profiles,
   );

@@ -85,9 +85,14 @@ export function parseValue(option: KconfigOption, raw: string): Result<string> {
     case 'hex':
       return /^(0[xX])?[0-9a-fA-F]+$/.test(raw) ? ok(raw) : fail(`${setting}: ${option.name} is a hex value: the value must be hex digits, optionally after 0x`, `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`);
     case 'string':
-      // A control character would break .config's one-line format and the C header.
+      // A control character would break .config's one-line format and the C header. OSv's
+      // conf/Makefile copies string values unquoted into kernel_conf.mk, which make includes:
+      // there `$` expands (even runs $(shell ...)) and `#` starts a comment, so neither can be
+      // carried faithfully or safely.
       // eslint-disable-next-line no-control-regex
-      return /[\u0000-\u001f\u007f]/.test(raw) ? fail(`${KCONFIG_PREFIX}${option.name}: the value contains a control character (newline, tab, ...)`, 'give the value on one line, without control characters') : ok(raw);
+      if (/[\u0000-\u001f\u007f]/.test(raw)) return fail(`${KCONFIG_PREFIX}${option.name}: the value contains a control character (newline, tab, ...)`, 'give the value on one line, without control characters');
+      if (/[$#]/.test(raw)) return fail(`${KCONFIG_PREFIX}${option.name}: the value contains "${/\$/.test(raw) ? '$' : '#'}", which OSv's kernel_conf.mk would hand to make unquoted`, 'make would expand $ or cut the value at #: leave them out');
+      return ok(raw);
   }
 }
 

@@ -19,6 +19,8 @@ export interface SelectionRequest {
   readonly kconfig: ReadonlyMap<string, string>;
   readonly force: boolean;
   readonly strict: boolean;
+  /** The name to write the selection under as a custom profile (--name). */
+  readonly customName?: string;
 }
 
 export interface Warning {

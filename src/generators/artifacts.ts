@@ -1,28 +1,84 @@
-// Every artifact osvconf can produce: its name for --print, where --out puts it in an OSv tree,
-// and its pure renderer.
+// Every artifact osvconf can produce: its name for --print, where --out puts it in an OSv tree
+// (none: --print only), its pure renderer, and notes to show the user with it.
 
-import type { Selection } from '../core/select.js';
+import { customProfile } from '../core/custom-profile.js';
+import type { Selection, Warning } from '../core/select.js';
+import { buildCommandNotes, renderBuildCommand } from './build-command.js';
 import { renderDriversConfigH } from './drivers-config-h.js';
+import { choiceNotes, renderDotConfig, renderKernelConfigH, renderKernelConfMk } from './kconfig-files.js';
+import { renderBaseMk, renderProfileMk } from './make-files.js';
 
 export interface Artifact {
   readonly name: string;
   readonly description: string;
-  /** Path inside an OSv checkout, with / separators. */
-  path(selection: Selection): string;
+  /** Path inside an OSv checkout, with / separators; undefined when --out does not write it. */
+  path(selection: Selection): string | undefined;
   render(selection: Selection): string;
+  notes(selection: Selection): Warning[];
 }
 
 const buildDir = (s: Selection): string => `build/${s.request.mode}.${s.request.arch}`;
+const none = (): Warning[] => [];
 
 export const ARTIFACTS: readonly Artifact[] = [
   {
     name: 'drivers_config.h',
-    description: 'the CONF_drivers_* header (as scripts/gen-drivers-config-header writes it)',
+    description: 'the CONF_drivers_* header, as scripts/gen-drivers-config-header writes it',
     path: (s) => `${buildDir(s)}/gen/include/osv/drivers_config.h`,
     render: renderDriversConfigH,
+    notes: none,
+  },
+  {
+    name: 'profile.mk',
+    description: 'a custom driver profile with the whole selection baked in (--name names it)',
+    path: (s) => (customProfile(s).needsFile ? `conf/profiles/${s.request.arch}/${customProfile(s).name}.mk` : undefined),
+    render: renderProfileMk,
+    notes: none,
+  },
+  {
+    name: 'base.mk',
+    description: "the arch's driver rules in the form of OSv's base.mk (--print only: OSv has its own)",
+    path: () => undefined,
+    render: renderBaseMk,
+    notes: none,
+  },
+  {
+    name: '.config',
+    description: "the Kconfig file, as OSv's Kconfig tools write it",
+    path: (s) => `${buildDir(s)}/.config`,
+    render: renderDotConfig,
+    notes: choiceNotes,
+  },
+  {
+    name: 'kernel_config.h',
+    description: 'the Kconfig autoheader (#define CONF_<option> ...)',
+    path: (s) => `${buildDir(s)}/gen/include/osv/kernel_config.h`,
+    render: renderKernelConfigH,
+    notes: choiceNotes,
+  },
+  {
+    name: 'kernel_conf.mk',
+    description: "the make variables OSv's conf/Makefile derives from .config",
+    path: (s) => `${buildDir(s)}/gen/config/kernel_conf.mk`,
+    render: renderKernelConfMk,
+    notes: choiceNotes,
+  },
+  {
+    name: 'build-command',
+    description: 'the ./scripts/build line that builds this selection (--out prints it last)',
+    path: () => undefined,
+    render: renderBuildCommand,
+    notes: buildCommandNotes,
   },
 ];
 
 export function findArtifact(name: string): Artifact | undefined {
   return ARTIFACTS.find((a) => a.name === name);
+}
+
+/** Notes of several artifacts, each said once. */
+export function notesOf(artifacts: readonly Artifact[], selection: Selection): Warning[] {
+  const seen = new Map<string, Warning>();
+  for (const a of artifacts) for (const n of a.notes(selection)) if (!seen.has(n.code)) seen.set(n.code, n);
+  return [...seen.values()];
 }

@@ -1,51 +1,94 @@
-// --out and the OSv-checkout default: the tree layout, write-if-changed with mtimes kept,
-// no temp files left behind.
+// --out and the OSv-checkout default: every artifact in the tree layout, write-if-changed with
+// mtimes kept, no temp files, --dry-run with a diff, the build command last.
 import { mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { osvconf, tempDir } from '../helpers/cli.js';
 
-const HEADER = join('build', 'release.x64', 'gen', 'include', 'osv', 'drivers_config.h');
+const BUILD = join('build', 'release.x64');
+const HEADER = join(BUILD, 'gen', 'include', 'osv', 'drivers_config.h');
 
 function allFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
 }
 
 describe('--out=DIR', () => {
-  it('writes the OSv tree layout, then leaves unchanged files untouched', () => {
+  it('writes every artifact in the OSv tree layout, then leaves unchanged files untouched', () => {
     const out = tempDir();
     const first = osvconf(['--profile=virtio-kvm', `--out=${out}`]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toBe(`wrote     ${join(out, HEADER)}\n`);
-    const printed = osvconf(['--profile=virtio-kvm', '--print=drivers_config.h']).stdout;
-    expect(readFileSync(join(out, HEADER), 'utf8')).toBe(printed);
+    const files = [
+      join(BUILD, '.config'),
+      join(BUILD, 'gen', 'config', 'kernel_conf.mk'),
+      join(BUILD, 'gen', 'include', 'osv', 'drivers_config.h'),
+      join(BUILD, 'gen', 'include', 'osv', 'kernel_config.h'),
+      join('conf', 'profiles', 'x64', 'virtio-kvm.mk'),
+    ];
+    expect(allFiles(out)).toEqual(files); // no temp files left
+    for (const f of files) expect(first.stdout).toContain(`wrote     ${join(out, f)}\n`);
+    expect(first.stdout.trimEnd().split('\n').at(-1)).toBe('build with: ./scripts/build arch=x64 mode=release conf_drivers_profile=virtio-kvm');
+    for (const [artifact, file] of [['drivers_config.h', HEADER], ['.config', join(BUILD, '.config')], ['profile.mk', files[4]]] as const) {
+      expect(readFileSync(join(out, file), 'utf8')).toBe(osvconf(['--profile=virtio-kvm', `--print=${artifact}`]).stdout);
+    }
 
     const past = new Date('2020-01-01T00:00:00Z');
-    utimesSync(join(out, HEADER), past, past);
+    for (const f of files) utimesSync(join(out, f), past, past);
     const again = osvconf(['--profile=virtio-kvm', `--out=${out}`]);
-    expect(again.stdout).toBe(`unchanged ${join(out, HEADER)}\n`);
-    expect(statSync(join(out, HEADER)).mtime.getTime()).toBe(past.getTime());
+    for (const f of files) {
+      expect(again.stdout).toContain(`unchanged ${join(out, f)}\n`);
+      expect(statSync(join(out, f)).mtime.getTime()).toBe(past.getTime());
+    }
 
-    const changed = osvconf(['--profile=virtio-kvm', 'conf_drivers_virtio_fs=1', `--out=${out}`]);
-    expect(changed.stdout).toBe(`wrote     ${join(out, HEADER)}\n`);
+    const changed = osvconf(['--profile=virtio-kvm', 'conf_drivers_virtio_fs=1', '--name=virtio-kvm', `--out=${out}`]);
+    expect(changed.stdout).toContain(`wrote     ${join(out, HEADER)}\n`);
+    expect(changed.stdout).toContain(`unchanged ${join(out, BUILD, '.config')}\n`);
     expect(readFileSync(join(out, HEADER), 'utf8')).toContain('#define CONF_drivers_virtio_fs 1\n');
     expect(statSync(join(out, HEADER)).mtime.getTime()).toBeGreaterThan(past.getTime());
-    expect(allFiles(out)).toEqual([join(out, HEADER)]); // no temp files left
+  });
+
+  it('an OSv profile without driver settings needs no profile file', () => {
+    const out = tempDir();
+    osvconf(['--profile=vmware', `--out=${out}`]);
+    expect(allFiles(out).some((f) => f.startsWith('conf'))).toBe(false);
   });
 
   it('puts arch and mode into the build directory name', () => {
     const out = tempDir();
     const run = osvconf(['--arch=aarch64', '--mode=debug', '--profile=virtio-mmio', `--out=${out}`]);
     expect(run.code, run.stderr).toBe(0);
-    expect(allFiles(out)).toEqual([join(out, 'build', 'debug.aarch64', 'gen', 'include', 'osv', 'drivers_config.h')]);
+    expect(allFiles(out).every((f) => f.startsWith(join('build', 'debug.aarch64')))).toBe(true);
+    expect(run.stdout).toContain('./scripts/build arch=aarch64 mode=debug conf_drivers_profile=virtio-mmio');
   });
 
-  it('--json reports the files with their status', () => {
+  it('--json reports the files with their status and the build command', () => {
     const out = tempDir();
-    const run = osvconf(['--profile=xen', `--out=${out}`, '--json']);
-    const report = JSON.parse(run.stdout);
-    expect(report.files).toEqual([{ path: HEADER.split('\\').join('/'), status: 'wrote' }]);
-    expect(JSON.parse(osvconf(['--profile=xen', `--out=${out}`, '--json']).stdout).files[0].status).toBe('unchanged');
+    const report = JSON.parse(osvconf(['--profile=xen', `--out=${out}`, '--json']).stdout);
+    expect(report.files.map((f: { status: string }) => f.status)).toEqual(['wrote', 'wrote', 'wrote', 'wrote']);
+    expect(report.build_command).toBe('./scripts/build arch=x64 mode=release conf_drivers_profile=xen');
+    const again = JSON.parse(osvconf(['--profile=xen', `--out=${out}`, '--json']).stdout);
+    expect(again.files.every((f: { status: string }) => f.status === 'unchanged')).toBe(true);
+  });
+});
+
+describe('--dry-run', () => {
+  it('shows the plan and a unified diff, and writes nothing', () => {
+    const out = tempDir();
+    const fresh = osvconf(['--profile=virtio-pci', `--out=${out}`, '--dry-run']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stdout).toContain(`would write  ${join(out, HEADER)}\n`);
+    expect(fresh.stdout).toContain('--- /dev/null\n+++ b/build/release.x64/gen/include/osv/drivers_config.h\n');
+    expect(allFiles(out)).toEqual([]);
+
+    osvconf(['--profile=virtio-kvm', `--out=${out}`]);
+    const change = osvconf(['--profile=virtio-kvm', 'conf_drivers_virtio_rng=0', '--name=virtio-kvm', `--out=${out}`, '--dry-run']);
+    expect(change.stdout).toContain(`would change ${join(out, HEADER)}\n`);
+    expect(change.stdout).toContain(`unchanged    ${join(out, BUILD, 'gen', 'config', 'kernel_conf.mk')}\n`);
+    expect(change.stdout).toContain(`would change ${join(out, 'conf', 'profiles', 'x64', 'virtio-kvm.mk')}\n`);
+    expect(change.stdout).toMatch(/^-#define CONF_drivers_virtio_rng 1\n\+#define CONF_drivers_virtio_rng 0$/m);
+    expect(readFileSync(join(out, HEADER), 'utf8')).toContain('#define CONF_drivers_virtio_rng 1\n');
   });
 });
 

@@ -73,12 +73,18 @@ export function profileMk(profile: RawProfile): string {
   return includes + sets;
 }
 
-/** Writes the tree for the given arches; returns its directory. */
-export function makeTree(arches: readonly string[]): string {
+/** A tree with only the Makefile and the header generator: the caller adds conf/profiles/. */
+export function emptyMakeTree(): string {
   const dir = tempDir('osvconf-make-');
   mkdirSync(join(dir, 'scripts'));
   writeFileSync(join(dir, 'scripts', 'gen-drivers-config-header'), GENERATOR, { mode: 0o755 });
   writeFileSync(join(dir, 'Makefile'), MAKEFILE);
+  return dir;
+}
+
+/** Writes the tree for the given arches from the catalog, in OSv's form; returns its directory. */
+export function makeTree(arches: readonly string[]): string {
+  const dir = emptyMakeTree();
   for (const arch of arches) {
     const pdir = join(dir, 'conf', 'profiles', arch);
     mkdirSync(pdir, { recursive: true });

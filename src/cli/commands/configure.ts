@@ -2,21 +2,43 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkCustomName } from '../../core/custom-profile.js';
 import { fail, ok, usage, type Result } from '../../core/result.js';
+import type { Selection } from '../../core/select.js';
 import { didYouMean } from '../../core/suggest.js';
-import { ARTIFACTS, findArtifact } from '../../generators/artifacts.js';
-import { writePlan } from '../../io/write-plan.js';
+import { ARTIFACTS, findArtifact, notesOf } from '../../generators/artifacts.js';
+import { comparePlan, writePlan, type FileOutcome, type PlannedFile } from '../../io/write-plan.js';
 import { allowOnly, type ParsedArgs } from '../args.js';
 import { json, output, type CommandOutput } from '../output.js';
 import { selectionJson } from '../report.js';
 import { resolveSelection } from '../selection.js';
 
-export const CONFIGURE_FLAGS = ['arch', 'mode', 'profile', 'profiles-dir', 'print', 'out', 'json', 'force', 'strict'];
+export const CONFIGURE_FLAGS = ['arch', 'mode', 'profile', 'profiles-dir', 'print', 'out', 'dry-run', 'name', 'json', 'force', 'strict'];
 
 /** An OSv checkout has the driver profiles and the build script at its top. */
 function isOsvCheckout(dir: string): boolean {
   const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory();
   return isDir(join(dir, 'conf', 'profiles')) && existsSync(join(dir, 'scripts', 'build'));
+}
+
+/** Everything --out writes, rendered in memory before anything touches the disk. */
+function plan(selection: Selection): { files: PlannedFile[]; artifacts: typeof ARTIFACTS } {
+  const artifacts = ARTIFACTS.filter((a) => a.path(selection) !== undefined);
+  return { files: artifacts.map((a) => ({ path: a.path(selection) as string, content: a.render(selection) })), artifacts };
+}
+
+async function dryRun(out: string, files: readonly PlannedFile[], outcomes: readonly FileOutcome[]): Promise<string> {
+  const { createTwoFilesPatch } = await import('diff');
+  let text = '';
+  for (const [i, o] of outcomes.entries()) {
+    text += `${o.status === 'unchanged' ? 'unchanged   ' : o.before === undefined ? 'would write ' : 'would change'} ${join(out, o.path)}\n`;
+  }
+  for (const [i, o] of outcomes.entries()) {
+    if (o.status === 'unchanged') continue;
+    const content = (files[i] as PlannedFile).content;
+    text += createTwoFilesPatch(o.before === undefined ? '/dev/null' : `a/${o.path}`, `b/${o.path}`, o.before ?? '', content, undefined, undefined, { context: 3 }).replace(/^=+\n/, '');
+  }
+  return text;
 }
 
 export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
@@ -25,8 +47,10 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const print = args.values.get('print');
   let out = args.values.get('out');
   const asJson = args.switches.has('json');
+  const dry = args.switches.has('dry-run');
   if (print !== undefined && out !== undefined) return usage('--print and --out cannot be combined', 'use --print=ARTIFACT for stdout or --out=DIR to write files');
   if (print !== undefined && asJson) return usage('--print and --json cannot be combined', '--print writes the artifact itself; --json alone reports the resolved selection');
+  if (dry && print !== undefined) return usage('--dry-run goes with --out, not --print', '--print never writes anything anyway');
   const artifact = print === undefined ? undefined : findArtifact(print);
   if (print !== undefined && artifact === undefined) {
     return fail(`unknown artifact "${print}"${didYouMean(print, ARTIFACTS.map((a) => a.name))}`, `--print takes one of: ${ARTIFACTS.map((a) => a.name).join(', ')}`);
@@ -34,9 +58,13 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
 
   const resolved = await resolveSelection(args, args.positionals);
   if (!resolved.ok) return resolved;
-  const { selection } = resolved.value;
+  const { selection, profiles } = resolved.value;
+  if (selection.request.customName !== undefined) {
+    const named = checkCustomName(selection.request.customName, selection, profiles);
+    if (!named.ok) return named;
+  }
 
-  if (artifact !== undefined) return ok(output(artifact.render(selection), selection.warnings));
+  if (artifact !== undefined) return ok(output(artifact.render(selection), [...selection.warnings, ...artifact.notes(selection)]));
 
   if (out === undefined && !asJson) {
     if (!isOsvCheckout(process.cwd())) {
@@ -44,12 +72,25 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
     }
     out = process.cwd();
   }
-  if (out === undefined) return ok(output(json(selectionJson(selection)), selection.warnings));
+  if (out === undefined) {
+    if (dry) return usage('--dry-run goes with --out', 'write --out=DIR --dry-run');
+    return ok(output(json(selectionJson(selection)), selection.warnings));
+  }
 
-  // Render everything before touching the disk: a failing renderer leaves nothing written.
-  const files = ARTIFACTS.map((a) => ({ path: a.path(selection), content: a.render(selection) }));
+  const { files, artifacts } = plan(selection);
+  const warnings = [...selection.warnings, ...notesOf([...artifacts, ...ARTIFACTS.filter((a) => a.name === 'build-command')], selection)];
+  const buildCommand = (findArtifact('build-command') as (typeof ARTIFACTS)[number]).render(selection);
+  if (dry) {
+    const compared = comparePlan(out, files);
+    if (!compared.ok) return compared;
+    if (asJson) return ok(output(json({ ...selectionJson(selection), out, dry_run: true, files: compared.value.map((f) => ({ path: f.path, status: f.status === 'wrote' ? 'would-write' : 'unchanged' })) }), warnings));
+    return ok(output(await dryRun(out, files, compared.value), warnings));
+  }
   const written = writePlan(out, files);
   if (!written.ok) return written;
-  if (asJson) return ok(output(json({ ...selectionJson(selection), out, files: written.value.map((f) => ({ path: f.path, status: f.status })) }), selection.warnings));
-  return ok(output(written.value.map((f) => `${f.status.padEnd(9)} ${join(out as string, f.path)}\n`).join(''), selection.warnings));
+  if (asJson) {
+    return ok(output(json({ ...selectionJson(selection), out, files: written.value.map((f) => ({ path: f.path, status: f.status })), build_command: buildCommand.trimEnd() }), warnings));
+  }
+  const lines = written.value.map((f) => `${f.status.padEnd(9)} ${join(out as string, f.path)}\n`).join('');
+  return ok(output(`${lines}build with: ${buildCommand}`, warnings));
 }

@@ -1,0 +1,33 @@
+// The name under which a selection is written as an OSv profile (conf/profiles/<arch>/<name>.mk),
+// so that conf_drivers_profile=<name> alone reproduces it. A selection that is exactly a profile
+// OSv ships needs no file at all.
+
+import type { ProfileSource } from './profiles.js';
+import { fail, ok, type Result } from './result.js';
+import type { Selection } from './select.js';
+
+export interface CustomProfile {
+  readonly name: string;
+  /** False when OSv's tree already has this exact profile. */
+  readonly needsFile: boolean;
+}
+
+export const CUSTOM_NAME = /^[A-Za-z0-9_-]+$/;
+
+export function customProfile(selection: Selection): CustomProfile {
+  const { request, expanded } = selection;
+  const overrides = request.drivers.size > 0;
+  const name = request.customName ?? (overrides ? `${request.profile}-custom` : request.profile);
+  return { name, needsFile: overrides || name !== request.profile || !expanded.profile.inOsv };
+}
+
+/** Refuses names that would escape the profiles folder or replace a file OSv's build relies on. */
+export function checkCustomName(name: string, selection: Selection, source: ProfileSource): Result<string> {
+  if (!CUSTOM_NAME.test(name)) return fail(`--name=${name}: a profile name is made of letters, digits, _ and -`, 'it becomes conf/profiles/<arch>/<name>.mk');
+  if (name === 'base') return fail('--name=base: base.mk holds the driver rules of OSv, not a profile', 'choose another name');
+  const existing = source.get(name);
+  if (existing.ok && existing.value?.inOsv === true && (name !== selection.request.profile || selection.request.drivers.size > 0)) {
+    return fail(`--name=${name} would replace OSv's own conf/profiles/${selection.request.arch}/${name}.mk`, 'choose a name OSv does not use');
+  }
+  return ok(name);
+}

@@ -1,0 +1,24 @@
+// The make files of a selection: base.mk (the arch's driver rules in OSv's form) and a custom
+// profile .mk with the whole selection baked in, one `?=` line per flag, so that
+// conf_drivers_profile=<name> and no other driver setting reproduces drivers_config.h.
+import { driverSetting } from '../core/catalog.js';
+import { customProfile } from '../core/custom-profile.js';
+import { describeOrigin } from '../core/origin.js';
+import type { Selection } from '../core/select.js';
+import { templates } from '../generated/templates.js';
+import { VERSION } from '../generated/version.js';
+
+const render = (name: string, locals: unknown): string => (templates[name] as (l: unknown) => string)(locals);
+
+export function renderBaseMk(selection: Selection): string {
+  const rules = selection.catalog.drivers.map((d) => ({ setting: driverSetting(d.name), implies: d.implies.map(driverSetting) }));
+  return render('base.mk', { arch: selection.request.arch, version: VERSION, rules });
+}
+
+export function renderProfileMk(selection: Selection): string {
+  const { request } = selection;
+  const overrides = [...request.drivers].map(([name, value]) => `${driverSetting(name)}=${value}`);
+  const flags = selection.drivers.flags.map((f) => ({ setting: driverSetting(f.name), value: f.value, why: describeOrigin(f.origin, request.profile) }));
+  const { name, needsFile } = customProfile(selection);
+  return render('profile.mk', { name, needsFile, arch: request.arch, version: VERSION, profile: request.profile, overrides, flags });
+}
