@@ -19,6 +19,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'print', value: 'ARTIFACT', help: 'write one artifact to stdout, nothing to disk' },
   { name: 'out', value: 'DIR', help: 'write the artifacts into DIR, laid out as an OSv tree' },
   { name: 'dry-run', help: 'with --out: show what would be written, with a diff against the disk, and write nothing' },
+  { name: 'to', value: 'DIR', help: 'import: where to write the profiles (default ./profiles)' },
   { name: 'name', value: 'NAME', help: 'the name of the custom profile (default: the profile, or <profile>-custom with driver settings)' },
   { name: 'json', help: 'machine-readable output on stdout' },
   { name: 'force', help: 'keep make\'s result for conflicting settings (with a warning) instead of refusing' },
@@ -27,7 +28,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'version', short: 'V', help: 'show the version' },
 ];
 
-export const COMMANDS = ['list', 'explain', 'help'] as const;
+export const COMMANDS = ['list', 'explain', 'import', 'help'] as const;
 export type Command = (typeof COMMANDS)[number] | 'configure';
 
 export interface ParsedArgs {

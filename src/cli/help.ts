@@ -20,6 +20,7 @@ Usage:
   osvconf [selection as above] --out=DIR
   osvconf list profiles|drivers|options [--arch=ARCH] [--json]
   osvconf explain [NAME] [selection as above] [--json]
+  osvconf import OSV_TREE [--to=DIR] [--dry-run] [--json]
 
 Settings use OSv's own spelling, as ./scripts/build takes them:
   conf_drivers_<name>=0|1        turn one driver on or off (osvconf list drivers)
@@ -70,5 +71,19 @@ an option (conf_hide_symbols) or a profile. For a driver: its value, where the v
 conflicts a change would cause. Without NAME: every setting with its value and origin.
 
 ${flagLines(['arch', 'mode', 'profile', 'profiles-dir', 'json', 'force', 'strict'])}
+`;
+}
+
+export function importHelp(): string {
+  return `Usage: osvconf import OSV_TREE [--to=DIR] [--dry-run] [--json]
+
+Reads the driver profiles of an OSv tree (conf/profiles/<arch>/*.mk) and writes them as osvconf
+profiles, DIR/<arch>/<name>.json (default DIR: ./profiles), for --profiles-dir=DIR. A file made
+of includes and ?= lines keeps that structure; one that uses =, :=, ifeq/ifneq/ifdef or includes
+base.mk is evaluated as make reads it (without command-line settings) and written flat. A
+symlink (microvm.mk) becomes an alias. Profiles identical to a built-in one are not written.
+An unsupported construct is reported as file:line; then nothing is written.
+
+${flagLines(['to', 'dry-run', 'json'])}
 `;
 }

@@ -55,6 +55,7 @@ function formatWarning(w: Warning): string {
 async function dispatch(args: ParsedArgs): Promise<Result<CommandOutput>> {
   if (args.command === 'list') return (await import('./commands/list.js')).run(args);
   if (args.command === 'explain') return (await import('./commands/explain.js')).run(args);
+  if (args.command === 'import') return (await import('./commands/import.js')).run(args);
   return (await import('./commands/configure.js')).run(args);
 }
 
@@ -63,6 +64,7 @@ async function helpFor(args: ParsedArgs): Promise<string> {
   const topic = args.command === 'help' ? args.positionals[0] : args.command;
   if (topic === 'list') return help.listHelp();
   if (topic === 'explain') return help.explainHelp();
+  if (topic === 'import') return help.importHelp();
   return help.mainHelp();
 }
 
