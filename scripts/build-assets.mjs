@@ -57,10 +57,15 @@ for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json
   ajv.addSchema(schema);
   exportsMap[`validate_${kind.replace(/[^A-Za-z0-9]/g, '_')}`] = schema.$id;
 }
-// ajv's ESM output still require()s its small runtime helpers (e.g. ucs2length for minLength):
-// turn each into an import so the module loads as plain ESM.
+// ajv's ESM output still require()s its small runtime helpers. ucs2length (minLength counts code
+// points) is one line, inlined so the bundle needs no CommonJS; any other helper becomes an
+// import so the module still loads as plain ESM.
+const INLINE_HELPERS = {
+  'ajv/dist/runtime/ucs2length': '{ default: (s) => { let n = 0; for (const _ of s) n++; return n; } }',
+};
 const runtimeImports = [];
 const code = standaloneCode(ajv, exportsMap).replace(/require\("([^"]+)"\)/g, (_, spec) => {
+  if (INLINE_HELPERS[spec] !== undefined) return INLINE_HELPERS[spec];
   const id = `runtime${runtimeImports.length}`;
   // Node hands a CommonJS module's exports object to a default import, some bundlers its
   // `default` export: accept both shapes.

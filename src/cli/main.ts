@@ -1,11 +1,19 @@
-// The one exit point of the CLI: parses argv, runs a command (loaded lazily, so the scripted
-// path never loads what it does not use), and turns errors into a message and an exit code.
+// The one exit point of the CLI: parses argv, runs a command (all but the scripted path loaded
+// lazily, so it never loads what it does not use), and turns errors into a message and an exit code.
 
 import { writeSync } from 'node:fs';
 import type { OsvError, Result } from '../core/result.js';
 import type { Warning } from '../core/select.js';
 import { VERSION } from '../generated/version.js';
 import { parseArgs, type ParsedArgs } from './args.js';
+// The commands are small and bundled with main, so that a run loads one module rather than a
+// chain of chunks (each costs start-up time on Node 20). What is big and rarely needed stays
+// behind a dynamic import(): the schema validators, the diff of --dry-run (and the TUI).
+import { run as configure } from './commands/configure.js';
+import { run as explain } from './commands/explain.js';
+import { run as importTree } from './commands/import.js';
+import { run as list } from './commands/list.js';
+import { explainHelp, importHelp, listHelp, mainHelp } from './help.js';
 import type { CommandOutput } from './output.js';
 
 export interface Streams {
@@ -52,20 +60,19 @@ function formatWarning(w: Warning): string {
   return `osvconf: warning: ${w.message}\n` + (w.hint === undefined ? '' : `  hint: ${w.hint}\n`);
 }
 
-async function dispatch(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  if (args.command === 'list') return (await import('./commands/list.js')).run(args);
-  if (args.command === 'explain') return (await import('./commands/explain.js')).run(args);
-  if (args.command === 'import') return (await import('./commands/import.js')).run(args);
-  return (await import('./commands/configure.js')).run(args);
+function dispatch(args: ParsedArgs): Promise<Result<CommandOutput>> {
+  if (args.command === 'list') return list(args);
+  if (args.command === 'explain') return explain(args);
+  if (args.command === 'import') return importTree(args);
+  return configure(args);
 }
 
-async function helpFor(args: ParsedArgs): Promise<string> {
-  const help = await import('./help.js');
+function helpFor(args: ParsedArgs): string {
   const topic = args.command === 'help' ? args.positionals[0] : args.command;
-  if (topic === 'list') return help.listHelp();
-  if (topic === 'explain') return help.explainHelp();
-  if (topic === 'import') return help.importHelp();
-  return help.mainHelp();
+  if (topic === 'list') return listHelp();
+  if (topic === 'explain') return explainHelp();
+  if (topic === 'import') return importHelp();
+  return mainHelp();
 }
 
 export async function main(argv: readonly string[], streams: Streams = processStreams): Promise<number> {
@@ -81,7 +88,7 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       return EXIT_OK;
     }
     if (args.switches.has('help') || args.command === 'help') {
-      streams.out(await helpFor(args));
+      streams.out(helpFor(args));
       return EXIT_OK;
     }
     const result = await dispatch(args);

@@ -103,6 +103,10 @@ describe('bad profile files are reported with file and location', () => {
     const dir = userProfiles({ bare: '{"sets": {}}' });
     expectError(osvconf([`--profiles-dir=${dir}`, '--profile=bare', PRINT]), 1, /bare\.json:1:1: \(top level\): missing required property "description"/);
   });
+  it('an empty description (minLength, checked by the inlined code-point counter)', () => {
+    const dir = userProfiles({ empty: '{"description": ""}' });
+    expectError(osvconf([`--profiles-dir=${dir}`, '--profile=empty', PRINT]), 1, /empty\.json:1:2: \/description: must not be empty/);
+  });
   it('an include cycle names the whole cycle', () => {
     const dir = userProfiles({
       one: '{"description": "1", "includes": ["two"]}',
