@@ -24,7 +24,8 @@ Usage:
 
 Settings use OSv's own spelling, as ./scripts/build takes them:
   conf_drivers_<name>=0|1        turn one driver on or off (osvconf list drivers)
-  conf_hide_symbols=0|1          hide non-libc kernel symbols (osvconf list options)
+  conf_<option>=VALUE            a Kconfig option (osvconf list options); bools 0/1 or n/y,
+                                 e.g. conf_hide_symbols=1 conf_tracepoints=0
   conf_drivers_profile=NAME      same as --profile (drivers_profile=NAME too)
   arch=ARCH  mode=MODE           same as --arch and --mode
 
@@ -46,19 +47,21 @@ Exit codes: 0 ok, 1 bad input (unknown name, bad value, conflict, unreadable fil
 
 Examples:
   osvconf --profile=virtio-kvm --print=drivers_config.h
-  osvconf --profile=virtio-mmio conf_drivers_virtio_rng=1 --out=path/to/osv
+  osvconf --profile=virtio-mmio conf_drivers_virtio_rng=1 --name=myapp --out=path/to/osv
+  osvconf import path/to/osv --to=my-profiles
   osvconf explain conf_drivers_pci --profile=virtio-pci
 `;
 }
 
 export function listHelp(): string {
-  return `Usage: osvconf list profiles|drivers|options [--arch=ARCH] [--profiles-dir=DIR] [--json]
+  return `Usage: osvconf list profiles|drivers|options [--arch=ARCH] [--mode=MODE] [--profiles-dir=DIR] [--json]
 
   profiles   the driver profiles of the arch, with the hypervisors they are for
   drivers    every conf_drivers_* flag in base.mk order, with its group and implications
-  options    the other settings (conf_hide_symbols, ...)
+  options    OSv's Kconfig options (conf_hide_symbols, conf_tracepoints, ...) with their
+             defaults for the arch and --mode
 
-${flagLines(['arch', 'profiles-dir', 'json'])}
+${flagLines(['arch', 'mode', 'profiles-dir', 'json'])}
 `;
 }
 
@@ -66,7 +69,7 @@ export function explainHelp(): string {
   return `Usage: osvconf explain [NAME] [--arch=ARCH] [--profile=NAME] [SETTING...] [--json]
 
 Explains NAME under the given selection: a driver (conf_drivers_<name>, CONF_drivers_<name> or <name>),
-an option (conf_hide_symbols) or a profile. For a driver: its value, where the value came from
+a Kconfig option (conf_<name> or <name>) or a profile. For a driver: its value, where the value came from
 (default, profile, implied by another driver, command line), what implies it, and which
 conflicts a change would cause. Without NAME: every setting with its value and origin.
 

@@ -39,7 +39,7 @@ export function buildCommandNotes(selection: Selection): Warning[] {
     notes.push({
       code: 'header-only-options',
       message: `${headerOnly.map((k) => `conf_${k.option.name}`).join(', ')} reach${headerOnly.length === 1 ? 'es' : ''} the build only through .config, not the command line`,
-      hint: `osvconf --out=<osv tree> writes build/${selection.request.mode}.${selection.request.arch}/.config; OSv rewrites .config from defaults when conf/*.mk files are newer than it`,
+      hint: `osvconf --out=<osv tree> writes build/${selection.request.mode}.${selection.request.arch}/.config; OSv resets .config to defaults when conf/*.mk files are newer than it, so run osvconf --out again after changing them`,
     });
   }
   return notes;

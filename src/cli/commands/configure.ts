@@ -78,7 +78,9 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   }
 
   const { files, artifacts } = plan(selection);
-  const warnings = [...selection.warnings, ...notesOf([...artifacts, ...ARTIFACTS.filter((a) => a.name === 'build-command')], selection)];
+  // The profile file the build command needs is part of this plan: no need to say so.
+  const notes = notesOf([...artifacts, ...ARTIFACTS.filter((a) => a.name === 'build-command')], selection).filter((n) => n.code !== 'needs-profile-file');
+  const warnings = [...selection.warnings, ...notes];
   const buildCommand = (findArtifact('build-command') as (typeof ARTIFACTS)[number]).render(selection);
   if (dry) {
     const compared = comparePlan(out, files);
