@@ -5,7 +5,7 @@
 import { customProfile } from '../core/custom-profile.js';
 import { defaultValue } from '../core/kconfig.js';
 import type { Selection, Warning } from '../core/select.js';
-import { templates } from '../generated/templates.js';
+import { renderTemplate } from './template.js';
 
 /** POSIX shell quoting: bare when safe, else single quotes. */
 export function shellQuote(word: string): string {
@@ -25,7 +25,7 @@ export function renderBuildCommand(selection: Selection): string {
     const value = k.option.type === 'bool' ? (k.value === 'y' ? '1' : '0') : k.value;
     words.push(`conf_${k.option.name}=${value}`);
   }
-  return (templates['build-command'] as (l: unknown) => string)({ words: words.map(shellQuote) });
+  return renderTemplate('build-command', { words: words.map(shellQuote) });
 }
 
 export function buildCommandNotes(selection: Selection): Warning[] {

@@ -3,10 +3,10 @@
 // deduplicated (its `sort | uniq`, C order: JavaScript's default sort on ASCII names).
 
 import type { Selection } from '../core/select.js';
-import { templates } from '../generated/templates.js';
+import { renderTemplate } from './template.js';
 
 export function renderDriversConfigH(selection: Selection): string {
   const names = [...new Set(selection.drivers.flags.map((f) => f.name))].sort();
   const flags = names.map((name) => ({ name, value: selection.drivers.byName.get(name)?.value }));
-  return (templates['drivers_config.h'] as (locals: unknown) => string)({ flags });
+  return renderTemplate('drivers_config.h', { flags });
 }

@@ -6,10 +6,8 @@
 //                    edits applied literally
 import { choiceFor, type KconfigState } from '../core/kconfig.js';
 import type { Selection, Warning } from '../core/select.js';
-import { templates } from '../generated/templates.js';
+import { renderTemplate as render } from './template.js';
 import { customProfile } from '../core/custom-profile.js';
-
-const render = (name: string, locals: unknown): string => (templates[name] as (l: unknown) => string)(locals);
 
 /** Kconfig's string escape, the same in .config and the C header: backslash and double quote. */
 export function kconfigQuote(value: string): string {

@@ -5,10 +5,8 @@ import { driverSetting } from '../core/catalog.js';
 import { customProfile } from '../core/custom-profile.js';
 import { describeOrigin } from '../core/origin.js';
 import type { Selection } from '../core/select.js';
-import { templates } from '../generated/templates.js';
+import { renderTemplate as render } from './template.js';
 import { VERSION } from '../generated/version.js';
-
-const render = (name: string, locals: unknown): string => (templates[name] as (l: unknown) => string)(locals);
 
 export function renderBaseMk(selection: Selection): string {
   const rules = selection.catalog.drivers.map((d) => ({ setting: driverSetting(d.name), implies: d.implies.map(driverSetting) }));

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { importProfiles, type TreeReader } from '../../src/importer/import-profiles.js';
 import { renderDriversConfigH } from '../../src/generators/drivers-config-h.js';
 import { loadArchCatalog, loadDefaults, profileSource } from '../../src/io/catalog-files.js';
+import { rng } from '../helpers/random.js';
 import { osvconf, tempDir } from '../helpers/cli.js';
 import { emptyMakeTree, makeHeader, makeTree, rawDrivers, rawProfiles } from '../helpers/make-harness.js';
 import { mustSelect, selectWith } from '../helpers/pipeline.js';
@@ -114,16 +115,6 @@ describe('import refuses what it does not understand, with file:line', () => {
 
 // --- fuzz -----------------------------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate(next: () => number, drivers: string[], profiles: string[]): string {
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;

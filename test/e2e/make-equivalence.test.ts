@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Bit } from '../../src/core/catalog.js';
 import { renderDriversConfigH } from '../../src/generators/drivers-config-h.js';
+import { rng } from '../helpers/random.js';
 import { osvconf } from '../helpers/cli.js';
 import { headerValues, makeHeader, makeTree, rawDrivers, rawProfiles } from '../helpers/make-harness.js';
 import { selectWith } from '../helpers/pipeline.js';
@@ -12,17 +13,6 @@ const ARCHES = ['x64', 'aarch64'];
 const tree = makeTree(ARCHES);
 afterAll(() => rmSync(tree, { recursive: true, force: true }));
 
-/** mulberry32: a small seeded generator, so a failing case can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Does make's result leave a flag at 0 that an enabled flag implies? (the oracle for "conflict") */
 function makeResultConflicts(arch: string, values: Map<string, string>): boolean {

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Bit } from '../../src/core/catalog.js';
 import { renderDriversConfigH } from '../../src/generators/drivers-config-h.js';
 import { renderBaseMk, renderProfileMk } from '../../src/generators/make-files.js';
+import { rng } from '../helpers/random.js';
 import { osvconf } from '../helpers/cli.js';
 import { emptyMakeTree, makeHeader, rawDrivers, rawProfiles } from '../helpers/make-harness.js';
 import { mustSelect } from '../helpers/pipeline.js';
@@ -19,16 +20,6 @@ for (const arch of ARCHES) {
   writeFileSync(join(tree, 'conf', 'profiles', arch, 'base.mk'), renderBaseMk(mustSelect(arch, 'base')));
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let counter = 0;
 function roundTrip(arch: string, profile: string, overrides: Record<string, Bit>): { expected: string; made: string } {
