@@ -17,8 +17,10 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'profile', value: 'NAME', help: 'driver profile (default all); same as conf_drivers_profile=NAME' },
   { name: 'profiles-dir', value: 'DIR', help: 'more profiles, laid out as DIR/<arch>/<name>.json; they win over built-in ones of the same name' },
   { name: 'print', value: 'ARTIFACT', help: 'write one artifact to stdout, nothing to disk' },
-  { name: 'out', value: 'DIR', help: 'write the artifacts into DIR, laid out as an OSv tree' },
+  { name: 'out', value: 'DIR', help: 'write the artifacts into DIR, laid out as an OSv tree (symbols: the version script file)' },
   { name: 'dry-run', help: 'with --out: show what would be written, with a diff against the disk, and write nothing' },
+  { name: 'keep', value: 'SYM,...', help: 'symbols: keep these too (for dlsym() users)' },
+  { name: 'keep-file', value: 'FILE', help: 'symbols: keep the symbols listed in FILE, one per line' },
   { name: 'to', value: 'DIR', help: 'import: where to write the profiles (default ./profiles)' },
   { name: 'name', value: 'NAME', help: 'the name of the custom profile (default: the profile, or <profile>-custom with driver settings)' },
   { name: 'json', help: 'machine-readable output on stdout' },
@@ -28,7 +30,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'version', short: 'V', help: 'show the version' },
 ];
 
-export const COMMANDS = ['list', 'explain', 'import', 'help'] as const;
+export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'help'] as const;
 export type Command = (typeof COMMANDS)[number] | 'configure';
 
 export interface ParsedArgs {

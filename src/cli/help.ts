@@ -21,6 +21,7 @@ Usage:
   osvconf list profiles|drivers|options [--arch=ARCH] [--json]
   osvconf explain [NAME] [selection as above] [--json]
   osvconf import OSV_TREE [--to=DIR] [--dry-run] [--json]
+  osvconf symbols APP.ELF|DIR|usr.manifest... [--arch=ARCH] [--keep=SYM,...] [--out=FILE] [--json]
 
 Settings use OSv's own spelling, as ./scripts/build takes them:
   conf_drivers_<name>=0|1        turn one driver on or off (osvconf list drivers)
@@ -88,5 +89,22 @@ symlink (microvm.mk) becomes an alias. Profiles identical to a built-in one are 
 An unsupported construct is reported as file:line; then nothing is written.
 
 ${flagLines(['to', 'dry-run', 'json'])}
+`;
+}
+
+export function symbolsHelp(): string {
+  return `Usage: osvconf symbols APP.ELF|DIR|usr.manifest... [--arch=ARCH] [--keep=SYM,...] [--keep-file=FILE]
+                       [--out=FILE] [--json] [--strict]
+
+Writes a kernel version script for one app: the dynamic symbols its ELF files (64-bit x86-64 or
+aarch64 executables and shared objects) import that OSv's kernel exports, plus what OSv's own
+vDSO needs, in OSv's format. Use it with conf_hide_symbols=1 conf_version_script=FILE: the kernel
+then exports only these. A directory is searched for ELF files; a *.manifest file lists
+"guest/path: host/path" lines. Symbols one of the given files defines are not needed from the
+kernel. Reported: the symbols the app needs that the kernel does not export (it would fail to
+load; --strict makes that an error) and calls to dlsym(), whose names only --keep can add.
+Without --out the script goes to stdout and the report to stderr.
+
+${flagLines(['arch', 'keep', 'keep-file', 'out', 'json', 'strict'])}
 `;
 }

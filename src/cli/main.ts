@@ -13,7 +13,8 @@ import { run as configure } from './commands/configure.js';
 import { run as explain } from './commands/explain.js';
 import { run as importTree } from './commands/import.js';
 import { run as list } from './commands/list.js';
-import { explainHelp, importHelp, listHelp, mainHelp } from './help.js';
+import { run as symbols } from './commands/symbols.js';
+import { explainHelp, importHelp, listHelp, mainHelp, symbolsHelp } from './help.js';
 import type { CommandOutput } from './output.js';
 
 export interface Streams {
@@ -64,6 +65,7 @@ function dispatch(args: ParsedArgs): Promise<Result<CommandOutput>> {
   if (args.command === 'list') return list(args);
   if (args.command === 'explain') return explain(args);
   if (args.command === 'import') return importTree(args);
+  if (args.command === 'symbols') return symbols(args);
   return configure(args);
 }
 
@@ -72,6 +74,7 @@ function helpFor(args: ParsedArgs): string {
   if (topic === 'list') return listHelp();
   if (topic === 'explain') return explainHelp();
   if (topic === 'import') return importHelp();
+  if (topic === 'symbols') return symbolsHelp();
   return mainHelp();
 }
 

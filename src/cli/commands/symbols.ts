@@ -1,0 +1,117 @@
+// osvconf symbols APP.ELF|DIR|LIST.manifest... [--arch] [--keep=SYM,...] [--keep-file=F] [--out=FILE]
+// An app-specific version script for conf_version_script=, with a report of what the app
+// needs that the kernel does not export.
+
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fail, ok, usage, type Result } from '../../core/result.js';
+import type { Warning } from '../../core/select.js';
+import { renderTemplate } from '../../generators/template.js';
+import { loadDefaults, PACKAGE_ROOT } from '../../io/catalog-files.js';
+import { writePlan } from '../../io/write-plan.js';
+import { readElf } from '../../symbols/elf.js';
+import { collectInputs, readBytes } from '../../symbols/inputs.js';
+import { appScript, type AppFile, type ExportedSymbols } from '../../symbols/version-script.js';
+import { allowOnly, type ParsedArgs } from '../args.js';
+import { checkArch } from '../selection.js';
+import { json, output, type CommandOutput } from '../output.js';
+
+interface SymbolsFile {
+  exported: Record<string, Record<string, string[]>>;
+  vdso: Record<string, string[]>;
+}
+
+function kernelSymbols(arch: string): ExportedSymbols {
+  // Shipped data, validated at build time (scripts/build-assets.mjs).
+  const data = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'conf', 'symbols.json'), 'utf8')) as SymbolsFile;
+  const lists = [...Object.values(data.exported['common'] ?? {}), ...Object.values(data.exported[arch] ?? {})];
+  return { exported: new Set(lists.flat()), vdso: [...(data.vdso['common'] ?? []), ...(data.vdso[arch] ?? [])] };
+}
+
+function keepList(args: ParsedArgs): Result<string[]> {
+  const names = (args.values.get('keep') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const file = args.values.get('keep-file');
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      return fail(`--keep-file=${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    names.push(...text.split('\n').map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== ''));
+  }
+  const bad = names.find((n) => !/^[A-Za-z_.$][A-Za-z0-9_.$@]*$/.test(n));
+  if (bad !== undefined) return fail(`--keep: "${bad}" is not a symbol name`, 'give plain symbol names, comma-separated (or one per line in --keep-file)');
+  return ok(names);
+}
+
+export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
+  const allowed = allowOnly(args, ['arch', 'keep', 'keep-file', 'out', 'json', 'strict'], 'osvconf symbols');
+  if (!allowed.ok) return allowed;
+  if (args.positionals.length === 0) return usage('osvconf symbols needs the app\'s ELF files', 'write osvconf symbols path/to/app [lib.so ...] (files, directories or a usr.manifest)');
+  const defaults = loadDefaults();
+  if (!defaults.ok) return defaults;
+  const archFlag = args.values.get('arch');
+  if (archFlag !== undefined) {
+    const checked = checkArch(archFlag, defaults.value);
+    if (!checked.ok) return checked;
+  }
+  const keep = keepList(args);
+  if (!keep.ok) return keep;
+  const inputs = collectInputs(args.positionals);
+  if (!inputs.ok) return inputs;
+
+  const files: AppFile[] = [];
+  const warnings: Warning[] = [];
+  for (const path of inputs.value) {
+    const bytes = readBytes(path);
+    if (!bytes.ok) return bytes;
+    const elf = readElf(bytes.value, path);
+    if (!elf.ok) return elf;
+    if (!elf.value.dynamic) warnings.push({ code: 'static', message: `${path} has no dynamic symbols: a statically linked program cannot run on OSv`, hint: 'build it as a position-independent executable or shared object' });
+    files.push({ path, elf: elf.value });
+  }
+  const arch = archFlag ?? files[0]?.elf.arch ?? defaults.value.defaultArch;
+  const wrong = files.find((f) => f.elf.arch !== arch);
+  if (wrong !== undefined) {
+    return fail(`${wrong.path} is built for ${wrong.elf.arch}, but ${archFlag === undefined ? `${files[0]?.path} is for ${arch}` : `--arch=${arch}`}`, archFlag === undefined ? 'give the files of one arch' : `use --arch=${wrong.elf.arch}, or the ${arch} build of the app`);
+  }
+
+  const result = appScript(files, kernelSymbols(arch), keep.value);
+  const script = renderTemplate('version_script', { vdso: result.vdso, app: result.app });
+  const hard = result.missing.filter((m) => !m.weak);
+  if (hard.length > 0) {
+    warnings.push({
+      code: 'missing',
+      message: `the app needs ${hard.length} symbol${hard.length === 1 ? '' : 's'} OSv's kernel does not export, so it would fail to load: ${hard.map((m) => `${m.name} (${m.neededBy.map((p) => basename(p)).join(', ')})`).join(', ')}`,
+      hint: 'add the libraries that provide them to the arguments, or check the app against OSv\'s supported libc',
+    });
+  }
+  const weak = result.missing.filter((m) => m.weak);
+  if (weak.length > 0) warnings.push({ code: 'missing-weak', message: `${weak.length} weak symbol${weak.length === 1 ? '' : 's'} stay unresolved (allowed): ${weak.map((m) => m.name).join(', ')}` });
+  if (result.keepUnknown.length > 0) warnings.push({ code: 'keep-unknown', message: `--keep: OSv's kernel does not export ${result.keepUnknown.join(', ')}`, hint: 'a dlsym() of these names fails on OSv whatever the version script says' });
+  if (result.usesDlsym) warnings.push({ code: 'dlsym', message: 'the app calls dlsym(): symbols it looks up by name are not in this script unless you --keep them', hint: '--keep=name1,name2 or --keep-file=FILE' });
+  if (args.switches.has('strict') && hard.length > 0) return fail(`the app needs symbols OSv's kernel does not export (--strict): ${hard.map((m) => m.name).join(', ')}`);
+
+  const out = args.values.get('out');
+  if (out !== undefined) {
+    const written = writePlan(dirname(out), [{ path: basename(out), content: script }]);
+    if (!written.ok) return written;
+  }
+  const kept = result.app.length + result.vdso.length;
+  if (args.switches.has('json')) {
+    return ok(output(json({
+      arch,
+      files: files.map((f) => ({ path: f.path, kind: f.elf.kind, imports: f.elf.imports.length })),
+      kept,
+      vdso: result.vdso,
+      app: result.app,
+      missing: result.missing.map((m) => ({ name: m.name, weak: m.weak, needed_by: m.neededBy })),
+      keep_unknown: result.keepUnknown,
+      ...(out === undefined ? { script } : { out }),
+    }), warnings));
+  }
+  const summary: Warning = { code: 'summary', message: `${kept} symbols kept for ${arch} (${result.vdso.length} for the vDSO, ${result.app.length} for the app) from ${files.length} file${files.length === 1 ? '' : 's'}; ${hard.length} missing${out === undefined ? '' : `; wrote ${out}`}`, hint: `use it with conf_hide_symbols=1 conf_version_script=${out ?? 'FILE'}` };
+  if (out !== undefined) return ok(output(`${summary.message}\n  hint: ${summary.hint}\n`, warnings));
+  return ok(output(script, [...warnings, summary]));
+}

@@ -1,0 +1,160 @@
+// Reads what `osvconf symbols` needs from an ELF64 little-endian executable or shared object
+// (x86-64 or aarch64): the dynamic symbols it imports and defines, with their GNU version
+// names. Pure and defensive: every offset and count is checked against the file's size before
+// it is used, so a truncated or corrupt file is an error value naming the problem, never a
+// crash or a hang.
+
+import { fail, ok, type Result } from '../core/result.js';
+
+export const MACHINES: Readonly<Record<number, string>> = { 62: 'x64', 183: 'aarch64' };
+const MACHINE_NAMES: Readonly<Record<number, string>> = { 3: 'x86 (EM_386)', 40: 'ARM 32-bit (EM_ARM)', 62: 'x86-64', 183: 'AArch64', 243: 'RISC-V', 8: 'MIPS', 20: 'PowerPC', 21: 'PowerPC64', 22: 'S/390' };
+
+const SHT_STRTAB = 3;
+const SHT_DYNSYM = 11;
+const SHT_GNU_VERNEED = 0x6ffffffe;
+const SHT_GNU_VERSYM = 0x6fffffff;
+const SYM_SIZE = 24;
+const SHDR_SIZE = 64;
+
+export interface ElfSymbol {
+  readonly name: string;
+  /** The GNU version it needs (imports) or defines, when the file says. */
+  readonly version?: string;
+  readonly weak: boolean;
+}
+
+export interface ElfInfo {
+  readonly arch: string;
+  readonly kind: 'executable' | 'shared object';
+  /** Global and weak symbols the file needs from elsewhere. */
+  readonly imports: readonly ElfSymbol[];
+  /** Global and weak symbols it provides to others. */
+  readonly exports: readonly string[];
+  /** False for a file without a dynamic symbol table (statically linked). */
+  readonly dynamic: boolean;
+}
+
+interface Section {
+  readonly type: number;
+  readonly offset: number;
+  readonly size: number;
+  readonly link: number;
+  readonly entsize: number;
+}
+
+class Corrupt extends Error {}
+
+export function readElf(bytes: Uint8Array, file: string): Result<ElfInfo> {
+  const bad = (what: string): Result<ElfInfo> => fail(`${file}: ${what}`, 'give the ELF files of the app as built for OSv (64-bit, little-endian)');
+  if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) return bad('not an ELF file');
+  if (bytes.length < 64) return bad(`truncated: ${bytes.length} bytes, an ELF64 header alone needs 64`);
+  if (bytes[4] === 1) return bad('a 32-bit ELF file (ELFCLASS32): OSv runs 64-bit programs only');
+  if (bytes[4] !== 2) return bad(`unknown ELF class ${bytes[4]}`);
+  if (bytes[5] === 2) return bad('a big-endian ELF file: OSv runs on little-endian x86-64 and aarch64 only');
+  if (bytes[5] !== 1) return bad(`unknown ELF data encoding ${bytes[5]}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u16 = (at: number): number => view.getUint16(at, true);
+  const u32 = (at: number): number => view.getUint32(at, true);
+  const u64 = (at: number, what: string): number => {
+    const v = view.getBigUint64(at, true);
+    if (v > BigInt(bytes.length)) throw new Corrupt(`${what} (${v}) points past the end of the file (${bytes.length} bytes)`);
+    return Number(v);
+  };
+
+  const type = u16(16);
+  if (type === 1) return bad('a relocatable object (.o), not a linked program or shared library');
+  if (type === 4) return bad('a core dump, not a program');
+  if (type !== 2 && type !== 3) return bad(`unknown ELF type ${type}`);
+  const machine = u16(18);
+  const arch = MACHINES[machine];
+  if (arch === undefined) return bad(`built for ${MACHINE_NAMES[machine] ?? `machine ${machine}`}, not x86-64 or AArch64`);
+
+  try {
+    const shoff = u64(40, 'the section header table offset');
+    const shentsize = u16(58);
+    let shnum = u16(60);
+    if (shoff === 0) return ok({ arch, kind: type === 2 ? 'executable' : 'shared object', imports: [], exports: [], dynamic: false });
+    if (shentsize !== SHDR_SIZE) throw new Corrupt(`section header entries are ${shentsize} bytes, ELF64 has ${SHDR_SIZE}`);
+    if (shoff + SHDR_SIZE > bytes.length) throw new Corrupt(`the section header table at ${shoff} runs past the end of the file (${bytes.length} bytes)`);
+    // Extended numbering: more than 0xff00 sections keep their count in section 0.
+    if (shnum === 0) shnum = u64(shoff + 32, 'the extended section count');
+    if (shoff + shnum * SHDR_SIZE > bytes.length) throw new Corrupt(`${shnum} section headers at ${shoff} run past the end of the file (${bytes.length} bytes)`);
+
+    const section = (i: number): Section => {
+      const at = shoff + i * SHDR_SIZE;
+      const s = { type: u32(at + 4), offset: u64(at + 24, `section ${i}'s offset`), size: u64(at + 32, `section ${i}'s size`), link: u32(at + 40), entsize: Number(view.getBigUint64(at + 56, true) & 0xffffn) };
+      if (s.type !== 8 /* SHT_NOBITS */ && s.offset + s.size > bytes.length) throw new Corrupt(`section ${i} (offset ${s.offset}, size ${s.size}) runs past the end of the file (${bytes.length} bytes)`);
+      return s;
+    };
+    const sections: Section[] = [];
+    for (let i = 0; i < shnum; i++) sections.push(section(i));
+    const dynsymIndex = sections.findIndex((s) => s.type === SHT_DYNSYM);
+    const kind = type === 2 ? 'executable' : 'shared object';
+    if (dynsymIndex < 0) return ok({ arch, kind, imports: [], exports: [], dynamic: false });
+    const dynsym = sections[dynsymIndex] as Section;
+    if (dynsym.entsize !== SYM_SIZE) throw new Corrupt(`.dynsym entries are ${dynsym.entsize} bytes, ELF64 has ${SYM_SIZE}`);
+    const strtab = sections[dynsym.link];
+    if (strtab === undefined || strtab.type !== SHT_STRTAB) throw new Corrupt(`.dynsym links to section ${dynsym.link}, which is not a string table`);
+
+    const decoder = new TextDecoder('utf-8', { fatal: false });
+    const stringAt = (table: Section, offset: number, what: string): string => {
+      if (offset >= table.size) throw new Corrupt(`${what}: name offset ${offset} is outside its string table (${table.size} bytes)`);
+      // Search only inside the table: a table without NULs must not make every lookup scan the file.
+      const inTable = bytes.subarray(table.offset + offset, table.offset + table.size);
+      const end = inTable.indexOf(0);
+      if (end < 0) throw new Corrupt(`${what}: name at ${offset} runs past the end of its string table`);
+      return decoder.decode(inTable.subarray(0, end));
+    };
+
+    // GNU symbol versioning: .gnu.version holds a version index per dynamic symbol; the names
+    // of imported versions live in .gnu.version_r.
+    const versionNames = new Map<number, string>();
+    const verneed = sections.find((s) => s.type === SHT_GNU_VERNEED);
+    if (verneed !== undefined) {
+      const names = sections[verneed.link];
+      if (names === undefined || names.type !== SHT_STRTAB) throw new Corrupt('.gnu.version_r does not link to a string table');
+      let at = verneed.offset;
+      // Each step moves forward inside the section, so the walk ends; the bound guards against loops.
+      for (let steps = 0; steps < verneed.size / 16 + 1; steps++) {
+        if (at + 16 > verneed.offset + verneed.size) throw new Corrupt('.gnu.version_r runs past its section');
+        const count = u16(at + 2);
+        let aux = at + u32(at + 8);
+        for (let k = 0; k < count; k++) {
+          if (aux + 16 > verneed.offset + verneed.size || aux < verneed.offset) throw new Corrupt('.gnu.version_r entry runs past its section');
+          versionNames.set(u16(aux + 6) & 0x7fff, stringAt(names, u32(aux + 8), 'a version name'));
+          const next = u32(aux + 12);
+          if (next === 0) break;
+          aux += next;
+        }
+        const next = u32(at + 12);
+        if (next === 0) break;
+        at += next;
+      }
+    }
+    const versym = sections.find((s) => s.type === SHT_GNU_VERSYM);
+
+    const imports: ElfSymbol[] = [];
+    const exports: string[] = [];
+    const count = dynsym.size / SYM_SIZE;
+    for (let i = 1; i < count; i++) {
+      const at = dynsym.offset + i * SYM_SIZE;
+      const binding = (bytes[at + 4] as number) >> 4;
+      if (binding !== 1 && binding !== 2) continue; // local or OS-specific: not linked against
+      const name = stringAt(strtab, u32(at), `dynamic symbol ${i}`);
+      if (name === '') continue;
+      const shndx = u16(at + 6);
+      if (shndx !== 0) {
+        exports.push(name);
+        continue;
+      }
+      let version: string | undefined;
+      if (versym !== undefined && versym.offset + (i + 1) * 2 <= versym.offset + versym.size) version = versionNames.get(u16(versym.offset + i * 2) & 0x7fff);
+      imports.push({ name, weak: binding === 2, ...(version === undefined ? {} : { version }) });
+    }
+    return ok({ arch, kind, imports, exports, dynamic: true });
+  } catch (e) {
+    if (e instanceof Corrupt) return bad(`corrupt ELF file: ${e.message}`);
+    if (e instanceof RangeError) return bad(`corrupt ELF file: a read past the end of the file (${e.message})`);
+    throw e;
+  }
+}
