@@ -94,6 +94,7 @@ const checkData = (kind, file) => {
 checkData('osvconf', 'conf/osvconf.json');
 checkData('kconfig', 'conf/kconfig.json');
 checkData('symbols', 'conf/symbols.json');
+checkData('options', 'conf/options.json');
 const arches = Object.keys(JSON.parse(readFileSync(join(root, 'conf', 'osvconf.json'), 'utf8')).arches ?? {});
 for (const arch of arches) {
   checkData('drivers', `conf/${arch}/drivers.json`);

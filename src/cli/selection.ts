@@ -65,7 +65,7 @@ export async function resolveSelection(args: ParsedArgs, settings: readonly stri
   const bound = bindSettings(raw.value, catalog, (name) => archesWithDriver(defaults, name, catalog.arch));
   if (!bound.ok) return bound;
   const selection = select(
-    { arch: catalog.arch, mode, profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, force: args.switches.has('force'), strict: args.switches.has('strict'), ...(args.values.has('name') ? { customName: args.values.get('name') as string } : {}) },
+    { arch: catalog.arch, mode, profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, options: bound.value.options, force: args.switches.has('force'), strict: args.switches.has('strict'), ...(args.values.has('name') ? { customName: args.values.get('name') as string } : {}) },
     catalog,
     profiles,
   );

@@ -3,6 +3,7 @@
 // says what they look like and checks what a JSON Schema cannot (names that refer to others).
 
 import { KCONFIG_PREFIX, optionsFor, type Kconfig } from './kconfig.js';
+import type { BuildOption } from './options.js';
 
 export type Bit = 0 | 1;
 
@@ -20,6 +21,8 @@ export interface Driver {
   readonly group: string;
   readonly description: string;
   readonly implies: readonly string[];
+  /** Capabilities other settings may need, e.g. block-device. */
+  readonly provides: readonly string[];
   readonly notes: readonly string[];
   readonly pitfalls: readonly Pitfall[];
 }
@@ -29,6 +32,8 @@ export interface ArchCatalog {
   /** In the order of OSv's conf/profiles/<arch>/base.mk: that order is part of make's semantics. */
   readonly drivers: readonly Driver[];
   readonly kconfig: Kconfig;
+  /** Build parameters that are neither drivers nor Kconfig options (fs=, conf_zfs=, ...). */
+  readonly options: readonly BuildOption[];
 }
 
 export interface Profile {

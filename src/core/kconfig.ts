@@ -20,6 +20,8 @@ export interface KconfigOption {
   readonly makefile: boolean;
   readonly help: string;
   readonly note?: string;
+  /** A bool option without which a non-default value has no effect. */
+  readonly onlyWith?: string;
   readonly menu: string;
 }
 

@@ -4,6 +4,7 @@
 
 import { driverSetting, type ArchCatalog, type Bit, type Pitfall } from './catalog.js';
 import { KCONFIG_PREFIX, resolveKconfig, type KconfigState } from './kconfig.js';
+import { resolveOptions, valueFacts, type OptionState } from './options.js';
 import { describeOrigin } from './origin.js';
 import { expandProfile, type ExpandedProfile, type ProfileSource } from './profiles.js';
 import { resolveDrivers, type Conflict, type DriverResolution } from './resolver.js';
@@ -17,6 +18,8 @@ export interface SelectionRequest {
   readonly drivers: ReadonlyMap<string, Bit>;
   /** Kconfig options from the command line, by option name, values normalised (parseValue). */
   readonly kconfig: ReadonlyMap<string, string>;
+  /** Build options (fs, conf_zfs, ...) from the command line, by name. */
+  readonly options: ReadonlyMap<string, string>;
   readonly force: boolean;
   readonly strict: boolean;
   /** The name to write the selection under as a custom profile (--name). */
@@ -36,6 +39,8 @@ export interface Selection {
   readonly drivers: DriverResolution;
   /** Every Kconfig option of the arch, in menu order. */
   readonly kconfig: readonly KconfigState[];
+  /** Every build option (fs, conf_zfs, ...). */
+  readonly options: readonly OptionState[];
   readonly pitfalls: readonly Pitfall[];
   readonly warnings: readonly Warning[];
 }
@@ -60,6 +65,14 @@ export function select(request: SelectionRequest, catalog: ArchCatalog, source: 
     for (const line of lines) warnings.push({ code: 'conflict', message: `${line}; kept as make leaves it (--force)` });
   }
 
+  const options = resolveOptions(catalog.options, request.options);
+  const optionProblems = optionRules(options, drivers, kconfig.value, catalog);
+  if (optionProblems.refused.length > 0 && !request.force) {
+    const first = optionProblems.refused[0] as Warning;
+    return fail(first.message, first.hint, optionProblems.refused.length === 1 ? undefined : optionProblems.refused.map((w) => w.message));
+  }
+  warnings.push(...optionProblems.refused.map((w) => ({ ...w, message: `${w.message}; kept anyway (--force)` })), ...optionProblems.warned);
+
   const values = new Map<string, Bit>();
   for (const f of drivers.flags) values.set(f.name, f.value);
   for (const k of kconfig.value) if (k.option.type === 'bool') values.set(KCONFIG_PREFIX + k.option.name, k.value === 'y' ? 1 : 0);
@@ -78,7 +91,44 @@ export function select(request: SelectionRequest, catalog: ArchCatalog, source: 
     );
   }
   warnings.push(...pitfallWarnings);
-  return ok({ request, catalog, expanded: expanded.value, drivers, kconfig: kconfig.value, pitfalls, warnings });
+  return ok({ request, catalog, expanded: expanded.value, drivers, kconfig: kconfig.value, options, pitfalls, warnings });
+}
+
+/**
+ * What the build options need: a value's required drivers (refused when off), a disk for a root
+ * filesystem read from one, and options that only matter together with another.
+ */
+function optionRules(options: readonly OptionState[], drivers: DriverResolution, kconfig: readonly KconfigState[], catalog: ArchCatalog): { refused: Warning[]; warned: Warning[] } {
+  const refused: Warning[] = [];
+  const warned: Warning[] = [];
+  const blockDevices = catalog.drivers.filter((d) => d.provides.includes('block-device')).map((d) => d.name);
+  for (const state of options) {
+    const facts = valueFacts(state);
+    const setting = `${state.option.setting}=${state.value}`;
+    for (const [driver, value] of Object.entries(facts?.requires ?? {})) {
+      if ((drivers.byName.get(driver)?.value ?? 0) !== value) {
+        refused.push({ code: 'option-requires', message: `${setting} needs ${driverSetting(driver)}=${value}: ${(facts?.description ?? '').replace(/\.$/, '')}`, hint: `set ${driverSetting(driver)}=${value} (or choose another ${state.option.setting})` });
+      }
+    }
+    if (facts?.rootOnDisk === true && !blockDevices.some((d) => drivers.byName.get(d)?.value === 1)) {
+      warned.push({ code: 'no-block-device', message: `${setting} reads the root filesystem from a disk, but no block device driver is on (${blockDevices.map(driverSetting).join(', ')})`, hint: 'turn one on, or use a diskless fs (ramfs, virtiofs)' });
+    }
+    const onlyWith = state.option.onlyWith;
+    if (onlyWith !== undefined && state.origin === 'command-line' && state.value !== state.option.default) {
+      const other = options.find((o) => o.option.name === onlyWith.option);
+      if (other !== undefined && !onlyWith.values.includes(other.value)) {
+        warned.push({ code: 'no-effect', message: `${setting} has no effect with ${other.option.setting}=${other.value}`, hint: `it matters only with ${other.option.setting}=${onlyWith.values.join(' or ')}` });
+      }
+    }
+  }
+  for (const k of kconfig) {
+    if (k.option.onlyWith === undefined || k.origin !== 'command-line') continue;
+    const gate = kconfig.find((g) => g.option.name === k.option.onlyWith);
+    if (gate !== undefined && gate.value !== 'y') {
+      warned.push({ code: 'no-effect', message: `${KCONFIG_PREFIX}${k.option.name} has no effect while ${KCONFIG_PREFIX}${gate.option.name} is off`, hint: `also set ${KCONFIG_PREFIX}${gate.option.name}=1` });
+    }
+  }
+  return { refused, warned };
 }
 
 export function describeConflict(conflict: Conflict, selectedProfile: string): string {

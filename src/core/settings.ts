@@ -4,6 +4,7 @@
 
 import { DRIVER_PREFIX, type ArchCatalog, type Bit } from './catalog.js';
 import { allOptions, KCONFIG_PREFIX, optionsFor, parseValue } from './kconfig.js';
+import { parseOptionValue, type BuildOption } from './options.js';
 import { fail, ok, usage, type Result } from './result.js';
 import { didYouMean } from './suggest.js';
 
@@ -25,6 +26,8 @@ export interface BoundSettings {
   readonly drivers: ReadonlyMap<string, Bit>;
   /** Kconfig option name -> value normalised as .config stores it. */
   readonly kconfig: ReadonlyMap<string, string>;
+  /** Build option name (fs, conf_zfs, ...) -> value. */
+  readonly options: ReadonlyMap<string, string>;
 }
 
 /** Setting names that stand for a flag; the driver profile has two spellings in OSv's history. */
@@ -88,9 +91,11 @@ function parseBit(name: string, value: string): Result<Bit> {
 export function bindSettings(raw: RawSettings, catalog: ArchCatalog, driverArches: (name: string) => readonly string[]): Result<BoundSettings> {
   const drivers = new Map<string, Bit>();
   const kconfig = new Map<string, string>();
+  const buildOptions = new Map<string, string>();
+  const byOptionSetting = new Map(catalog.options.map((o) => [o.setting, o]));
   const driverNames = new Set(catalog.drivers.map((d) => d.name));
   const options = new Map(optionsFor(catalog.kconfig, catalog.arch).map((o) => [KCONFIG_PREFIX + o.name, o]));
-  const known = [...catalog.drivers.map((d) => DRIVER_PREFIX + d.name), ...options.keys(), ...SETTING_WORDS];
+  const known = [...catalog.drivers.map((d) => DRIVER_PREFIX + d.name), ...options.keys(), ...byOptionSetting.keys(), ...SETTING_WORDS];
   for (const [name, value] of raw.assignments) {
     const option = options.get(name);
     if (name.startsWith(DRIVER_PREFIX) && driverNames.has(name.slice(DRIVER_PREFIX.length))) {
@@ -101,6 +106,11 @@ export function bindSettings(raw: RawSettings, catalog: ArchCatalog, driverArche
       const parsed = parseValue(option, value);
       if (!parsed.ok) return parsed;
       kconfig.set(option.name, parsed.value);
+    } else if (byOptionSetting.has(name)) {
+      const build = byOptionSetting.get(name) as BuildOption;
+      const parsed = parseOptionValue(build, value);
+      if (!parsed.ok) return parsed;
+      buildOptions.set(build.name, parsed.value);
     } else if (name.startsWith(DRIVER_PREFIX) && driverArches(name.slice(DRIVER_PREFIX.length)).length > 0) {
       const elsewhere = driverArches(name.slice(DRIVER_PREFIX.length));
       return fail(`${name}: there is no such driver on ${catalog.arch} (it exists on ${elsewhere.join(', ')})`, `drop it, or build for --arch=${elsewhere[0]}; osvconf list drivers --arch=${catalog.arch} shows what ${catalog.arch} has`);
@@ -112,5 +122,5 @@ export function bindSettings(raw: RawSettings, catalog: ArchCatalog, driverArche
       return fail(`unknown setting "${name}"${didYouMean(name, known)}`, `osvconf list drivers and osvconf list options show the settings for ${catalog.arch}`);
     }
   }
-  return ok({ drivers, kconfig });
+  return ok({ drivers, kconfig, options: buildOptions });
 }

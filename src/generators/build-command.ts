@@ -1,7 +1,7 @@
 // The ./scripts/build line that builds the selection, with the parameter names OSv honours today
-// (conf_drivers_profile, not the ignored drivers_profile). Kconfig options OSv's Makefile reads are
-// passed when they differ from their default; header-only options reach the build only through
-// .config, which --out writes.
+// (conf_drivers_profile, not the ignored drivers_profile), fs= and the build options. Kconfig
+// options OSv's Makefile reads are passed when they differ from their default; header-only
+// options reach the build only through .config, which --out writes.
 import { customProfile } from '../core/custom-profile.js';
 import { defaultValue } from '../core/kconfig.js';
 import type { Selection, Warning } from '../core/select.js';
@@ -20,6 +20,11 @@ function changed(selection: Selection) {
 export function renderBuildCommand(selection: Selection): string {
   const { arch, mode } = selection.request;
   const words = [`arch=${arch}`, `mode=${mode}`, `conf_drivers_profile=${customProfile(selection).name}`];
+  // fs= always (scripts/build's default, zfs, surprises people who want no ZFS); make's own
+  // options only when they differ from their default.
+  for (const o of selection.options) {
+    if (o.option.passedTo === 'scripts/build' || o.value !== o.option.default) words.push(`${o.option.setting}=${o.value}`);
+  }
   for (const k of changed(selection)) {
     if (!k.option.makefile) continue;
     const value = k.option.type === 'bool' ? (k.value === 'y' ? '1' : '0') : k.value;

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkDrivers, checkProfileSets, type ArchCatalog, type Bit, type Defaults, type Driver, type Profile } from '../core/catalog.js';
 import type { DefaultSpec, Kconfig, KconfigType } from '../core/kconfig.js';
+import type { BuildOption } from '../core/options.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { didYouMean } from '../core/suggest.js';
@@ -33,11 +34,11 @@ export const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
 
 interface DriversFile {
   arch: string;
-  drivers: { name: string; group: string; description: string; implies: string[]; notes?: string[]; pitfalls: Driver['pitfalls'] }[];
+  drivers: { name: string; group: string; description: string; implies: string[]; provides?: string[]; notes?: string[]; pitfalls: Driver['pitfalls'] }[];
 }
 interface KconfigFile {
   mainmenu: string;
-  menus: { title: string; options: { name: string; type: KconfigType; prompt: string; default: DefaultSpec; depends_on?: string; arch?: string; makefile: boolean; help: string; note?: string }[] }[];
+  menus: { title: string; options: { name: string; type: KconfigType; prompt: string; default: DefaultSpec; depends_on?: string; arch?: string; makefile: boolean; help: string; note?: string; only_with?: string }[] }[];
   choice: { name: string; prompt: string; default: string; values: Record<string, string[]>; without_profile: Record<string, { use: string; reason: string }> };
 }
 interface DefaultsFile {
@@ -109,6 +110,7 @@ function readKconfig(): Result<Kconfig> {
         makefile: o.makefile,
         help: o.help,
         ...(o.note === undefined ? {} : { note: o.note }),
+        ...(o.only_with === undefined ? {} : { onlyWith: o.only_with }),
         menu: m.title,
       })),
     })),
@@ -116,9 +118,64 @@ function readKconfig(): Result<Kconfig> {
   });
 }
 
+interface OptionsFile {
+  options: {
+    name: string;
+    setting: string;
+    type: 'enum' | 'string';
+    default: string;
+    passed_to: 'scripts/build' | 'make';
+    prompt: string;
+    help: string;
+    values?: Record<string, { description: string; libsolaris?: 'bootfs' | 'image' | 'none'; uses_zfs?: boolean; root_on_disk?: boolean; needs_kernel_symbols_of?: string; requires?: Record<string, Bit> }>;
+    only_with?: { option: string; values: string[] };
+  }[];
+}
+
+let optionsCache: Result<BuildOption[]> | undefined;
+
+function loadOptions(): Result<BuildOption[]> {
+  optionsCache ??= (() => {
+    const loaded = load<OptionsFile>(join(CONF_DIR, 'options.json'), 'options file');
+    if (!loaded.ok) return loaded;
+    return ok(
+      loaded.value.data.options.map((o): BuildOption => ({
+        name: o.name,
+        setting: o.setting,
+        type: o.type,
+        default: o.default,
+        passedTo: o.passed_to,
+        prompt: o.prompt,
+        help: o.help,
+        ...(o.values === undefined
+          ? {}
+          : {
+              values: Object.fromEntries(
+                Object.entries(o.values).map(([k, v]) => [
+                  k,
+                  {
+                    description: v.description,
+                    ...(v.libsolaris === undefined ? {} : { libsolaris: v.libsolaris }),
+                    ...(v.uses_zfs === undefined ? {} : { usesZfs: v.uses_zfs }),
+                    ...(v.root_on_disk === undefined ? {} : { rootOnDisk: v.root_on_disk }),
+                    ...(v.needs_kernel_symbols_of === undefined ? {} : { needsKernelSymbolsOf: v.needs_kernel_symbols_of }),
+                    ...(v.requires === undefined ? {} : { requires: v.requires }),
+                  },
+                ]),
+              ),
+            }),
+        ...(o.only_with === undefined ? {} : { onlyWith: o.only_with }),
+      })),
+    );
+  })();
+  return optionsCache;
+}
+
 function readArchCatalog(arch: string): Result<ArchCatalog> {
   const kconfig = loadKconfig();
   if (!kconfig.ok) return kconfig;
+  const options = loadOptions();
+  if (!options.ok) return options;
   const drivers = load<DriversFile>(join(CONF_DIR, arch, 'drivers.json'), 'driver catalog');
   if (!drivers.ok) return drivers;
   if (drivers.value.data.arch !== arch) {
@@ -126,8 +183,9 @@ function readArchCatalog(arch: string): Result<ArchCatalog> {
   }
   const catalog: ArchCatalog = {
     arch,
-    drivers: drivers.value.data.drivers.map((d) => ({ name: d.name, group: d.group, description: d.description, implies: d.implies, notes: d.notes ?? [], pitfalls: d.pitfalls })),
+    drivers: drivers.value.data.drivers.map((d) => ({ name: d.name, group: d.group, description: d.description, implies: d.implies, provides: d.provides ?? [], notes: d.notes ?? [], pitfalls: d.pitfalls })),
     kconfig: kconfig.value,
+    options: options.value,
   };
   const issues = checkDrivers(catalog);
   if (issues.length > 0) return fileIssues(drivers.value.file, 'driver catalog', issues);

@@ -29,7 +29,7 @@ describe('--out=DIR', () => {
     ];
     expect(allFiles(out)).toEqual(files); // no temp files left
     for (const f of files) expect(first.stdout).toContain(`wrote     ${join(out, f)}\n`);
-    expect(first.stdout.trimEnd().split('\n').at(-1)).toBe('build with: ./scripts/build arch=x64 mode=release conf_drivers_profile=virtio-kvm');
+    expect(first.stdout.trimEnd().split('\n').at(-1)).toBe('build with: ./scripts/build arch=x64 mode=release conf_drivers_profile=virtio-kvm fs=zfs');
     for (const [artifact, file] of [['drivers_config.h', HEADER], ['.config', join(BUILD, '.config')], ['profile.mk', files[4]]] as const) {
       expect(readFileSync(join(out, file), 'utf8')).toBe(osvconf(['--profile=virtio-kvm', `--print=${artifact}`]).stdout);
     }
@@ -67,7 +67,7 @@ describe('--out=DIR', () => {
     const out = tempDir();
     const report = JSON.parse(osvconf(['--profile=xen', `--out=${out}`, '--json']).stdout);
     expect(report.files.map((f: { status: string }) => f.status)).toEqual(['wrote', 'wrote', 'wrote', 'wrote']);
-    expect(report.build_command).toBe('./scripts/build arch=x64 mode=release conf_drivers_profile=xen');
+    expect(report.build_command).toBe('./scripts/build arch=x64 mode=release conf_drivers_profile=xen fs=zfs');
     const again = JSON.parse(osvconf(['--profile=xen', `--out=${out}`, '--json']).stdout);
     expect(again.files.every((f: { status: string }) => f.status === 'unchanged')).toBe(true);
   });

@@ -5,12 +5,12 @@ import { ok } from '../../src/core/result.js';
 import { select, type SelectionRequest } from '../../src/core/select.js';
 
 export function driver(name: string, implies: string[] = [], pitfalls: Pitfall[] = []): Driver {
-  return { name, group: 'other', description: name, implies, notes: [], pitfalls };
+  return { name, group: 'other', description: name, implies, provides: [], notes: [], pitfalls };
 }
 
 export function catalog(drivers: Driver[], arch = 'test'): ArchCatalog {
   const hide = { name: 'hide_symbols', type: 'bool' as const, prompt: 'hide', default: 'n', makefile: true, help: 'hide', menu: 'Core' };
-  return { arch, drivers, kconfig: { mainmenu: 'Test', menus: [{ title: 'Core', options: [hide] }], choice: { name: 'drivers_profile', prompt: 'p', default: 'all', values: {}, withoutProfile: {} } } };
+  return { arch, drivers, kconfig: { mainmenu: 'Test', menus: [{ title: 'Core', options: [hide] }], choice: { name: 'drivers_profile', prompt: 'p', default: 'all', values: {}, withoutProfile: {} } }, options: [] };
 }
 
 export function profile(name: string, spec: { includes?: string[]; sets?: Record<string, Bit>; aliasOf?: string } = {}): Profile {
@@ -33,7 +33,7 @@ export function source(profiles: Profile[], arch = 'test', elsewhere: Record<str
 }
 
 export function request(profileName: string, drivers: Record<string, Bit> = {}, extra: Partial<SelectionRequest> = {}): SelectionRequest {
-  return { arch: 'test', mode: 'release', profile: profileName, drivers: new Map(Object.entries(drivers)), kconfig: new Map(), force: false, strict: false, ...extra };
+  return { arch: 'test', mode: 'release', profile: profileName, drivers: new Map(Object.entries(drivers)), kconfig: new Map(), options: new Map(), force: false, strict: false, ...extra };
 }
 
 export { select };

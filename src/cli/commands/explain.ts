@@ -80,7 +80,7 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const found = explain(selection, name, {
     names: profiles.names(),
     get: (n) => profiles.get(n),
-    resolveAlone: (n) => select({ ...selection.request, profile: n, drivers: new Map(), kconfig: new Map(), force: true, strict: false }, catalog, profiles),
+    resolveAlone: (n) => select({ ...selection.request, profile: n, drivers: new Map(), kconfig: new Map(), options: new Map(), force: true, strict: false }, catalog, profiles),
   });
   if (!found.ok) return found;
   const text = args.switches.has('json') ? json(found.value.map(jsonOf)) : found.value.map((e) => textOf(e, selection)).join('\n');
