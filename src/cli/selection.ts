@@ -1,14 +1,19 @@
 // Turns parsed arguments into a resolved selection: defaults, arch, catalog, profiles, settings.
 // Shared by the commands that take the selection flags (configure, explain).
 
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import type { ArchCatalog, Defaults } from '../core/catalog.js';
+import { defaultValue } from '../core/kconfig.js';
+import { valueFacts } from '../core/options.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { fail, ok, type Result } from '../core/result.js';
-import { select, type Selection } from '../core/select.js';
+import { select, type Selection, type Warning } from '../core/select.js';
 import { bindSettings, parseSettings } from '../core/settings.js';
 import { didYouMean } from '../core/suggest.js';
 import { archesWithDriver, checkProfilesDir, loadArchCatalog, loadDefaults, PROFILE_NAME, profileSource } from '../io/catalog-files.js';
 import type { Validator } from '../io/data-file.js';
+import { kernelSymbols, versionScriptNames } from '../io/kernel-symbols.js';
 import type { ParsedArgs } from './args.js';
 
 export interface Context {
@@ -70,5 +75,38 @@ export async function resolveSelection(args: ParsedArgs, settings: readonly stri
     profiles,
   );
   if (!selection.ok) return selection;
-  return ok({ ...context.value, selection: selection.value });
+  const checked = checkVersionScript(selection.value, args.values.get('out') ?? process.cwd());
+  if (!checked.ok) return checked;
+  return ok({ ...context.value, selection: { ...selection.value, warnings: [...selection.value.warnings, ...checked.value] } });
+}
+
+/**
+ * The checks that read the version script file: with conf_hide_symbols=1, make stops when the
+ * file is missing; and a root filesystem that loads libsolaris.so (ZFS) needs the kernel symbols
+ * that library uses, which an app-specific script may hide. Paths are relative to the OSv tree.
+ */
+function checkVersionScript(selection: Selection, tree: string): Result<Warning[]> {
+  const state = (name: string) => selection.kconfig.find((k) => k.option.name === name);
+  const hide = state('hide_symbols');
+  const script = state('version_script');
+  if (hide?.value !== 'y' || script === undefined) return ok([]);
+  if (script.value === defaultValue(script.option, selection.request.arch, selection.request.mode)) return ok([]); // made by OSv, lists every export
+  const path = isAbsolute(script.value) ? script.value : join(tree, script.value);
+  if (!existsSync(path)) {
+    return ok([{ code: 'version-script-missing', message: `conf_version_script=${script.value}: no such file (looked at ${path}); with conf_hide_symbols=1 OSv's make stops with "Missing version script"`, hint: 'write it with osvconf symbols APP --out=FILE before building' }]);
+  }
+  const names = versionScriptNames(readFileSync(path, 'utf8'));
+  if (names === '*') return ok([]);
+  const warnings: Warning[] = [];
+  for (const o of selection.options) {
+    const library = valueFacts(o)?.needsKernelSymbolsOf;
+    if (library === undefined) continue;
+    const hidden = kernelSymbols(selection.request.arch).library(library).filter((n) => !names.has(n));
+    if (hidden.length === 0) continue;
+    const message = `${o.option.setting}=${o.value} loads ${library}, which needs ${hidden.length} kernel symbol${hidden.length === 1 ? '' : 's'} that ${script.value} hides (${hidden.slice(0, 4).join(', ')}${hidden.length > 4 ? ', ...' : ''}): the filesystem would fail to mount`;
+    const hint = `write the script with osvconf symbols APP ${o.option.setting}=${o.value} (it keeps them), or use a filesystem without ZFS`;
+    if (!selection.request.force) return fail(message, hint);
+    warnings.push({ code: 'hidden-library-symbols', message: `${message}; kept anyway (--force)`, hint });
+  }
+  return ok(warnings);
 }

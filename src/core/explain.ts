@@ -3,8 +3,9 @@
 
 import { DRIVER_PREFIX, driverSetting, type Bit, type Driver, type Pitfall, type Profile } from './catalog.js';
 import { defaultValue, KCONFIG_PREFIX, type KconfigOption } from './kconfig.js';
+import { valueFacts, type BuildOption, type OptionValue } from './options.js';
 import { describeOrigin } from './origin.js';
-import { describeConflict, type Selection } from './select.js';
+import { describeConflict, type Selection, type Warning } from './select.js';
 import { resolveDrivers, type Conflict, type FlagState, type Origin } from './resolver.js';
 import { fail, ok, type Result } from './result.js';
 import { didYouMean } from './suggest.js';
@@ -37,6 +38,17 @@ export interface OptionExplanation {
   readonly pitfalls: readonly Pitfall[];
 }
 
+export interface BuildOptionExplanation {
+  readonly kind: 'build-option';
+  readonly option: BuildOption;
+  readonly value: string;
+  readonly origin: 'default' | 'command-line';
+  /** The chosen value's facts (what it needs, where the ZFS code goes). */
+  readonly facts?: OptionValue;
+  /** Problems of this selection that concern the option. */
+  readonly warnings: readonly Warning[];
+}
+
 export interface ProfileExplanation {
   readonly kind: 'profile';
   readonly profile: Profile;
@@ -44,7 +56,7 @@ export interface ProfileExplanation {
   readonly enabled: readonly FlagState[];
 }
 
-export type Explanation = DriverExplanation | OptionExplanation | ProfileExplanation;
+export type Explanation = DriverExplanation | OptionExplanation | BuildOptionExplanation | ProfileExplanation;
 
 /** The conflicts a different value for one driver would cause (not counting those already there). */
 export function conflictsIfSet(selection: Selection, name: string, value: Bit): Conflict[] {
@@ -117,7 +129,19 @@ export function explain(selection: Selection, name: string, profiles: ProfileAcc
       pitfalls: selection.pitfalls.filter((p) => setting in p.when),
     });
   }
-  if (!bare.startsWith('conf_')) {
+  const build = selection.options.find((o) => o.option.setting === bare || o.option.name === bare);
+  if (build !== undefined) {
+    const facts = valueFacts(build);
+    found.push({
+      kind: 'build-option',
+      option: build.option,
+      value: build.value,
+      origin: build.origin,
+      ...(facts === undefined ? {} : { facts }),
+      warnings: selection.warnings.filter((w) => w.message.includes(`${build.option.setting}=`)),
+    });
+  }
+  if (!bare.startsWith('conf_') && build === undefined) {
     const profile = profiles.get(name);
     if (!profile.ok) return profile;
     if (profile.value !== undefined) {
@@ -130,7 +154,8 @@ export function explain(selection: Selection, name: string, profiles: ProfileAcc
   const candidates = [
     ...selection.catalog.drivers.flatMap((d) => [d.name, driverSetting(d.name)]),
     ...selection.kconfig.flatMap((k) => [k.option.name, KCONFIG_PREFIX + k.option.name]),
+    ...selection.options.map((o) => o.option.setting),
     ...profiles.names,
   ];
-  return fail(`nothing called "${name}" on ${selection.catalog.arch}${didYouMean(name, candidates)}`, 'explain takes a driver (conf_drivers_<name> or <name>), a Kconfig option (conf_<name> or <name>) or a profile name');
+  return fail(`nothing called "${name}" on ${selection.catalog.arch}${didYouMean(name, candidates)}`, 'explain takes a driver (conf_drivers_<name> or <name>), a Kconfig option (conf_<name> or <name>), a build option (fs, conf_zfs, ...) or a profile name');
 }

@@ -12,6 +12,7 @@ import { resolveSelection } from '../selection.js';
 
 function overview(selection: Selection): string {
   const rows = selection.drivers.flags.map((f) => [driverSetting(f.name), String(f.value), describeOrigin(f.origin, selection.request.profile)]);
+  for (const o of selection.options) rows.push([o.option.setting, o.value, o.origin === 'default' ? 'default' : 'command line']);
   for (const k of selection.kconfig) rows.push([`conf_${k.option.name}`, k.visible ? k.value : '(absent)', k.visible ? (k.origin === 'default' ? 'default' : 'command line') : `depends on conf_${k.option.dependsOn ?? ''}`]);
   const { arch, mode, profile } = selection.request;
   return `${arch}, ${mode}, profile ${profile}\n\n` + table(['SETTING', 'VALUE', 'WHY'], rows);
@@ -44,6 +45,19 @@ function textOf(e: Explanation, selection: Selection): string {
     lines.push(o.makefile ? `  reaches the build: as the make variable ${e.setting} and through .config` : `  reaches the build: only through .config and the kernel_config headers (a command-line ${e.setting}=... alone does nothing)`);
     if (o.note !== undefined) lines.push(`  note: ${o.note}`);
     for (const p of e.pitfalls) lines.push(`  pitfall: ${p.message}`, `    hint: ${p.hint}`);
+  } else if (e.kind === 'build-option') {
+    const o = e.option;
+    lines.push(`${o.setting}=${e.value}  (build option read by ${o.passedTo}; ${e.origin === 'default' ? 'default' : 'command line'})`);
+    lines.push(`  ${o.prompt}: ${o.help}`);
+    if (o.values !== undefined) {
+      lines.push('  values:');
+      const width = Math.max(...Object.keys(o.values).map((v) => v.length));
+      for (const [v, facts] of Object.entries(o.values)) lines.push(`  ${v === e.value ? '*' : ' '} ${v.padEnd(width)}  ${facts.description}`);
+    }
+    if (e.facts?.libsolaris !== undefined) lines.push(`  libsolaris.so (the ZFS code): ${{ bootfs: "in loader.elf's bootfs", image: 'in the image (zfs module)', none: "neither in loader.elf's bootfs nor in the image" }[e.facts.libsolaris]}`);
+    for (const [d, v] of Object.entries(e.facts?.requires ?? {})) lines.push(`  needs: ${driverSetting(d)}=${v}`);
+    if (o.onlyWith !== undefined) lines.push(`  matters only with: ${o.onlyWith.option}=${o.onlyWith.values.join(' or ')}`);
+    for (const w of e.warnings) lines.push(`  problem: ${w.message}`);
   } else {
     const p = e.profile;
     lines.push(`profile ${p.name}  (${selection.request.arch}${p.builtin ? '' : `, from ${p.source}`})`, `  ${p.description}`);
@@ -62,6 +76,7 @@ function jsonOf(e: Explanation): unknown {
     return { ...rest, name: driver.name, group: driver.group, description: driver.description, implies: driver.implies, notes: driver.notes, pitfalls: e.pitfalls.map((p) => p.id) };
   }
   if (e.kind === 'option') return { ...e, pitfalls: e.pitfalls.map((p) => p.id) };
+  if (e.kind === 'build-option') return e;
   return { kind: 'profile', ...e.profile, sets: Object.fromEntries(e.profile.sets), enabled: e.enabled.map((f) => f.name) };
 }
 

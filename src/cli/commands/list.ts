@@ -48,10 +48,19 @@ function listOptions(context: Context, asJson: boolean, mode: string): string {
   const { kconfig, arch } = context.catalog;
   const options = optionsFor(kconfig, arch);
   if (asJson) {
-    return json(options.map((o) => ({ setting: `conf_${o.name}`, name: o.name, menu: o.menu, type: o.type, prompt: o.prompt, default: defaultValue(o, arch, mode), ...(o.dependsOn === undefined ? {} : { depends_on: o.dependsOn }), makefile: o.makefile, help: o.help })));
+    return json([
+      ...options.map((o) => ({ setting: `conf_${o.name}`, kind: 'kconfig', name: o.name, menu: o.menu, type: o.type, prompt: o.prompt, default: defaultValue(o, arch, mode), ...(o.dependsOn === undefined ? {} : { depends_on: o.dependsOn }), makefile: o.makefile, help: o.help })),
+      ...context.catalog.options.map((o) => ({ setting: o.setting, kind: 'build', name: o.name, type: o.type, ...(o.values === undefined ? {} : { values: Object.keys(o.values) }), default: o.default, read_by: o.passedTo, prompt: o.prompt, help: o.help })),
+    ]);
   }
   const rows = options.map((o) => [`conf_${o.name}`, o.type, JSON.stringify(defaultValue(o, arch, mode)), o.menu, o.prompt + (o.dependsOn === undefined ? '' : ` (needs conf_${o.dependsOn})`)]);
-  return table(['SETTING', 'TYPE', 'DEFAULT', 'MENU', 'PROMPT'], rows) + `\nOSv's Kconfig options for ${arch}, ${mode} defaults. bool takes 0/1 or n/y.\n`;
+  const build = context.catalog.options.map((o) => [o.setting, o.type === 'enum' ? Object.keys(o.values ?? {}).join('|') : o.type, JSON.stringify(o.default), o.passedTo, o.prompt]);
+  return (
+    table(['SETTING', 'TYPE', 'DEFAULT', 'MENU', 'PROMPT'], rows) +
+    `\nOSv's Kconfig options for ${arch}, ${mode} defaults. bool takes 0/1 or n/y.\n\n` +
+    table(['SETTING', 'VALUES', 'DEFAULT', 'READ BY', 'PROMPT'], build) +
+    '\nBuild options: not Kconfig, passed on the ./scripts/build command line.\n'
+  );
 }
 
 export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {

@@ -7,26 +7,16 @@ import { basename, dirname, join } from 'node:path';
 import { fail, ok, usage, type Result } from '../../core/result.js';
 import type { Warning } from '../../core/select.js';
 import { renderTemplate } from '../../generators/template.js';
-import { loadDefaults, PACKAGE_ROOT } from '../../io/catalog-files.js';
+import { loadArchCatalog, loadDefaults } from '../../io/catalog-files.js';
+import { kernelSymbols } from '../../io/kernel-symbols.js';
+import { parseOptionValue, type BuildOption } from '../../core/options.js';
 import { writePlan } from '../../io/write-plan.js';
 import { readElf } from '../../symbols/elf.js';
 import { collectInputs, readBytes } from '../../symbols/inputs.js';
-import { appScript, type AppFile, type ExportedSymbols } from '../../symbols/version-script.js';
+import { appScript, type AppFile } from '../../symbols/version-script.js';
 import { allowOnly, type ParsedArgs } from '../args.js';
 import { checkArch } from '../selection.js';
 import { json, output, type CommandOutput } from '../output.js';
-
-interface SymbolsFile {
-  exported: Record<string, Record<string, string[]>>;
-  vdso: Record<string, string[]>;
-}
-
-function kernelSymbols(arch: string): ExportedSymbols {
-  // Shipped data, validated at build time (scripts/build-assets.mjs).
-  const data = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'conf', 'symbols.json'), 'utf8')) as SymbolsFile;
-  const lists = [...Object.values(data.exported['common'] ?? {}), ...Object.values(data.exported[arch] ?? {})];
-  return { exported: new Set(lists.flat()), vdso: [...(data.vdso['common'] ?? []), ...(data.vdso[arch] ?? [])] };
-}
 
 function keepList(args: ParsedArgs): Result<string[]> {
   const names = (args.values.get('keep') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -58,7 +48,10 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   }
   const keep = keepList(args);
   if (!keep.ok) return keep;
-  const inputs = collectInputs(args.positionals);
+  // NAME=VALUE operands are build options (fs=zfs): a filesystem whose code the kernel loads
+  // itself (libsolaris.so) needs its kernel symbols kept too.
+  const settings = args.positionals.filter((p) => /^[a-z_]+=/.test(p) && !p.includes('/'));
+  const inputs = collectInputs(args.positionals.filter((p) => !settings.includes(p)));
   if (!inputs.ok) return inputs;
 
   const files: AppFile[] = [];
@@ -77,8 +70,23 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
     return fail(`${wrong.path} is built for ${wrong.elf.arch}, but ${archFlag === undefined ? `${files[0]?.path} is for ${arch}` : `--arch=${arch}`}`, archFlag === undefined ? 'give the files of one arch' : `use --arch=${wrong.elf.arch}, or the ${arch} build of the app`);
   }
 
-  const result = appScript(files, kernelSymbols(arch), keep.value);
-  const script = renderTemplate('version_script', { vdso: result.vdso, app: result.app });
+  const kernel = kernelSymbols(arch);
+  const libraries: { title: string; names: readonly string[] }[] = [];
+  const catalog = loadArchCatalog(arch);
+  if (!catalog.ok) return catalog;
+  for (const setting of settings) {
+    const [name, value] = [setting.slice(0, setting.indexOf('=')), setting.slice(setting.indexOf('=') + 1)];
+    const option = catalog.value.options.find((o) => o.setting === name);
+    if (option === undefined) return fail(`symbols takes build options such as fs=zfs, not "${setting}"`, `the options: ${catalog.value.options.map((o) => o.setting).join(', ')}`);
+    const parsed = parseOptionValue(option, value);
+    if (!parsed.ok) return parsed;
+    const library = (option as BuildOption).values?.[parsed.value]?.needsKernelSymbolsOf;
+    if (library !== undefined) libraries.push({ title: `${library} (${setting})`, names: kernel.library(library) });
+  }
+  const result = appScript(files, kernel, keep.value);
+  const vdsoAndApp = new Set([...result.vdso, ...result.app]);
+  const blocks = libraries.map((l) => ({ title: l.title, names: [...l.names].filter((n) => !vdsoAndApp.has(n)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) }));
+  const script = renderTemplate('version_script', { vdso: result.vdso, app: result.app, blocks });
   const hard = result.missing.filter((m) => !m.weak);
   if (hard.length > 0) {
     warnings.push({
@@ -98,7 +106,7 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
     const written = writePlan(dirname(out), [{ path: basename(out), content: script }]);
     if (!written.ok) return written;
   }
-  const kept = result.app.length + result.vdso.length;
+  const kept = result.app.length + result.vdso.length + blocks.reduce((n, b) => n + b.names.length, 0);
   if (args.switches.has('json')) {
     return ok(output(json({
       arch,
@@ -106,12 +114,13 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
       kept,
       vdso: result.vdso,
       app: result.app,
+      libraries: Object.fromEntries(blocks.map((b) => [b.title, b.names])),
       missing: result.missing.map((m) => ({ name: m.name, weak: m.weak, needed_by: m.neededBy })),
       keep_unknown: result.keepUnknown,
       ...(out === undefined ? { script } : { out }),
     }), warnings));
   }
-  const summary: Warning = { code: 'summary', message: `${kept} symbols kept for ${arch} (${result.vdso.length} for the vDSO, ${result.app.length} for the app) from ${files.length} file${files.length === 1 ? '' : 's'}; ${hard.length} missing${out === undefined ? '' : `; wrote ${out}`}`, hint: `use it with conf_hide_symbols=1 conf_version_script=${out ?? 'FILE'}` };
+  const summary: Warning = { code: 'summary', message: `${kept} symbols kept for ${arch} (${result.vdso.length} for the vDSO, ${result.app.length} for the app${blocks.map((b) => `, ${b.names.length} for ${b.title}`).join('')}) from ${files.length} file${files.length === 1 ? '' : 's'}; ${hard.length} missing${out === undefined ? '' : `; wrote ${out}`}`, hint: `use it with conf_hide_symbols=1 conf_version_script=${out ?? 'FILE'}` };
   if (out !== undefined) return ok(output(`${summary.message}\n  hint: ${summary.hint}\n`, warnings));
   return ok(output(script, [...warnings, summary]));
 }
