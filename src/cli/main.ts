@@ -58,7 +58,7 @@ function formatError(error: OsvError): string {
 }
 
 function formatWarning(w: Warning): string {
-  return `osvconf: warning: ${w.message}\n` + (w.hint === undefined ? '' : `  hint: ${w.hint}\n`);
+  return `osvconf: ${w.level ?? 'warning'}: ${w.message}\n` + (w.hint === undefined ? '' : `  hint: ${w.hint}\n`);
 }
 
 function dispatch(args: ParsedArgs): Promise<Result<CommandOutput>> {

@@ -30,6 +30,8 @@ export interface Warning {
   readonly code: string;
   readonly message: string;
   readonly hint?: string;
+  /** 'note' for information that is not a problem (printed as `osvconf: note:`). */
+  readonly level?: 'warning' | 'note';
 }
 
 export interface Selection {

@@ -25,7 +25,7 @@ export interface ElfSymbol {
 
 export interface ElfInfo {
   readonly arch: string;
-  readonly kind: 'executable' | 'shared object';
+  readonly kind: 'executable' | 'position-independent executable' | 'shared object';
   /** Global and weak symbols the file needs from elsewhere. */
   readonly imports: readonly ElfSymbol[];
   /** Global and weak symbols it provides to others. */
@@ -70,10 +70,20 @@ export function readElf(bytes: Uint8Array, file: string): Result<ElfInfo> {
   if (arch === undefined) return bad(`built for ${MACHINE_NAMES[machine] ?? `machine ${machine}`}, not x86-64 or AArch64`);
 
   try {
+    // An ET_DYN file that asks for a program interpreter is a PIE, not a library.
+    const phoff = u64(32, 'the program header table offset');
+    const phnum = u16(56);
+    let interp = false;
+    if (phoff !== 0 && phnum > 0) {
+      if (u16(54) !== 56) throw new Corrupt(`program header entries are ${u16(54)} bytes, ELF64 has 56`);
+      if (phoff + phnum * 56 > bytes.length) throw new Corrupt(`${phnum} program headers at ${phoff} run past the end of the file (${bytes.length} bytes)`);
+      for (let i = 0; i < phnum; i++) if (u32(phoff + i * 56) === 3 /* PT_INTERP */) interp = true;
+    }
+    const kind = type === 2 ? 'executable' : interp ? 'position-independent executable' : 'shared object';
     const shoff = u64(40, 'the section header table offset');
     const shentsize = u16(58);
     let shnum = u16(60);
-    if (shoff === 0) return ok({ arch, kind: type === 2 ? 'executable' : 'shared object', imports: [], exports: [], dynamic: false });
+    if (shoff === 0) return ok({ arch, kind, imports: [], exports: [], dynamic: false });
     if (shentsize !== SHDR_SIZE) throw new Corrupt(`section header entries are ${shentsize} bytes, ELF64 has ${SHDR_SIZE}`);
     if (shoff + SHDR_SIZE > bytes.length) throw new Corrupt(`the section header table at ${shoff} runs past the end of the file (${bytes.length} bytes)`);
     // Extended numbering: more than 0xff00 sections keep their count in section 0.
@@ -89,7 +99,6 @@ export function readElf(bytes: Uint8Array, file: string): Result<ElfInfo> {
     const sections: Section[] = [];
     for (let i = 0; i < shnum; i++) sections.push(section(i));
     const dynsymIndex = sections.findIndex((s) => s.type === SHT_DYNSYM);
-    const kind = type === 2 ? 'executable' : 'shared object';
     if (dynsymIndex < 0) return ok({ arch, kind, imports: [], exports: [], dynamic: false });
     const dynsym = sections[dynsymIndex] as Section;
     if (dynsym.entsize !== SYM_SIZE) throw new Corrupt(`.dynsym entries are ${dynsym.entsize} bytes, ELF64 has ${SYM_SIZE}`);

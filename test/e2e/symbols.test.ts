@@ -61,6 +61,7 @@ describe('the ELF reader agrees with readelf', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.arch).toBe('x64');
+    expect(r.value.kind).toBe(which === 'app' ? 'position-independent executable' : 'shared object');
     const oracle = readelfSymbols(path);
     expect(oracle.imports.length + oracle.exports.length).toBeGreaterThan(2); // the oracle parsed something
     expect(r.value.imports.map((s) => `${s.name}${s.version === undefined ? '' : '@' + s.version}${s.weak ? ' weak' : ''}`).sort()).toEqual(oracle.imports);

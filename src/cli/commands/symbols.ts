@@ -95,8 +95,8 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
       hint: 'add the libraries that provide them to the arguments, or check the app against OSv\'s supported libc',
     });
   }
+  // Weak references may stay unresolved (every C program has some: __gmon_start__, ...): counted, not warned.
   const weak = result.missing.filter((m) => m.weak);
-  if (weak.length > 0) warnings.push({ code: 'missing-weak', message: `${weak.length} weak symbol${weak.length === 1 ? '' : 's'} stay unresolved (allowed): ${weak.map((m) => m.name).join(', ')}` });
   if (result.keepUnknown.length > 0) warnings.push({ code: 'keep-unknown', message: `--keep: OSv's kernel does not export ${result.keepUnknown.join(', ')}`, hint: 'a dlsym() of these names fails on OSv whatever the version script says' });
   if (result.usesDlsym) warnings.push({ code: 'dlsym', message: 'the app calls dlsym(): symbols it looks up by name are not in this script unless you --keep them', hint: '--keep=name1,name2 or --keep-file=FILE' });
   if (args.switches.has('strict') && hard.length > 0) return fail(`the app needs symbols OSv's kernel does not export (--strict): ${hard.map((m) => m.name).join(', ')}`);
@@ -120,7 +120,7 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
       ...(out === undefined ? { script } : { out }),
     }), warnings));
   }
-  const summary: Warning = { code: 'summary', message: `${kept} symbols kept for ${arch} (${result.vdso.length} for the vDSO, ${result.app.length} for the app${blocks.map((b) => `, ${b.names.length} for ${b.title}`).join('')}) from ${files.length} file${files.length === 1 ? '' : 's'}; ${hard.length} missing${out === undefined ? '' : `; wrote ${out}`}`, hint: `use it with conf_hide_symbols=1 conf_version_script=${out ?? 'FILE'}` };
+  const summary: Warning = { code: 'summary', level: 'note', message: `${kept} symbols kept for ${arch} (${result.vdso.length} for the vDSO, ${result.app.length} for the app${blocks.map((b) => `, ${b.names.length} for ${b.title}`).join('')}) from ${files.length} file${files.length === 1 ? '' : 's'}; ${hard.length} missing${weak.length > 0 ? ` (and ${weak.length} weak, allowed to stay unresolved)` : ''}${out === undefined ? '' : `; wrote ${out}`}`, hint: `use it with conf_hide_symbols=1 conf_version_script=${out ?? 'FILE'}` };
   if (out !== undefined) return ok(output(`${summary.message}\n  hint: ${summary.hint}\n`, warnings));
   return ok(output(script, [...warnings, summary]));
 }
