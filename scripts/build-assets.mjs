@@ -98,6 +98,7 @@ checkData('options', 'conf/options.json');
 const arches = Object.keys(JSON.parse(readFileSync(join(root, 'conf', 'osvconf.json'), 'utf8')).arches ?? {});
 for (const arch of arches) {
   checkData('drivers', `conf/${arch}/drivers.json`);
+  checkData('size', `conf/size/${arch}.json`);
   const dir = join(root, 'profiles', arch);
   if (existsSync(dir)) for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) checkData('profile', `profiles/${arch}/${f}`);
 }

@@ -18,8 +18,10 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
 };
-// The pure core as one module (library use and the resolver benchmark).
+// The pure core as one module (library use and the resolver benchmark), and npm run calibrate.
 await build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core/index.js' });
+await build({ ...common, entryPoints: ['src/size/calibrate.ts'], outfile: 'dist/calibrate.js' });
+await build({ ...common, entryPoints: ['src/size/model.ts'], outfile: 'dist/size/model.js' });
 await build({
   ...common,
   entryPoints: ['src/cli/main.ts'],

@@ -21,6 +21,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'dry-run', help: 'with --out: show what would be written, with a diff against the disk, and write nothing' },
   { name: 'keep', value: 'SYM,...', help: 'symbols: keep these too (for dlsym() users)' },
   { name: 'keep-file', value: 'FILE', help: 'symbols: keep the symbols listed in FILE, one per line' },
+  { name: 'compare', value: 'PROFILE', help: 'size: the baseline profile (symbols visible), or none (default: all)' },
+  { name: 'elf', value: 'FILE', help: 'size: measure a real kernel ELF file and show it beside the estimate' },
   { name: 'to', value: 'DIR', help: 'import: where to write the profiles (default ./profiles)' },
   { name: 'name', value: 'NAME', help: 'the name of the custom profile (default: the profile, or <profile>-custom with driver settings)' },
   { name: 'json', help: 'machine-readable output on stdout' },
@@ -30,7 +32,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'version', short: 'V', help: 'show the version' },
 ];
 
-export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'help'] as const;
+export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'size', 'help'] as const;
 export type Command = (typeof COMMANDS)[number] | 'configure';
 
 export interface ParsedArgs {

@@ -22,6 +22,7 @@ Usage:
   osvconf explain [NAME] [selection as above] [--json]
   osvconf import OSV_TREE [--to=DIR] [--dry-run] [--json]
   osvconf symbols APP.ELF|DIR|usr.manifest... [--arch=ARCH] [--keep=SYM,...] [--out=FILE] [--json]
+  osvconf size [selection as above] [--compare=PROFILE|none] [--elf=FILE] [--json]
 
 Settings use OSv's own spelling, as ./scripts/build takes them:
   conf_drivers_<name>=0|1        turn one driver on or off (osvconf list drivers)
@@ -106,5 +107,21 @@ load; --strict makes that an error) and calls to dlsym(), whose names only --kee
 Without --out the script goes to stdout and the report to stderr.
 
 ${flagLines(['arch', 'keep', 'keep-file', 'out', 'json', 'strict'])}
+`;
+}
+
+export function sizeHelp(): string {
+  return `Usage: osvconf size [--arch=ARCH] [--profile=NAME] [SETTING...] [--compare=PROFILE|none] [--elf=FILE] [--json]
+
+Estimates kernel-stripped.elf (loader-stripped.elf without its bootfs) for the selection: the
+total, each component (sorted by size, with a bar), the difference from a baseline (default:
+profile all with symbols visible), the uncertainty, and what else the image carries
+(libsolaris.so for a ZFS filesystem). The model is conf/size/<arch>.json: component sizes follow
+from their source sizes, calibrated on published OSv builds (npm run calibrate). With
+conf_hide_symbols=1 and conf_version_script=FILE the script's symbol count is used.
+--elf=FILE measures a real kernel ELF (sections, and symbols attributed to components by the
+rules in conf/size/attribution.json) and shows it beside the estimate.
+
+${flagLines(['arch', 'mode', 'profile', 'compare', 'elf', 'json'])}
 `;
 }

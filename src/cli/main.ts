@@ -13,8 +13,9 @@ import { run as configure } from './commands/configure.js';
 import { run as explain } from './commands/explain.js';
 import { run as importTree } from './commands/import.js';
 import { run as list } from './commands/list.js';
+import { run as size } from './commands/size.js';
 import { run as symbols } from './commands/symbols.js';
-import { explainHelp, importHelp, listHelp, mainHelp, symbolsHelp } from './help.js';
+import { explainHelp, importHelp, listHelp, mainHelp, sizeHelp, symbolsHelp } from './help.js';
 import type { CommandOutput } from './output.js';
 
 export interface Streams {
@@ -66,6 +67,7 @@ function dispatch(args: ParsedArgs): Promise<Result<CommandOutput>> {
   if (args.command === 'explain') return explain(args);
   if (args.command === 'import') return importTree(args);
   if (args.command === 'symbols') return symbols(args);
+  if (args.command === 'size') return size(args);
   return configure(args);
 }
 
@@ -75,6 +77,7 @@ function helpFor(args: ParsedArgs): string {
   if (topic === 'explain') return explainHelp();
   if (topic === 'import') return importHelp();
   if (topic === 'symbols') return symbolsHelp();
+  if (topic === 'size') return sizeHelp();
   return mainHelp();
 }
 

@@ -1,0 +1,100 @@
+// osvconf size [selection flags] [--compare=PROFILE|none] [--json]: the estimated
+// kernel-stripped.elf of the selection, per component, against a baseline (default: profile
+// all with symbols visible), with the uncertainty and what else the image carries.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { defaultValue } from '../../core/kconfig.js';
+import { fail, ok, type Result } from '../../core/result.js';
+import { select, type Selection } from '../../core/select.js';
+import { loadSizeModel } from '../../io/size-files.js';
+import { versionScriptNames } from '../../io/kernel-symbols.js';
+import { sizeInputOf } from '../../size/input.js';
+import { createEstimator, type Estimate } from '../../size/model.js';
+import { allowOnly, type ParsedArgs } from '../args.js';
+import { json, output, type CommandOutput } from '../output.js';
+import { resolveSelection, type Context } from '../selection.js';
+
+const kib = (n: number): string => `${Math.round(n).toLocaleString('en')} KiB`;
+
+/** The app version script of the selection: its symbol count and whether it keeps iconv. */
+function versionScriptOf(selection: Selection, tree: string): Result<{ symbols: number; iconv: boolean } | undefined> {
+  const state = (name: string) => selection.kconfig.find((k) => k.option.name === name);
+  const script = state('version_script');
+  if (state('hide_symbols')?.value !== 'y' || script === undefined) return ok(undefined);
+  if (script.value === defaultValue(script.option, selection.request.arch, selection.request.mode)) return ok(undefined);
+  const path = isAbsolute(script.value) ? script.value : join(tree, script.value);
+  if (!existsSync(path)) return fail(`conf_version_script=${script.value}: no such file (looked at ${path})`, 'write it with osvconf symbols APP --out=FILE');
+  const text = readFileSync(path, 'utf8');
+  if (!/\{[\s\S]*(global|local)\s*:[\s\S]*\}\s*;/.test(text)) return fail(`${path} is not a version script`, 'a version script reads { global: name; ... local: *; };');
+  const names = versionScriptNames(text);
+  if (names === '*') return ok(undefined);
+  return ok({ symbols: names.size, iconv: [...names].some((n) => n.startsWith('iconv')) });
+}
+
+function baselineOf(args: ParsedArgs, context: Context, selection: Selection): Result<{ label: string; estimate: Estimate } | undefined> {
+  const compare = args.values.get('compare') ?? context.defaults.defaultProfile;
+  if (compare === 'none') return ok(undefined);
+  const base = select(
+    { arch: selection.request.arch, mode: selection.request.mode, profile: compare, drivers: new Map(), kconfig: new Map(), options: new Map(), force: true, strict: false },
+    context.catalog,
+    context.profiles,
+  );
+  if (!base.ok) return base;
+  const estimate = createEstimator(loadSizeModel(selection.request.arch)).estimate(sizeInputOf(base.value));
+  return ok({ label: `profile ${compare}, symbols visible`, estimate });
+}
+
+function bar(value: number, max: number, width = 24): string {
+  const n = max <= 0 ? 0 : Math.round((Math.abs(value) / max) * width);
+  return (value < 0 ? '-' : '#').repeat(n);
+}
+
+export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
+  const allowed = allowOnly(args, ['arch', 'mode', 'profile', 'profiles-dir', 'compare', 'json', 'force', 'strict', 'out'], 'osvconf size');
+  if (!allowed.ok) return allowed;
+  const resolved = await resolveSelection(args, args.positionals);
+  if (!resolved.ok) return resolved;
+  const { selection } = resolved.value;
+  const script = versionScriptOf(selection, args.values.get('out') ?? process.cwd());
+  if (!script.ok) return script;
+  const model = loadSizeModel(selection.request.arch);
+  const estimate = createEstimator(model).estimate(sizeInputOf(selection, script.value));
+  const baseline = baselineOf(args, resolved.value, selection);
+  if (!baseline.ok) return baseline;
+  const base = baseline.value;
+
+  if (args.switches.has('json')) {
+    return ok(output(json({
+      arch: selection.request.arch,
+      profile: selection.request.profile,
+      target: model.target,
+      kernel_kib: Math.round(estimate.kernelKib * 10) / 10,
+      baseline_kib: base === undefined ? null : Math.round(base.estimate.kernelKib * 10) / 10,
+      baseline: base?.label ?? null,
+      uncertainty_pct: estimate.uncertaintyPct,
+      components: estimate.lines.map((l) => ({ name: l.name, label: l.label, kib: Math.round(l.kib * 10) / 10 })),
+      libsolaris: estimate.libsolaris ?? null,
+    }), selection.warnings));
+  }
+  const { arch, profile } = selection.request;
+  const hidden = sizeInputOf(selection).hidden;
+  let text = `${model.target}, ${arch}, profile ${profile}, symbols ${hidden ? 'hidden' : 'visible'}\n`;
+  text += `estimate: ${kib(estimate.kernelKib)} (± ${estimate.uncertaintyPct} %)\n`;
+  if (base !== undefined) {
+    const delta = estimate.kernelKib - base.estimate.kernelKib;
+    text += `baseline: ${kib(base.estimate.kernelKib)} (${base.label}): ${delta <= 0 ? '' : '+'}${kib(delta)} (${delta <= 0 ? '' : '+'}${((delta / base.estimate.kernelKib) * 100).toFixed(1)} %)\n`;
+  }
+  text += '\n';
+  const max = Math.max(...estimate.lines.map((l) => Math.abs(l.kib)));
+  const width = Math.max(...estimate.lines.map((l) => l.label.length));
+  for (const l of estimate.lines) text += `  ${l.label.padEnd(width)}  ${Math.round(l.kib).toLocaleString('en').padStart(6)}  ${bar(l.kib, max)}\n`;
+  const lib = estimate.libsolaris;
+  if (lib !== undefined) {
+    text += `\nAlso carried: libsolaris.so (${lib.zfs} ZFS) ${lib.kib === null ? 'of unknown size' : kib(lib.kib)}, ${lib.where === 'bootfs' ? "in loader.elf's bootfs" : 'in the image (zfs module)'}${lib.kib === null ? ` (${lib.source})` : ''}\n`;
+  } else {
+    text += '\nNo ZFS: libsolaris.so is neither in the bootfs nor in the image.\n';
+  }
+  text += `Uncertainty: ${model.uncertainty_pct.source}.\n`;
+  return ok(output(text, selection.warnings));
+}

@@ -1,0 +1,126 @@
+// The kernel size model (conf/size/<arch>.json) and the estimate for a selection. Pure: the
+// model is data, every number in it says where it came from; this file holds the rules for
+// adding it up. A component is linked when its conditions hold; with hidden symbols
+// (--gc-sections) an unregistered driver's code is dropped; the visible regime adds the
+// whole-archive libstdc++ and what gc would have removed; an app version script saves in
+// proportion to the symbols it stops exporting.
+
+export type Conditions = Readonly<Record<string, 0 | 1>>;
+
+export interface SizeComponent {
+  readonly name: string;
+  readonly label: string;
+  readonly group: 'driver' | 'kernel';
+  readonly when: Conditions;
+  readonly registered?: Conditions;
+  readonly objects?: readonly { readonly kind: string; readonly bytes: number; readonly what: string }[];
+  readonly kib?: number;
+  readonly source?: string;
+}
+
+export interface CalibrationPoint {
+  readonly name: string;
+  readonly source: string;
+  readonly profile: string;
+  readonly settings: Readonly<Record<string, string>>;
+  readonly without: readonly string[];
+  readonly version_script_symbols?: number;
+  readonly version_script_iconv?: boolean;
+  readonly kib: number;
+  readonly model_kib?: number;
+  readonly residual_pct?: number;
+}
+
+/** The JSON file as it is (snake_case kept: calibrate writes it back). */
+export interface SizeModel {
+  readonly arch: string;
+  readonly target: string;
+  readonly factors: Readonly<Record<string, { readonly kib_per_source_byte: number; readonly source: string; readonly fit: boolean }>>;
+  readonly core: { readonly kib: number; readonly source: string; readonly fit: boolean };
+  readonly components: readonly SizeComponent[];
+  readonly symbols_visible: { readonly extra_kib: number; readonly source: string; readonly note?: string };
+  readonly version_script: { readonly full_exports: number; readonly max_saving_kib: number; readonly source: string; readonly fit: boolean; readonly iconv_saving_kib: number; readonly iconv_source: string };
+  readonly libsolaris: Readonly<Record<string, { readonly kib: number | null; readonly source: string }>>;
+  readonly uncertainty_pct: { readonly hidden: number; readonly visible: number; readonly source: string };
+  readonly calibration: readonly CalibrationPoint[];
+}
+
+export interface SizeInput {
+  /** 0/1 of a driver (by name) or of a bool Kconfig option (conf_<name>). */
+  readonly values: ReadonlyMap<string, 0 | 1>;
+  readonly hidden: boolean;
+  /** An app version script (hidden regime): how many symbols it exports, and whether iconv is one. */
+  readonly versionScript?: { readonly symbols: number; readonly iconv: boolean };
+  /** Where libsolaris.so goes, and which ZFS it is built from. */
+  readonly libsolaris?: { readonly where: 'bootfs' | 'image' | 'none'; readonly zfs: string };
+  /** Components that did not exist (for calibration against old builds). */
+  readonly without?: readonly string[];
+}
+
+export interface EstimateLine {
+  readonly name: string;
+  readonly label: string;
+  readonly kib: number;
+}
+
+export interface Estimate {
+  readonly kernelKib: number;
+  /** Core, components, regime and version-script effect; sorted by size, largest first. */
+  readonly lines: readonly EstimateLine[];
+  readonly uncertaintyPct: number;
+  /** libsolaris.so outside the kernel file: where it goes and how big (null: unknown). */
+  readonly libsolaris?: { readonly where: 'bootfs' | 'image'; readonly zfs: string; readonly kib: number | null; readonly source: string };
+}
+
+export function componentKib(model: SizeModel, component: SizeComponent): number {
+  if (component.kib !== undefined) return component.kib;
+  return (component.objects ?? []).reduce((sum, o) => sum + o.bytes * (model.factors[o.kind]?.kib_per_source_byte ?? 0), 0);
+}
+
+const holds = (conditions: Conditions | undefined, values: ReadonlyMap<string, 0 | 1>): boolean =>
+  conditions === undefined || Object.entries(conditions).every(([k, v]) => (values.get(k) ?? 0) === v);
+
+/** The saving of an app version script: linear in the symbols it stops exporting, plus iconv. */
+export function versionScriptSaving(model: SizeModel, script: { symbols: number; iconv: boolean }): number {
+  const vs = model.version_script;
+  const dropped = Math.max(0, 1 - script.symbols / vs.full_exports);
+  return vs.max_saving_kib * dropped + (script.iconv ? 0 : vs.iconv_saving_kib);
+}
+
+export interface Estimator {
+  estimate(input: SizeInput): Estimate;
+}
+
+/**
+ * Precomputes every component's size once, so that an estimate (the TUI makes one on every
+ * change) is one pass over the components' conditions.
+ */
+export function createEstimator(model: SizeModel): Estimator {
+  const components = model.components.map((c) => ({ c, kib: componentKib(model, c) }));
+  return {
+    estimate(input) {
+      const lines: EstimateLine[] = [{ name: 'core', label: 'core kernel', kib: model.core.kib }];
+      for (const { c, kib } of components) {
+        if (input.without?.includes(c.name)) continue;
+        if (!holds(c.when, input.values)) continue;
+        if (input.hidden && !holds(c.registered, input.values)) continue;
+        if (kib > 0) lines.push({ name: c.name, label: c.label, kib });
+      }
+      if (!input.hidden) lines.push({ name: 'symbols-visible', label: 'symbols visible: whole-archive libstdc++, no gc', kib: model.symbols_visible.extra_kib });
+      if (input.hidden && input.versionScript !== undefined) {
+        lines.push({ name: 'version-script', label: `app version script (${input.versionScript.symbols} symbols)`, kib: -versionScriptSaving(model, input.versionScript) });
+      }
+      lines.sort((a, b) => b.kib - a.kib);
+      const kernelKib = lines.reduce((s, l) => s + l.kib, 0);
+      const lib = input.libsolaris;
+      return {
+        kernelKib,
+        lines,
+        uncertaintyPct: input.hidden ? model.uncertainty_pct.hidden : model.uncertainty_pct.visible,
+        ...(lib === undefined || lib.where === 'none'
+          ? {}
+          : { libsolaris: { where: lib.where, zfs: lib.zfs, kib: model.libsolaris[lib.zfs]?.kib ?? null, source: model.libsolaris[lib.zfs]?.source ?? 'unknown ZFS implementation' } }),
+      };
+    },
+  };
+}
