@@ -3,11 +3,14 @@
 //     divided by the median of `node -e 0` (target <= 1.3).
 //  2. Resolver: time to resolve synthetic catalogs of 1k / 10k / 100k flags (target: linear,
 //     100k under 1 s).
+//  3. Size estimate after one option changes (target: well under a millisecond).
 // Needs the build (npm run build). Exits 1 when a target is missed.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { resolveDrivers } from '../dist/core/index.js';
+import { createEstimator } from '../dist/size/model.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
@@ -69,6 +72,24 @@ const resolver = sizes.map((n) => {
   return { n, ms: median(times) };
 });
 
+// --- 3. Incremental size estimate (the TUI's path on every change) ---------------------------
+// One estimator per model; each change re-estimates from the changed values.
+const sizeModel = JSON.parse(readFileSync(join(root, 'conf', 'size', 'x64.json'), 'utf8'));
+const estimator = createEstimator(sizeModel);
+const driverNames = JSON.parse(readFileSync(join(root, 'conf', 'x64', 'drivers.json'), 'utf8')).drivers.map((d) => d.name);
+const values = new Map(driverNames.map((n) => [n, 1]));
+values.set('conf_networking_stack', 1);
+values.set('conf_tracepoints', 1);
+const UPDATES = 20000;
+for (let i = 0; i < 2000; i++) estimator.estimate({ values, hidden: true }); // warm-up
+const t0 = process.hrtime.bigint();
+for (let i = 0; i < UPDATES; i++) {
+  const name = driverNames[i % driverNames.length];
+  values.set(name, values.get(name) === 1 ? 0 : 1); // one option changes
+  estimator.estimate({ values, hidden: i % 2 === 0 });
+}
+const perUpdateUs = Number(process.hrtime.bigint() - t0) / 1e3 / UPDATES;
+
 // --- report ---------------------------------------------------------------------------------
 const rows = [
   ['measure', 'value', 'target', 'ok'],
@@ -77,10 +98,11 @@ const rows = [
   ['start-up ratio', ratio.toFixed(3), '<= 1.3', ratio <= 1.3 ? 'yes' : 'NO'],
   ...resolver.map((r) => [`resolve ${r.n.toLocaleString('en')} flags (ms)`, r.ms.toFixed(2), r.n === 100_000 ? '< 1000' : '', r.n === 100_000 ? (r.ms < 1000 ? 'yes' : 'NO') : '']),
   ...resolver.map((r) => [`  per flag at ${r.n.toLocaleString('en')} (ns)`, ((r.ms * 1e6) / r.n).toFixed(0), 'about constant', '']),
+  ['size estimate after one change (us)', perUpdateUs.toFixed(2), '< 1000', perUpdateUs < 1000 ? 'yes' : 'NO'],
 ];
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
 const perFlag = resolver.map((r) => r.ms / r.n);
 const linear = perFlag[2] < perFlag[0] * 3; // 100x the flags costs less than 300x the time
 console.log(`runs: ${RUNS} interleaved; resolver scaling ${linear ? 'linear' : 'NOT linear'} (per-flag cost at 100k vs 1k: ${(perFlag[2] / perFlag[0]).toFixed(2)}x)`);
-process.exitCode = ratio <= 1.3 && resolver[2].ms < 1000 && linear ? 0 : 1;
+process.exitCode = ratio <= 1.3 && resolver[2].ms < 1000 && linear && perUpdateUs < 1000 ? 0 : 1;

@@ -95,12 +95,23 @@ checkData('osvconf', 'conf/osvconf.json');
 checkData('kconfig', 'conf/kconfig.json');
 checkData('symbols', 'conf/symbols.json');
 checkData('options', 'conf/options.json');
+checkData('attribution', 'conf/size/attribution.json');
 const arches = Object.keys(JSON.parse(readFileSync(join(root, 'conf', 'osvconf.json'), 'utf8')).arches ?? {});
 for (const arch of arches) {
   checkData('drivers', `conf/${arch}/drivers.json`);
   checkData('size', `conf/size/${arch}.json`);
   const dir = join(root, 'profiles', arch);
   if (existsSync(dir)) for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) checkData('profile', `profiles/${arch}/${f}`);
+}
+// Attribution patterns are regular expressions: a broken one fails the build, not a run.
+for (const rule of JSON.parse(readFileSync(join(root, 'conf', 'size', 'attribution.json'), 'utf8')).rules ?? []) {
+  for (const p of rule.patterns) {
+    try {
+      new RegExp(p);
+    } catch (e) {
+      problems.push(`conf/size/attribution.json: ${rule.component}: ${e.message}`);
+    }
+  }
 }
 if (problems.length > 0) {
   console.error(`build-assets: invalid data files:\n  ${problems.join('\n  ')}`);

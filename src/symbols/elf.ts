@@ -92,8 +92,11 @@ export function readElf(bytes: Uint8Array, file: string): Result<ElfInfo> {
 
     const section = (i: number): Section => {
       const at = shoff + i * SHDR_SIZE;
-      const s = { type: u32(at + 4), offset: u64(at + 24, `section ${i}'s offset`), size: u64(at + 32, `section ${i}'s size`), link: u32(at + 40), entsize: Number(view.getBigUint64(at + 56, true) & 0xffffn) };
-      if (s.type !== 8 /* SHT_NOBITS */ && s.offset + s.size > bytes.length) throw new Corrupt(`section ${i} (offset ${s.offset}, size ${s.size}) runs past the end of the file (${bytes.length} bytes)`);
+      const type = u32(at + 4);
+      // SHT_NOBITS (.bss) takes no room in the file: its size may exceed the file's.
+      if (type === 8) return { type, offset: 0, size: 0, link: u32(at + 40), entsize: 0 };
+      const s = { type, offset: u64(at + 24, `section ${i}'s offset`), size: u64(at + 32, `section ${i}'s size`), link: u32(at + 40), entsize: Number(view.getBigUint64(at + 56, true) & 0xffffn) };
+      if (s.offset + s.size > bytes.length) throw new Corrupt(`section ${i} (offset ${s.offset}, size ${s.size}) runs past the end of the file (${bytes.length} bytes)`);
       return s;
     };
     const sections: Section[] = [];
@@ -164,6 +167,75 @@ export function readElf(bytes: Uint8Array, file: string): Result<ElfInfo> {
   } catch (e) {
     if (e instanceof Corrupt) return bad(`corrupt ELF file: ${e.message}`);
     if (e instanceof RangeError) return bad(`corrupt ELF file: a read past the end of the file (${e.message})`);
+    throw e;
+  }
+}
+
+export interface ElfSectionSize {
+  readonly name: string;
+  readonly size: number;
+  /** Occupies memory at run time (SHF_ALLOC); .bss takes no file space. */
+  readonly alloc: boolean;
+  readonly nobits: boolean;
+}
+
+export interface ElfSized {
+  readonly arch: string;
+  readonly fileSize: number;
+  readonly sections: readonly ElfSectionSize[];
+  /** Function and object symbols with their sizes (.symtab, else .dynsym). */
+  readonly symbols: readonly { readonly name: string; readonly size: number }[];
+  readonly symbolTable: '.symtab' | '.dynsym' | 'none';
+}
+
+/** Section sizes and symbol sizes, for measuring a kernel ELF (osvconf size --elf). */
+export function readElfSizes(bytes: Uint8Array, file: string): Result<ElfSized> {
+  const header = readElf(bytes, file);
+  if (!header.ok) return header;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u16 = (at: number): number => view.getUint16(at, true);
+  const u32 = (at: number): number => view.getUint32(at, true);
+  const u64 = (at: number): number => {
+    const v = view.getBigUint64(at, true);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new Corrupt(`a 64-bit field at ${at} is too large`);
+    return Number(v);
+  };
+  try {
+    const shoff = u64(40);
+    if (shoff === 0) return ok({ arch: header.value.arch, fileSize: bytes.length, sections: [], symbols: [], symbolTable: 'none' });
+    const shnum = u16(60) === 0 ? u64(shoff + 32) : u16(60); // readElf checked the table fits
+    const raw = Array.from({ length: shnum }, (_, i) => {
+      const at = shoff + i * SHDR_SIZE;
+      return { nameAt: u32(at), type: u32(at + 4), flags: u64(at + 8), offset: u64(at + 24), size: u64(at + 32), link: u32(at + 40), entsize: u64(at + 56) };
+    });
+    const shstr = raw[u16(62)];
+    const decoder = new TextDecoder();
+    const name = (table: { offset: number; size: number }, at: number): string => {
+      if (at >= table.size) return '';
+      const inTable = bytes.subarray(table.offset + at, table.offset + table.size);
+      const end = inTable.indexOf(0);
+      return decoder.decode(inTable.subarray(0, end < 0 ? inTable.length : end));
+    };
+    const sections = raw.slice(1).map((s) => ({ name: shstr === undefined ? '' : name(shstr, s.nameAt), size: s.size, alloc: (s.flags & 2) !== 0, nobits: s.type === 8 }));
+    const symtab = raw.find((s) => s.type === 2) ?? raw.find((s) => s.type === SHT_DYNSYM);
+    const symbols: { name: string; size: number }[] = [];
+    if (symtab !== undefined) {
+      if (symtab.entsize !== SYM_SIZE) throw new Corrupt(`symbol entries are ${symtab.entsize} bytes, ELF64 has ${SYM_SIZE}`);
+      if (symtab.offset + symtab.size > bytes.length) throw new Corrupt('the symbol table runs past the end of the file');
+      const strtab = raw[symtab.link];
+      if (strtab === undefined || strtab.type !== SHT_STRTAB || strtab.offset + strtab.size > bytes.length) throw new Corrupt('the symbol table does not link to a string table inside the file');
+      for (let i = 1; i < symtab.size / SYM_SIZE; i++) {
+        const at = symtab.offset + i * SYM_SIZE;
+        const type = (bytes[at + 4] as number) & 0xf;
+        if (type !== 1 && type !== 2) continue; // OBJECT or FUNC
+        const size = u64(at + 16);
+        if (size === 0 || u16(at + 6) === 0) continue;
+        symbols.push({ name: name(strtab, u32(at)), size });
+      }
+    }
+    return ok({ arch: header.value.arch, fileSize: bytes.length, sections, symbols, symbolTable: symtab === undefined ? 'none' : symtab.type === 2 ? '.symtab' : '.dynsym' });
+  } catch (e) {
+    if (e instanceof Corrupt || e instanceof RangeError) return fail(`${file}: corrupt ELF file: ${e.message}`);
     throw e;
   }
 }

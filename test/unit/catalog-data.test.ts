@@ -25,7 +25,7 @@ describe('shipped data files', () => {
 
   it('each validates against its JSON Schema', () => {
     const kindOf = (file: string): string =>
-      file.includes(join(ROOT, 'profiles')) ? 'profile' : file.includes(join('conf', 'size')) ? 'size' : basename(file, '.json');
+      file.includes(join(ROOT, 'profiles')) ? 'profile' : file.endsWith(join('size', 'attribution.json')) ? 'attribution' : file.includes(join('conf', 'size')) ? 'size' : basename(file, '.json');
     const checked = dataFiles.filter((f) => !f.includes(join('conf', 'schema')));
     for (const file of checked) {
       const validate = (validators as Record<string, ((d: unknown) => boolean) & { errors?: unknown }>)[`validate_${kindOf(file)}`];

@@ -7,7 +7,11 @@ import { isAbsolute, join } from 'node:path';
 import { defaultValue } from '../../core/kconfig.js';
 import { fail, ok, type Result } from '../../core/result.js';
 import { select, type Selection } from '../../core/select.js';
+import { PACKAGE_ROOT } from '../../io/catalog-files.js';
 import { loadSizeModel } from '../../io/size-files.js';
+import { readBytes } from '../../symbols/inputs.js';
+import { readElfSizes } from '../../symbols/elf.js';
+import { attribute, compileRules, type Measured } from '../../size/measure.js';
 import { versionScriptNames } from '../../io/kernel-symbols.js';
 import { sizeInputOf } from '../../size/input.js';
 import { createEstimator, type Estimate } from '../../size/model.js';
@@ -50,8 +54,19 @@ function bar(value: number, max: number, width = 24): string {
   return (value < 0 ? '-' : '#').repeat(n);
 }
 
+/** --elf=FILE: the measured kernel, or an error naming the file. */
+function measureElf(path: string, arch: string): Result<Measured> {
+  const bytes = readBytes(path);
+  if (!bytes.ok) return bytes;
+  const elf = readElfSizes(bytes.value, path);
+  if (!elf.ok) return elf;
+  if (elf.value.arch !== arch) return fail(`${path} is an ${elf.value.arch} kernel, but the selection is for ${arch}`, `add --arch=${elf.value.arch}`);
+  const rules = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'conf', 'size', 'attribution.json'), 'utf8')) as { rules: { component: string; patterns: string[] }[] };
+  return ok(attribute(elf.value, compileRules(rules.rules)));
+}
+
 export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  const allowed = allowOnly(args, ['arch', 'mode', 'profile', 'profiles-dir', 'compare', 'json', 'force', 'strict', 'out'], 'osvconf size');
+  const allowed = allowOnly(args, ['arch', 'mode', 'profile', 'profiles-dir', 'compare', 'elf', 'json', 'force', 'strict', 'out'], 'osvconf size');
   if (!allowed.ok) return allowed;
   const resolved = await resolveSelection(args, args.positionals);
   if (!resolved.ok) return resolved;
@@ -63,6 +78,11 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const baseline = baselineOf(args, resolved.value, selection);
   if (!baseline.ok) return baseline;
   const base = baseline.value;
+  const elfPath = args.values.get('elf');
+  const measured = elfPath === undefined ? undefined : measureElf(elfPath, selection.request.arch);
+  if (measured !== undefined && !measured.ok) return measured;
+  const m = measured?.value;
+  const r1 = (n: number): number => Math.round(n * 10) / 10;
 
   if (args.switches.has('json')) {
     return ok(output(json({
@@ -75,6 +95,19 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
       uncertainty_pct: estimate.uncertaintyPct,
       components: estimate.lines.map((l) => ({ name: l.name, label: l.label, kib: Math.round(l.kib * 10) / 10 })),
       libsolaris: estimate.libsolaris ?? null,
+      ...(m === undefined
+        ? {}
+        : {
+            measured: {
+              file: elfPath,
+              file_kib: r1(m.fileKib),
+              symbol_table: m.symbolTable,
+              sections: m.sections.map((x) => ({ name: x.name, kib: r1(x.kib) })),
+              components: [...m.components].map(([name, k]) => ({ name, kib: r1(k) })).sort((a, b) => b.kib - a.kib),
+              attributed_kib: r1(m.attributedKib),
+              unattributed_kib: r1(m.unattributedKib),
+            },
+          }),
     }), selection.warnings));
   }
   const { arch, profile } = selection.request;
@@ -87,8 +120,17 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   }
   text += '\n';
   const max = Math.max(...estimate.lines.map((l) => Math.abs(l.kib)));
-  const width = Math.max(...estimate.lines.map((l) => l.label.length));
-  for (const l of estimate.lines) text += `  ${l.label.padEnd(width)}  ${Math.round(l.kib).toLocaleString('en').padStart(6)}  ${bar(l.kib, max)}\n`;
+  const width = Math.max(...estimate.lines.map((l) => l.label.length), 'unattributed symbols'.length);
+  const num = (n: number): string => Math.round(n).toLocaleString('en').padStart(6);
+  if (m === undefined) {
+    for (const l of estimate.lines) text += `  ${l.label.padEnd(width)}  ${num(l.kib)}  ${bar(l.kib, max)}\n`;
+  } else {
+    text += `measured: ${elfPath} (${kib(m.fileKib)} file; ${m.sections.filter((x) => /^\.(text|rodata|data|bss)$/.test(x.name)).map((x) => `${x.name} ${kib(x.kib)}`).join(', ')}); symbols from ${m.symbolTable}\n\n`;
+    text += `  ${''.padEnd(width)}  ${'estim.'.padStart(6)}  ${'meas.'.padStart(6)}\n`;
+    for (const l of estimate.lines) text += `  ${l.label.padEnd(width)}  ${num(l.kib)}  ${m.components.has(l.name) ? num(m.components.get(l.name) as number) : '     -'}\n`;
+    for (const [name, k] of m.components) if (!estimate.lines.some((l) => l.name === name)) text += `  ${name.padEnd(width)}  ${'     -'}  ${num(k)}  (not in this selection)\n`;
+    text += `  ${'unattributed symbols'.padEnd(width)}  ${'     -'}  ${num(m.unattributedKib)}\n`;
+  }
   const lib = estimate.libsolaris;
   if (lib !== undefined) {
     text += `\nAlso carried: libsolaris.so (${lib.zfs} ZFS) ${lib.kib === null ? 'of unknown size' : kib(lib.kib)}, ${lib.where === 'bootfs' ? "in loader.elf's bootfs" : 'in the image (zfs module)'}${lib.kib === null ? ` (${lib.source})` : ''}\n`;
