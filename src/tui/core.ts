@@ -1,0 +1,87 @@
+// The core as the TUI's reducer needs it: settings resolved exactly as the CLI resolves them
+// (parseSettings, bindSettings, select), estimates from the size model, and the profile list.
+// Catalogs and profiles are read once, up front.
+
+import type { ArchCatalog, Defaults, Profile } from '../core/catalog.js';
+import { defaultValue } from '../core/kconfig.js';
+import type { ProfileSource } from '../core/profiles.js';
+import { ok, type Result } from '../core/result.js';
+import { select, type Selection } from '../core/select.js';
+import { bindSettings, parseSettings } from '../core/settings.js';
+import { loadArchCatalog, profileSource, type UserProfiles } from '../io/catalog-files.js';
+import { loadSizeModel } from '../io/size-files.js';
+import { sizeInputOf } from '../size/input.js';
+import { createEstimator, type Estimator } from '../size/model.js';
+import type { MenuContext } from './menu.js';
+import type { Settings, TuiCore } from './state.js';
+
+interface ArchData {
+  readonly catalog: ArchCatalog;
+  readonly source: ProfileSource;
+  readonly profiles: readonly Profile[];
+  readonly estimator: Estimator;
+}
+
+export function settingsTokens(s: Settings, catalog: ArchCatalog): string[] {
+  const optionSetting = (name: string): string => catalog.options.find((o) => o.name === name)?.setting ?? name;
+  return [
+    ...Object.entries(s.drivers).map(([k, v]) => `conf_drivers_${k}=${v}`),
+    ...Object.entries(s.kconfig).map(([k, v]) => `conf_${k}=${v}`),
+    ...Object.entries(s.options).map(([k, v]) => `${optionSetting(k)}=${v}`),
+  ];
+}
+
+export function createTuiCore(defaults: Defaults, user?: UserProfiles): Result<TuiCore> {
+  const arches = new Map<string, ArchData>();
+  for (const arch of Object.keys(defaults.arches)) {
+    const catalog = loadArchCatalog(arch);
+    if (!catalog.ok) return catalog;
+    const source = profileSource(catalog.value, defaults, user);
+    const profiles: Profile[] = [];
+    for (const name of source.names()) {
+      const p = source.get(name);
+      if (!p.ok) return p;
+      if (p.value !== undefined) profiles.push(p.value);
+    }
+    arches.set(arch, { catalog: catalog.value, source, profiles, estimator: createEstimator(loadSizeModel(arch)) });
+  }
+  const data = (arch: string): ArchData => arches.get(arch) ?? (arches.values().next().value as ArchData);
+  const profileKib = new Map<string, ReadonlyMap<string, number>>();
+
+  const resolve = (s: Settings): Result<Selection> => {
+    const d = data(s.arch);
+    const raw = parseSettings(settingsTokens(s, d.catalog), { arch: s.arch, mode: s.mode, profile: s.profile });
+    if (!raw.ok) return raw;
+    const bound = bindSettings(raw.value, d.catalog, () => []);
+    if (!bound.ok) return bound;
+    return select({ arch: s.arch, mode: s.mode, profile: s.profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, options: bound.value.options, force: false, strict: false }, d.catalog, d.source);
+  };
+
+  const core: TuiCore = {
+    resolve,
+    estimate: (selection) => data(selection.request.arch).estimator.estimate(sizeInputOf(selection)),
+    context: (selection): MenuContext => {
+      const d = data(selection.request.arch);
+      const hide = selection.kconfig.find((k) => k.option.name === 'hide_symbols')?.value ?? 'n';
+      const cacheKey = `${selection.request.arch}/${selection.request.mode}/${hide}`;
+      let sizes = profileKib.get(cacheKey);
+      if (sizes === undefined) {
+        const m = new Map<string, number>();
+        for (const p of d.profiles) {
+          const s = select({ arch: selection.request.arch, mode: selection.request.mode, profile: p.name, drivers: new Map(), kconfig: new Map([['hide_symbols', hide]]), options: new Map(), force: true, strict: false }, d.catalog, d.source);
+          if (s.ok) m.set(p.name, d.estimator.estimate(sizeInputOf(s.value)).kernelKib);
+        }
+        sizes = m;
+        profileKib.set(cacheKey, m);
+      }
+      return { selection, arches: [...arches.keys()], modes: Object.keys(defaults.modes), profiles: d.profiles, profileKib: sizes };
+    },
+    defaultOf: (selection, setting) => {
+      const option = selection.options.find((o) => o.option.setting === setting);
+      if (option !== undefined) return option.option.default;
+      const k = selection.kconfig.find((x) => `conf_${x.option.name}` === setting);
+      return k === undefined ? undefined : defaultValue(k.option, selection.request.arch, selection.request.mode);
+    },
+  };
+  return ok(core);
+}

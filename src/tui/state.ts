@@ -1,0 +1,266 @@
+// The TUI's state as a pure reducer: every key becomes an action; a change of settings goes
+// through the core (the same resolution the CLI uses) and is refused, with the core's reason,
+// when it would conflict. Undo/redo keep the settings history. Nothing here does I/O: saving
+// is planned and written by the app, which reports back with actions.
+
+import type { Result } from '../core/result.js';
+import type { Selection } from '../core/select.js';
+import type { Estimate } from '../size/model.js';
+import { allItems, items, type Item, type MenuContext } from './menu.js';
+
+export interface Settings {
+  readonly arch: string;
+  readonly mode: string;
+  readonly profile: string;
+  readonly drivers: Readonly<Record<string, 0 | 1>>;
+  readonly kconfig: Readonly<Record<string, string>>;
+  readonly options: Readonly<Record<string, string>>;
+}
+
+/** What the reducer needs from the core; tui/core.ts builds it over the catalog. */
+export interface TuiCore {
+  resolve(settings: Settings): Result<Selection>;
+  context(selection: Selection): MenuContext;
+  estimate(selection: Selection): Estimate;
+  /** The default that a Kconfig option or build option returns to (to drop redundant settings). */
+  defaultOf(selection: Selection, setting: string): string | undefined;
+}
+
+export interface SaveFile {
+  readonly path: string;
+  readonly status: 'wrote' | 'unchanged';
+  readonly diff: string;
+}
+
+export type Overlay =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'choose'; readonly item: Extract<Item, { kind: 'choice' }>; readonly index: number }
+  | { readonly kind: 'edit'; readonly item: Extract<Item, { kind: 'text' }>; readonly buffer: string }
+  | { readonly kind: 'search'; readonly query: string; readonly index: number }
+  | { readonly kind: 'info' }
+  | { readonly kind: 'confirm-quit' }
+  | { readonly kind: 'save'; readonly files?: readonly SaveFile[]; readonly error?: string };
+
+export interface State {
+  readonly settings: Settings;
+  readonly selection: Selection;
+  readonly estimate: Estimate;
+  readonly baselineKib: number;
+  readonly saved: string;
+  readonly past: readonly Settings[];
+  readonly future: readonly Settings[];
+  readonly path: readonly string[];
+  readonly cursors: Readonly<Record<string, number>>;
+  readonly overlay: Overlay;
+  readonly message: { readonly text: string; readonly error: boolean } | undefined;
+  readonly done: boolean;
+}
+
+export type Action =
+  | { type: 'move'; delta: number }
+  | { type: 'open' }
+  | { type: 'back' }
+  | { type: 'toggle' }
+  | { type: 'undo' }
+  | { type: 'redo' }
+  | { type: 'info' }
+  | { type: 'search' }
+  | { type: 'type'; text: string }
+  | { type: 'erase' }
+  | { type: 'save' }
+  | { type: 'save-planned'; files: readonly SaveFile[] }
+  | { type: 'save-failed'; error: string }
+  | { type: 'saved'; files: readonly SaveFile[] }
+  | { type: 'quit' }
+  | { type: 'answer'; key: string };
+
+const key = (s: Settings): string => JSON.stringify(s);
+
+export function dirty(state: State): boolean {
+  return key(state.settings) !== state.saved;
+}
+
+export function initialState(core: TuiCore, settings: Settings, baselineKib: number): Result<State> {
+  const selection = core.resolve(settings);
+  if (!selection.ok) return selection;
+  return {
+    ok: true,
+    value: { settings, selection: selection.value, estimate: core.estimate(selection.value), baselineKib, saved: key(settings), past: [], future: [], path: ['root'], cursors: {}, overlay: { kind: 'none' }, message: undefined, done: false },
+  };
+}
+
+export function currentMenu(state: State): string {
+  return state.path[state.path.length - 1] ?? 'root';
+}
+
+export function currentItems(core: TuiCore, state: State): Item[] {
+  return items(currentMenu(state), core.context(state.selection));
+}
+
+export function cursorOf(state: State): number {
+  return state.cursors[currentMenu(state)] ?? 0;
+}
+
+export function searchResults(core: TuiCore, state: State, query: string): { path: string[]; item: Item }[] {
+  const q = query.trim().toLowerCase().replace(/^conf_drivers_|^conf_/, '');
+  if (q === '') return [];
+  return allItems(core.context(state.selection)).filter(({ item }) => {
+    const setting = 'setting' in item ? item.setting.toLowerCase().replace(/^conf_drivers_|^conf_/, '') : '';
+    return setting.includes(q) || item.label.toLowerCase().includes(q);
+  });
+}
+
+function omit<T>(record: Readonly<Record<string, T>>, name: string): Record<string, T> {
+  const { [name]: _, ...rest } = record;
+  return rest;
+}
+
+/** Applies new settings through the core; refused (with the core's message) if they cannot take. */
+function change(core: TuiCore, state: State, settings: Settings, note?: string): State {
+  const selection = core.resolve(settings);
+  if (!selection.ok) {
+    const e = selection.error;
+    return { ...state, message: { text: `${e.message}${e.hint === undefined ? '' : ` (${e.hint})`}`, error: true } };
+  }
+  const warnings = selection.value.warnings.filter((w) => !state.selection.warnings.some((o) => o.message === w.message));
+  return {
+    ...state,
+    settings,
+    selection: selection.value,
+    estimate: core.estimate(selection.value),
+    past: [...state.past, state.settings],
+    future: [],
+    overlay: { kind: 'none' },
+    message: warnings.length > 0 ? { text: `warning: ${warnings[0]?.message ?? ''}`, error: false } : note === undefined ? undefined : { text: note, error: false },
+  };
+}
+
+/** A setting's new value, dropping it when it equals what it would be anyway. */
+function setValue(core: TuiCore, state: State, setting: string, value: string): State {
+  const s = state.settings;
+  if (setting === 'arch') {
+    const next = { ...s, arch: value, drivers: {}, profile: s.profile };
+    const tried = core.resolve(next);
+    return change(core, state, tried.ok ? next : { ...next, profile: 'all' }, tried.ok ? undefined : `profile ${s.profile} does not exist on ${value}: using all`);
+  }
+  if (setting === 'mode') return change(core, state, { ...s, mode: value });
+  if (setting === 'profile') return change(core, state, { ...s, profile: value });
+  if (setting.startsWith('conf_drivers_')) {
+    const name = setting.slice('conf_drivers_'.length);
+    const without = { ...s, drivers: omit(s.drivers, name) };
+    const alone = core.resolve(without);
+    const same = alone.ok && String(alone.value.drivers.byName.get(name)?.value) === value;
+    return change(core, state, same ? without : { ...s, drivers: { ...s.drivers, [name]: value === '1' ? 1 : 0 } });
+  }
+  const option = state.selection.options.find((o) => o.option.setting === setting);
+  const bag = option === undefined ? 'kconfig' : 'options';
+  const name = option === undefined ? setting.replace(/^conf_/, '') : option.option.name;
+  const fallback = core.defaultOf(state.selection, setting);
+  const next = value === fallback ? omit(s[bag], name) : { ...s[bag], [name]: value };
+  return change(core, state, { ...s, [bag]: next });
+}
+
+function activate(core: TuiCore, state: State, item: Item | undefined, viaSpace: boolean): State {
+  if (item === undefined) return state;
+  switch (item.kind) {
+    case 'menu':
+      return viaSpace ? state : { ...state, path: [...state.path, item.id], message: undefined };
+    case 'bool':
+      return setValue(core, state, item.setting, item.setting.startsWith('conf_drivers_') ? (item.on ? '0' : '1') : item.on ? 'n' : 'y');
+    case 'choice':
+      return { ...state, overlay: { kind: 'choose', item, index: Math.max(0, item.choices.findIndex((c) => c.value === item.value)) } };
+    case 'text':
+      return { ...state, overlay: { kind: 'edit', item, buffer: item.value } };
+    case 'action':
+      return viaSpace ? state : reduce(core, state, { type: item.action });
+  }
+}
+
+export function reduce(core: TuiCore, state: State, action: Action): State {
+  const overlay = state.overlay;
+  if (overlay.kind === 'choose') {
+    if (action.type === 'move') return { ...state, overlay: { ...overlay, index: Math.min(overlay.item.choices.length - 1, Math.max(0, overlay.index + action.delta)) } };
+    if (action.type === 'back') return { ...state, overlay: { kind: 'none' } };
+    if (action.type === 'open' || action.type === 'toggle') {
+      const choice = overlay.item.choices[overlay.index];
+      return choice === undefined || choice.value === overlay.item.value ? { ...state, overlay: { kind: 'none' } } : setValue(core, state, overlay.item.setting, choice.value);
+    }
+    return state;
+  }
+  if (overlay.kind === 'edit') {
+    if (action.type === 'type') return { ...state, overlay: { ...overlay, buffer: overlay.buffer + action.text } };
+    if (action.type === 'erase') return { ...state, overlay: { ...overlay, buffer: overlay.buffer.slice(0, -1) } };
+    if (action.type === 'back') return { ...state, overlay: { kind: 'none' } };
+    if (action.type === 'open') return setValue(core, state, overlay.item.setting, overlay.buffer);
+    return state;
+  }
+  if (overlay.kind === 'search') {
+    const results = searchResults(core, state, overlay.query);
+    if (action.type === 'type') return { ...state, overlay: { ...overlay, query: overlay.query + action.text, index: 0 } };
+    if (action.type === 'erase') return { ...state, overlay: { ...overlay, query: overlay.query.slice(0, -1), index: 0 } };
+    if (action.type === 'move') return { ...state, overlay: { ...overlay, index: Math.min(Math.max(0, results.length - 1), Math.max(0, overlay.index + action.delta)) } };
+    if (action.type === 'back') return { ...state, overlay: { kind: 'none' } };
+    if (action.type === 'open') {
+      const hit = results[overlay.index];
+      if (hit === undefined) return { ...state, overlay: { kind: 'none' }, message: { text: `nothing matches "${overlay.query}"`, error: true } };
+      const menu = hit.path[hit.path.length - 1] ?? 'root';
+      const index = items(menu, core.context(state.selection)).findIndex((i) => i.id === hit.item.id);
+      return { ...state, path: hit.path, cursors: { ...state.cursors, [menu]: Math.max(0, index) }, overlay: { kind: 'none' }, message: undefined };
+    }
+    return state;
+  }
+  if (overlay.kind === 'confirm-quit') {
+    if (action.type === 'answer' && action.key === 'y') return { ...state, done: true };
+    if (action.type === 'answer' && action.key === 's') return { ...state, overlay: { kind: 'save' } };
+    if (action.type === 'back' || (action.type === 'answer' && action.key === 'n')) return { ...state, overlay: { kind: 'none' } };
+    return state;
+  }
+  if (overlay.kind === 'save') {
+    if (action.type === 'save-planned') return { ...state, overlay: { kind: 'save', files: action.files } };
+    if (action.type === 'save-failed') return { ...state, overlay: { kind: 'save', error: action.error } };
+    if (action.type === 'saved') {
+      const wrote = action.files.filter((f) => f.status === 'wrote').length;
+      return { ...state, saved: key(state.settings), overlay: { kind: 'none' }, message: { text: `saved: ${wrote} file${wrote === 1 ? '' : 's'} written, ${action.files.length - wrote} unchanged`, error: false } };
+    }
+    if (action.type === 'back' || (action.type === 'answer' && action.key === 'n')) return { ...state, overlay: { kind: 'none' } };
+    return state; // 'y' / Enter is handled by the app, which writes and answers with 'saved'
+  }
+  if (overlay.kind === 'info' && action.type !== 'info' && action.type !== 'move') return reduce(core, { ...state, overlay: { kind: 'none' } }, action);
+
+  const list = currentItems(core, state);
+  const cursor = Math.min(cursorOf(state), Math.max(0, list.length - 1));
+  switch (action.type) {
+    case 'move':
+      return { ...state, cursors: { ...state.cursors, [currentMenu(state)]: Math.min(Math.max(0, list.length - 1), Math.max(0, cursor + action.delta)) } };
+    case 'open':
+      return activate(core, state, list[cursor], false);
+    case 'toggle':
+      return activate(core, state, list[cursor], true);
+    case 'back':
+      return state.path.length > 1 ? { ...state, path: state.path.slice(0, -1), message: undefined } : reduce(core, state, { type: 'quit' });
+    case 'undo': {
+      const previous = state.past[state.past.length - 1];
+      if (previous === undefined) return { ...state, message: { text: 'nothing to undo', error: false } };
+      const selection = core.resolve(previous);
+      if (!selection.ok) return state;
+      return { ...state, settings: previous, selection: selection.value, estimate: core.estimate(selection.value), past: state.past.slice(0, -1), future: [state.settings, ...state.future], message: { text: 'undone', error: false } };
+    }
+    case 'redo': {
+      const next = state.future[0];
+      if (next === undefined) return { ...state, message: { text: 'nothing to redo', error: false } };
+      const selection = core.resolve(next);
+      if (!selection.ok) return state;
+      return { ...state, settings: next, selection: selection.value, estimate: core.estimate(selection.value), past: [...state.past, state.settings], future: state.future.slice(1), message: { text: 'redone', error: false } };
+    }
+    case 'info':
+      return { ...state, overlay: overlay.kind === 'info' ? { kind: 'none' } : { kind: 'info' } };
+    case 'search':
+      return { ...state, overlay: { kind: 'search', query: '', index: 0 } };
+    case 'save':
+      return { ...state, overlay: { kind: 'save' } };
+    case 'quit':
+      return dirty(state) ? { ...state, overlay: { kind: 'confirm-quit' } } : { ...state, done: true };
+    default:
+      return state;
+  }
+}

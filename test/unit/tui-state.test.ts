@@ -1,0 +1,111 @@
+// The TUI's reducer over the real catalog: navigation, toggles through the core (refused with
+// the core's reason when they conflict), choices, editing, search, undo/redo, quitting.
+import { describe, expect, it } from 'vitest';
+import { loadDefaults } from '../../src/io/catalog-files.js';
+import { createTuiCore } from '../../src/tui/core.js';
+import { currentItems, cursorOf, dirty, initialState, reduce, type Action, type Settings, type State, type TuiCore } from '../../src/tui/state.js';
+
+function setup(profile = 'virtio-pci'): { core: TuiCore; state: State } {
+  const defaults = loadDefaults();
+  if (!defaults.ok) throw new Error('defaults');
+  const core = createTuiCore(defaults.value);
+  if (!core.ok) throw new Error(core.error.message);
+  const settings: Settings = { arch: 'x64', mode: 'release', profile, drivers: {}, kconfig: {}, options: {} };
+  const state = initialState(core.value, settings, 6000);
+  if (!state.ok) throw new Error(state.error.message);
+  return { core: core.value, state: state.value };
+}
+
+function run(core: TuiCore, state: State, ...actions: Action[]): State {
+  return actions.reduce((s, a) => reduce(core, s, a), state);
+}
+
+/** Moves the cursor onto the item whose id is given, in the current menu. */
+function goTo(core: TuiCore, state: State, id: string): State {
+  const index = currentItems(core, state).findIndex((i) => i.id === id);
+  if (index < 0) throw new Error(`no ${id} in ${state.path.join('/')}`);
+  return run(core, state, { type: 'move', delta: index - cursorOf(state) });
+}
+
+describe('TUI reducer', () => {
+  it('opens menus and goes back', () => {
+    const { core, state } = setup();
+    const drivers = run(core, goTo(core, state, 'drivers'), { type: 'open' });
+    expect(drivers.path).toEqual(['root', 'drivers']);
+    expect(currentItems(core, drivers).map((i) => i.id)).toContain('drivers:storage');
+    expect(run(core, drivers, { type: 'back' }).path).toEqual(['root']);
+  });
+
+  it('toggles a driver through the core: the estimate grows, the state is dirty, undo and redo work', () => {
+    const { core, state } = setup();
+    let s = run(core, goTo(core, state, 'drivers'), { type: 'open' });
+    s = run(core, goTo(core, s, 'drivers:storage'), { type: 'open' });
+    s = goTo(core, s, 'driver:nvme');
+    const before = s.estimate.kernelKib;
+    s = run(core, s, { type: 'toggle' });
+    expect(s.settings.drivers).toEqual({ nvme: 1 });
+    expect(s.estimate.kernelKib).toBeGreaterThan(before);
+    expect(dirty(s)).toBe(true);
+    const item = currentItems(core, s).find((i) => i.id === 'driver:nvme');
+    expect(item).toMatchObject({ on: true, mark: 'you' });
+    const undone = run(core, s, { type: 'undo' });
+    expect(undone.settings.drivers).toEqual({});
+    expect(dirty(undone)).toBe(false);
+    expect(run(core, undone, { type: 'redo' }).settings.drivers).toEqual({ nvme: 1 });
+    // Turning it off again drops the setting: the profile already says 0.
+    expect(run(core, s, { type: 'toggle' }).settings.drivers).toEqual({});
+  });
+
+  it('refuses a change that conflicts, with the core\'s reason, and keeps the state', () => {
+    const { core, state } = setup();
+    let s = run(core, goTo(core, state, 'drivers'), { type: 'open' });
+    s = run(core, goTo(core, s, 'drivers:bus'), { type: 'open' });
+    s = goTo(core, s, 'driver:pci');
+    const refused = run(core, s, { type: 'toggle' });
+    expect(refused.settings).toEqual(s.settings);
+    expect(refused.message?.error).toBe(true);
+    expect(refused.message?.text).toContain('conf_drivers_pci=0 (command line) conflicts with');
+  });
+
+  it('picks a profile from the chooser', () => {
+    const { core, state } = setup();
+    let s = run(core, goTo(core, state, 'profile'), { type: 'open' });
+    expect(s.overlay.kind).toBe('choose');
+    const choices = s.overlay.kind === 'choose' ? s.overlay.item.choices.map((c) => c.value) : [];
+    const target = choices.indexOf('virtio-mmio');
+    const current = s.overlay.kind === 'choose' ? s.overlay.index : 0;
+    s = run(core, s, { type: 'move', delta: target - current }, { type: 'open' });
+    expect(s.settings.profile).toBe('virtio-mmio');
+    expect(s.overlay.kind).toBe('none');
+  });
+
+  it('edits a Kconfig value; a bad one is refused with the reason', () => {
+    const { core, state } = setup();
+    let s = run(core, goTo(core, state, 'kconfig'), { type: 'open' });
+    s = run(core, goTo(core, s, 'kconfig:Virtual File System'), { type: 'open' });
+    s = run(core, goTo(core, s, 'kconfig:fs_buffer_cache_size'), { type: 'open' });
+    expect(s.overlay).toMatchObject({ kind: 'edit', buffer: '256' });
+    const bad = run(core, s, { type: 'erase' }, { type: 'type', text: 'x' }, { type: 'open' });
+    expect(bad.message?.text).toContain('is an int');
+    const good = run(core, s, { type: 'type', text: '0' }, { type: 'open' });
+    expect(good.settings.kconfig).toEqual({ fs_buffer_cache_size: '2560' });
+  });
+
+  it('/ finds an option by its setting name and jumps to it', () => {
+    const { core, state } = setup();
+    const s = run(core, state, { type: 'search' }, { type: 'type', text: 'conf_drivers_nvme' }, { type: 'open' });
+    expect(s.path).toEqual(['root', 'drivers', 'drivers:storage']);
+    expect(currentItems(core, s)[cursorOf(s)]?.id).toBe('driver:nvme');
+  });
+
+  it('q with unsaved changes asks; y quits, n stays', () => {
+    const { core, state } = setup();
+    const changed = run(core, goTo(core, state, 'profile'), { type: 'open' }, { type: 'move', delta: 1 }, { type: 'open' });
+    expect(dirty(changed)).toBe(true);
+    const asked = run(core, changed, { type: 'quit' });
+    expect(asked.overlay.kind).toBe('confirm-quit');
+    expect(run(core, asked, { type: 'answer', key: 'n' }).done).toBe(false);
+    expect(run(core, asked, { type: 'answer', key: 'y' }).done).toBe(true);
+    expect(run(core, state, { type: 'quit' }).done).toBe(true); // nothing to lose
+  });
+});
