@@ -3,7 +3,7 @@ import SummaryLine from './test/helpers/summary-reporter.js';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.{ts,tsx}'],
     testTimeout: 60_000,
     reporters: ['default', new SummaryLine()],
   },

@@ -22,11 +22,22 @@ const common = {
 await build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core/index.js' });
 await build({ ...common, entryPoints: ['src/size/calibrate.ts'], outfile: 'dist/calibrate.js' });
 await build({ ...common, entryPoints: ['src/size/model.ts'], outfile: 'dist/size/model.js' });
+// ink and react stay in node_modules; the TUI is a bundle of its own that main.js imports as a
+// file, so that the scripted path shares no chunk with it.
+const ui = ['ink', 'ink-*', 'react', 'react/*', '@inkjs/*'];
+const tuiAsFile = {
+  name: 'tui-as-file',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/tui\.js$/ }, () => ({ path: './tui.js', external: true }));
+  },
+};
+await build({ ...common, entryPoints: ['src/cli/tui.ts'], outfile: 'dist/cli/tui.js', external: ui });
 await build({
   ...common,
+  plugins: [tuiAsFile],
   entryPoints: ['src/cli/main.ts'],
   outdir: 'dist/cli',
   splitting: true,
-  external: ['ink', 'ink-*', 'react', 'react/*', '@inkjs/*'],
+  external: ui,
   chunkNames: 'chunks/[name]-[hash]',
 });

@@ -32,7 +32,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'version', short: 'V', help: 'show the version' },
 ];
 
-export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'size', 'help'] as const;
+export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'size', 'tui', 'help'] as const;
 export type Command = (typeof COMMANDS)[number] | 'configure';
 
 export interface ParsedArgs {

@@ -97,6 +97,17 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       streams.out(helpFor(args));
       return EXIT_OK;
     }
+    // On a terminal, `osvconf` alone (or `osvconf tui`) opens the configurator; ink and react
+    // are loaded only then.
+    if (args.command === 'tui' || (argv.length === 0 && process.stdin.isTTY === true && process.stdout.isTTY === true)) {
+      const { runTui } = await import('./tui.js');
+      const code = await runTui(args, { isTTY: process.stdin.isTTY === true && process.stdout.isTTY === true });
+      if (!code.ok) {
+        streams.err(formatError(code.error));
+        return code.error.kind === 'usage' ? EXIT_USAGE : EXIT_USER;
+      }
+      return code.value;
+    }
     const result = await dispatch(args);
     if (!result.ok) {
       streams.err(formatError(result.error));

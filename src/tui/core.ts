@@ -6,7 +6,10 @@ import type { ArchCatalog, Defaults, Profile } from '../core/catalog.js';
 import { defaultValue } from '../core/kconfig.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { ok, type Result } from '../core/result.js';
+import { checkCustomName } from '../core/custom-profile.js';
+import { explain } from '../core/explain.js';
 import { select, type Selection } from '../core/select.js';
+import { textOf } from '../cli/commands/explain.js';
 import { bindSettings, parseSettings } from '../core/settings.js';
 import { loadArchCatalog, profileSource, type UserProfiles } from '../io/catalog-files.js';
 import { loadSizeModel } from '../io/size-files.js';
@@ -54,7 +57,10 @@ export function createTuiCore(defaults: Defaults, user?: UserProfiles): Result<T
     if (!raw.ok) return raw;
     const bound = bindSettings(raw.value, d.catalog, () => []);
     if (!bound.ok) return bound;
-    return select({ arch: s.arch, mode: s.mode, profile: s.profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, options: bound.value.options, force: false, strict: false }, d.catalog, d.source);
+    const chosen = select({ arch: s.arch, mode: s.mode, profile: s.profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, options: bound.value.options, force: false, strict: false, ...(s.name === undefined ? {} : { customName: s.name }) }, d.catalog, d.source);
+    if (!chosen.ok || s.name === undefined) return chosen;
+    const named = checkCustomName(s.name, chosen.value, d.source);
+    return named.ok ? chosen : named;
   };
 
   const core: TuiCore = {
@@ -75,6 +81,15 @@ export function createTuiCore(defaults: Defaults, user?: UserProfiles): Result<T
         profileKib.set(cacheKey, m);
       }
       return { selection, arches: [...arches.keys()], modes: Object.keys(defaults.modes), profiles: d.profiles, profileKib: sizes };
+    },
+    explain: (selection, setting) => {
+      const d = data(selection.request.arch);
+      const found = explain(selection, setting, {
+        names: d.profiles.map((p) => p.name),
+        get: (n) => d.source.get(n),
+        resolveAlone: (n) => select({ ...selection.request, profile: n, drivers: new Map(), kconfig: new Map(), options: new Map(), force: true, strict: false }, d.catalog, d.source),
+      });
+      return found.ok ? found.value.map((e) => textOf(e, selection)).join('\n') : found.error.message;
     },
     defaultOf: (selection, setting) => {
       const option = selection.options.find((o) => o.option.setting === setting);

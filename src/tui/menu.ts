@@ -2,6 +2,7 @@
 // value's mark (on by profile, on by you, implied by X, off) taken from the core's model.
 
 import { driverSetting, type Profile } from '../core/catalog.js';
+import { customProfile } from '../core/custom-profile.js';
 import { describeOrigin } from '../core/origin.js';
 import type { Selection } from '../core/select.js';
 
@@ -58,6 +59,7 @@ export function items(id: string, ctx: MenuContext): Item[] {
         { kind: 'menu', id: 'visibility', label: 'Symbol visibility' },
         { kind: 'menu', id: 'fs', label: 'Filesystem and ZFS' },
         { kind: 'menu', id: 'kconfig', label: 'Kconfig options' },
+        { kind: 'text', id: 'name', label: 'Custom profile name', setting: 'name', value: customProfile(s).name, type: 'string' },
         { kind: 'action', id: 'save', label: 'Save', action: 'save' },
         { kind: 'action', id: 'quit', label: 'Quit', action: 'quit' },
       ];

@@ -15,6 +15,8 @@ export interface Settings {
   readonly drivers: Readonly<Record<string, 0 | 1>>;
   readonly kconfig: Readonly<Record<string, string>>;
   readonly options: Readonly<Record<string, string>>;
+  /** The custom profile's name when saved (default: the profile, or <profile>-custom). */
+  readonly name?: string;
 }
 
 /** What the reducer needs from the core; tui/core.ts builds it over the catalog. */
@@ -24,6 +26,8 @@ export interface TuiCore {
   estimate(selection: Selection): Estimate;
   /** The default that a Kconfig option or build option returns to (to drop redundant settings). */
   defaultOf(selection: Selection, setting: string): string | undefined;
+  /** What `osvconf explain` says about a setting, for the info pane. */
+  explain(selection: Selection, setting: string): string;
 }
 
 export interface SaveFile {
@@ -145,6 +149,10 @@ function setValue(core: TuiCore, state: State, setting: string, value: string): 
   }
   if (setting === 'mode') return change(core, state, { ...s, mode: value });
   if (setting === 'profile') return change(core, state, { ...s, profile: value });
+  if (setting === 'name') {
+    const { name: _, ...rest } = s;
+    return change(core, state, value === '' ? rest : { ...s, name: value });
+  }
   if (setting.startsWith('conf_drivers_')) {
     const name = setting.slice('conf_drivers_'.length);
     const without = { ...s, drivers: omit(s.drivers, name) };

@@ -22,7 +22,7 @@ function isOsvCheckout(dir: string): boolean {
 }
 
 /** Everything --out writes, rendered in memory before anything touches the disk. */
-function plan(selection: Selection): { files: PlannedFile[]; artifacts: typeof ARTIFACTS } {
+export function plan(selection: Selection): { files: PlannedFile[]; artifacts: typeof ARTIFACTS } {
   const artifacts = ARTIFACTS.filter((a) => a.path(selection) !== undefined);
   return { files: artifacts.map((a) => ({ path: a.path(selection) as string, content: a.render(selection) })), artifacts };
 }

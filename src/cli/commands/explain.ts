@@ -18,7 +18,8 @@ function overview(selection: Selection): string {
   return `${arch}, ${mode}, profile ${profile}\n\n` + table(['SETTING', 'VALUE', 'WHY'], rows);
 }
 
-function textOf(e: Explanation, selection: Selection): string {
+/** The text of one explanation: `osvconf explain` and the TUI's info pane print the same. */
+export function textOf(e: Explanation, selection: Selection): string {
   const lines: string[] = [];
   if (e.kind === 'driver') {
     lines.push(`${e.setting}=${e.value}  (${selection.request.arch}, profile ${selection.request.profile})`);

@@ -1,0 +1,3 @@
+// The TUI's entry as main.ts imports it. The build bundles it on its own (dist/cli/tui.js, with
+// its own copy of the core) so that the scripted path shares no chunk with it and never loads it.
+export { runTui } from '../tui/run.js';

@@ -1,0 +1,89 @@
+// osvconf on a terminal (or osvconf tui): loads the core, then ink and the app (only here: the
+// scripted path never loads them). Without a terminal it refuses at once, never waiting for input.
+
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail, ok, usage, type Result } from '../core/result.js';
+import { plan } from '../cli/commands/configure.js';
+import type { ParsedArgs } from '../cli/args.js';
+import { resolveSelection } from '../cli/selection.js';
+import { validate_profile } from '../generated/validators.js';
+import { comparePlan, writePlan } from '../io/write-plan.js';
+import type { Validator } from '../io/data-file.js';
+import { loadDefaults } from '../io/catalog-files.js';
+import type { SaveTarget } from './App.js';
+import { createTuiCore } from './core.js';
+import { initialState, type SaveFile, type Settings, type State } from './state.js';
+
+export interface TuiStreams {
+  readonly isTTY: boolean;
+}
+
+function osvTree(dir: string): boolean {
+  return existsSync(join(dir, 'conf', 'profiles')) && statSync(join(dir, 'conf', 'profiles')).isDirectory() && existsSync(join(dir, 'scripts', 'build'));
+}
+
+function diffStat(before: string | undefined, after: string): string {
+  if (before === undefined) return `(new, ${after.split('\n').length - 1} lines)`;
+  const a = new Set(before.split('\n'));
+  const b = new Set(after.split('\n'));
+  const added = [...b].filter((l) => !a.has(l)).length;
+  const removed = [...a].filter((l) => !b.has(l)).length;
+  return added + removed === 0 ? '' : `(+${added} -${removed} lines)`;
+}
+
+function saveTarget(where: string | undefined): SaveTarget {
+  const files = (state: State, compare: boolean): { ok: true; files: SaveFile[] } | { ok: false; error: string } => {
+    if (where === undefined) return { ok: false, error: 'no OSv tree to save into: start osvconf in an OSv checkout, or give --out=DIR' };
+    const planned = plan(state.selection).files;
+    const done = compare ? comparePlan(where, planned) : writePlan(where, planned);
+    if (!done.ok) return { ok: false, error: done.error.message };
+    return { ok: true, files: done.value.map((f, i) => ({ path: f.path, status: f.status, diff: compare && f.status === 'wrote' ? diffStat(f.before, planned[i]?.content ?? '') : '' })) };
+  };
+  return { where, plan: (s) => files(s, true), write: (s) => files(s, false) };
+}
+
+/** The initial settings from the command line, checked like the scripted path checks them. */
+async function initialSettings(args: ParsedArgs): Promise<Result<Settings>> {
+  const resolved = await resolveSelection(args, args.positionals);
+  if (!resolved.ok) return resolved;
+  const { request } = resolved.value.selection;
+  const options = Object.fromEntries(request.options);
+  return ok({
+    arch: request.arch,
+    mode: request.mode,
+    profile: request.profile,
+    drivers: Object.fromEntries(request.drivers),
+    kconfig: Object.fromEntries(request.kconfig),
+    options,
+    ...(request.customName === undefined ? {} : { name: request.customName }),
+  });
+}
+
+export async function runTui(args: ParsedArgs, terminal: TuiStreams): Promise<Result<number>> {
+  if (!terminal.isTTY) {
+    return usage('the interactive configurator needs a terminal', 'in scripts use the flags: osvconf --profile=NAME [SETTING...] --print=ARTIFACT or --out=DIR (osvconf --help)');
+  }
+  const defaults = loadDefaults();
+  if (!defaults.ok) return defaults;
+  const settings = await initialSettings(args);
+  if (!settings.ok) return settings;
+  const dir = args.values.get('profiles-dir');
+  const core = createTuiCore(defaults.value, dir === undefined ? undefined : { dir, validate: validate_profile as Validator });
+  if (!core.ok) return core;
+  const baseline = core.value.resolve({ arch: settings.value.arch, mode: settings.value.mode, profile: defaults.value.defaultProfile, drivers: {}, kconfig: {}, options: {} });
+  if (!baseline.ok) return baseline;
+  const state = initialState(core.value, settings.value, core.value.estimate(baseline.value).kernelKib);
+  if (!state.ok) return state;
+  const out = args.values.get('out') ?? (osvTree(process.cwd()) ? process.cwd() : undefined);
+
+  const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./App.js')]);
+  let quit = false;
+  const app = render(
+    createElement(App, { core: core.value, initial: state.value, save: saveTarget(out), color: process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb', onExit: () => void (quit = true) }),
+    { exitOnCtrlC: true },
+  );
+  await app.waitUntilExit();
+  // Ctrl-C ends ink without the app's own exit: nothing was written unless the user saved.
+  return quit ? ok(0) : fail('interrupted: nothing more was written');
+}

@@ -1,0 +1,110 @@
+// The configurator in a real terminal (tmux: send-keys / capture-pane), 80x24: pick a profile,
+// find and toggle a driver, see the size change, save, and check the files it wrote.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, osvconf, tempDir } from '../helpers/cli.js';
+
+const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
+const sessions: string[] = [];
+afterAll(() => sessions.forEach((s) => spawnSync('tmux', ['kill-session', '-t', s])));
+
+function osvTree(): string {
+  const dir = tempDir('osv-tree-');
+  mkdirSync(join(dir, 'conf', 'profiles'), { recursive: true });
+  mkdirSync(join(dir, 'scripts'));
+  writeFileSync(join(dir, 'scripts', 'build'), '#!/bin/sh\n');
+  return dir;
+}
+
+function start(cwd: string, args: string): string {
+  const name = `osvconf-${process.pid}-${sessions.length}`;
+  sessions.push(name);
+  execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '80', '-y', '24', '-c', cwd, `NO_COLOR=1 ${process.execPath} ${BIN} ${args}; echo EXIT=$?; sleep 30`]);
+  return name;
+}
+
+const screen = (s: string): string => execFileSync('tmux', ['capture-pane', '-t', s, '-p'], { encoding: 'utf8' });
+
+async function waitFor(s: string, test: (text: string) => boolean, what: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const text = screen(s);
+    if (test(text)) return text;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; the screen:\n${screen(s)}`);
+}
+
+async function keys(s: string, ...k: string[]): Promise<void> {
+  for (const key of k) {
+    execFileSync('tmux', ['send-keys', '-t', s, key]);
+    await new Promise((r) => setTimeout(r, 120));
+  }
+}
+
+const sizeOf = (text: string): number => Number(/([\d,]+) KiB ± /.exec(text)?.[1]?.replace(/,/g, ''));
+
+describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a terminal', () => {
+  it('profile, driver, size, save, quit', async () => {
+    const tree = osvTree();
+    const s = start(tree, 'tui --profile=virtio-mmio conf_drivers_scsi=1 conf_hide_symbols=1 fs=rofs');
+    let text = await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    expect(text).toContain('profile virtio-mmio');
+    expect(text.split('\n').length).toBeLessThanOrEqual(25);
+
+    // Driver profile -> chooser; virtio-kvm sorts just before virtio-mmio.
+    await keys(s, 'j', 'Enter');
+    await waitFor(s, (t) => t.includes('Enter picks'), 'the profile chooser');
+    await keys(s, 'k', 'Enter');
+    text = await waitFor(s, (t) => t.includes('profile virtio-kvm)'), 'the new profile');
+    const before = sizeOf(text);
+
+    // Find NVMe by its setting name and turn it on.
+    await keys(s, '/');
+    for (const ch of 'conf_drivers_nvme') await keys(s, ch);
+    await keys(s, 'Enter');
+    await waitFor(s, (t) => /Drivers: Storage/.test(t), 'the storage menu');
+    await keys(s, 'Space');
+    text = await waitFor(s, (t) => />\[\*\] nvme/.test(t), 'nvme on');
+    expect(sizeOf(text)).toBeGreaterThan(before);
+    expect(text).toContain('* unsaved');
+
+    // Save: the plan first, then the files.
+    await keys(s, 's');
+    await waitFor(s, (t) => t.includes('y / Enter writes these files'), 'the save plan');
+    await keys(s, 'y');
+    await waitFor(s, (t) => t.includes('saved: 5 files written'), 'saved');
+    const header = readFileSync(join(tree, 'build', 'release.x64', 'gen', 'include', 'osv', 'drivers_config.h'), 'utf8');
+    expect(header).toBe(osvconf(['--profile=virtio-kvm', 'conf_drivers_scsi=1', 'conf_drivers_nvme=1', 'conf_hide_symbols=1', 'fs=rofs', '--print=drivers_config.h']).stdout);
+    expect(existsSync(join(tree, 'conf', 'profiles', 'x64', 'virtio-kvm-custom.mk'))).toBe(true);
+    expect(readFileSync(join(tree, 'build', 'release.x64', '.config'), 'utf8')).toContain('CONF_hide_symbols=y\n');
+
+    await keys(s, 'q');
+    await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
+  });
+
+  it('q with unsaved changes asks; Ctrl-C quits and writes nothing', async () => {
+    const tree = osvTree();
+    const s = start(tree, 'tui --profile=virtio-pci');
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(s, 'j', 'Enter', 'j', 'Enter');
+    await waitFor(s, (t) => t.includes('* unsaved'), 'a change');
+    await keys(s, 'q');
+    await waitFor(s, (t) => t.includes('Quit without saving?'), 'the question');
+    await keys(s, 'n', 'C-c');
+    const text = await waitFor(s, (t) => /EXIT=\d+/.test(t), 'the exit');
+    expect(text).not.toContain('EXIT=0');
+    expect(readdirSync(tree).sort()).toEqual(['conf', 'scripts']);
+    expect(existsSync(join(tree, 'build'))).toBe(false);
+  });
+});
+
+describe('without a terminal', () => {
+  it('osvconf tui exits 2 at once with a hint to the scripted flags', () => {
+    const run = osvconf(['tui']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('the interactive configurator needs a terminal');
+    expect(run.stderr).toContain('--print=ARTIFACT or --out=DIR');
+  });
+});

@@ -1,0 +1,81 @@
+// The ink app at a fixed width with ink-testing-library: what it draws and how keys act.
+import { render } from 'ink-testing-library';
+import { createElement } from 'react';
+import { describe, expect, it } from 'vitest';
+import { loadDefaults } from '../../src/io/catalog-files.js';
+import { App, type SaveTarget } from '../../src/tui/App.js';
+import { createTuiCore } from '../../src/tui/core.js';
+import { initialState, type State } from '../../src/tui/state.js';
+
+const tick = () => new Promise((r) => setTimeout(r, 30));
+
+function setup(writes: State[] = []) {
+  const defaults = loadDefaults();
+  if (!defaults.ok) throw new Error('defaults');
+  const core = createTuiCore(defaults.value);
+  if (!core.ok) throw new Error(core.error.message);
+  const state = initialState(core.value, { arch: 'x64', mode: 'release', profile: 'virtio-kvm', drivers: {}, kconfig: { hide_symbols: 'y' }, options: { fs: 'rofs' } }, 6189);
+  if (!state.ok) throw new Error(state.error.message);
+  const save: SaveTarget = {
+    where: '/osv',
+    plan: () => ({ ok: true, files: [{ path: 'build/release.x64/gen/include/osv/drivers_config.h', status: 'wrote', diff: '(+1 -1 lines)' }] }),
+    write: (s) => {
+      writes.push(s);
+      return { ok: true, files: [{ path: 'build/release.x64/gen/include/osv/drivers_config.h', status: 'wrote', diff: '' }] };
+    },
+  };
+  let exited: State | undefined;
+  const app = render(createElement(App, { core: core.value, initial: state.value, save, color: false, onExit: (s: State) => void (exited = s) }));
+  return { app, exited: () => exited };
+}
+
+describe('the TUI app', () => {
+  it('draws the menu, the size panel and the key legend', () => {
+    const { app } = setup();
+    const frame = app.lastFrame() ?? '';
+    expect(frame).toContain('osvconf: OSv configuration (x64, release, profile virtio-kvm)');
+    expect(frame).toContain('> ');
+    expect(frame).toContain('Drivers --->');
+    expect(frame).toMatch(/Kernel size/);
+    expect(frame).toMatch(/[\d,]+ KiB ± 5 %/);
+    expect(frame).toContain('s save');
+    app.unmount();
+  });
+
+  it('moves with j, opens with Enter, toggles with Space: the mark and the size change', async () => {
+    const { app } = setup();
+    const sizeOf = (f: string) => Number(/([\d,]+) KiB ± /.exec(f)?.[1]?.replace(/,/g, ''));
+    const before = sizeOf(app.lastFrame() ?? '');
+    for (const k of ['j', 'j', '\r', 'j', '\r']) {
+      app.stdin.write(k);
+      await tick();
+    }
+    expect(app.lastFrame()).toContain('Drivers: Storage');
+    // nvme is the sixth driver of the storage group on x64
+    for (const k of ['j', 'j', 'j', 'j', 'j', ' ']) {
+      app.stdin.write(k);
+      await tick();
+    }
+    const frame = app.lastFrame() ?? '';
+    expect(frame).toMatch(/>\[\*\] nvme/);
+    expect(frame).toContain('* unsaved');
+    expect(sizeOf(frame)).toBeGreaterThan(before);
+    app.unmount();
+  });
+
+  it('s shows the plan first, y writes, q then quits', async () => {
+    const writes: State[] = [];
+    const { app, exited } = setup(writes);
+    app.stdin.write('s');
+    await tick();
+    expect(app.lastFrame()).toContain('will write  build/release.x64/gen/include/osv/drivers_config.h (+1 -1 lines)');
+    expect(writes).toHaveLength(0);
+    app.stdin.write('y');
+    await tick();
+    expect(writes).toHaveLength(1);
+    expect(app.lastFrame()).toContain('saved: 1 file written, 0 unchanged');
+    app.stdin.write('q');
+    await tick();
+    expect(exited()).toBeDefined();
+  });
+});
