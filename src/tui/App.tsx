@@ -16,10 +16,14 @@ export interface SaveTarget {
   readonly where: string | undefined;
 }
 
+/** Runs `osvconf symbols` for the app at a path and writes the script; the app shows the counts. */
+export type AppScriptTool = (path: string, state: State) => { ok: true; path: string; kept: number; missing: string[] } | { ok: false; error: string };
+
 export interface AppProps {
   readonly core: TuiCore;
   readonly initial: State;
   readonly save: SaveTarget;
+  readonly appScript?: AppScriptTool;
   readonly color: boolean;
   /** Called once, with the final state, when the user quits. */
   readonly onExit: (state: State) => void;
@@ -141,7 +145,7 @@ function Overlay({ core, state, height }: { core: TuiCore; state: State; height:
   return null;
 }
 
-export function App({ core, initial, save, color, onExit }: AppProps) {
+export function App({ core, initial, save, appScript, color, onExit }: AppProps) {
   const [state, dispatch] = useReducer((s: State, a: Action) => reduce(core, s, a), initial);
   const { exit } = useApp();
   const { stdout } = useStdout();
@@ -171,6 +175,11 @@ export function App({ core, initial, save, color, onExit }: AppProps) {
   // One key at a time; ink hands a burst of typed or pasted characters over as one string.
   const handle = (input: string, key: Key): void => {
     const o = state.overlay;
+    if (o.kind === 'edit' && o.item.setting === 'app' && key.return) {
+      const made = appScript === undefined ? { ok: false as const, error: 'the symbols generator is not available here' } : appScript(o.buffer.trim(), state);
+      dispatch(made.ok ? { type: 'version-script', path: made.path, kept: made.kept, missing: made.missing } : { type: 'note', text: made.error, error: true });
+      return;
+    }
     if (o.kind === 'edit' || o.kind === 'search') {
       if (key.return) dispatch({ type: 'open' });
       else if (key.escape) dispatch({ type: 'back' });

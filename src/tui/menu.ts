@@ -71,7 +71,10 @@ export function items(id: string, ctx: MenuContext): Item[] {
     case 'drivers':
       return GROUPS.filter(([g]) => s.catalog.drivers.some((d) => d.group === g)).map(([g, label]) => ({ kind: 'menu' as const, id: `drivers:${g}`, label }));
     case 'visibility':
-      return [kconfig('hide_symbols'), kconfig('version_script')].flatMap((k) => (k === undefined ? [] : [kconfigItem(k)]));
+      return [
+        ...[kconfig('hide_symbols'), kconfig('version_script')].flatMap((k) => (k === undefined ? [] : [kconfigItem(k)])),
+        { kind: 'text', id: 'app-elf', label: 'Generate a version script from the app (its ELF file or directory)', setting: 'app', value: '', type: 'string' },
+      ];
     case 'fs':
       return s.options.map((o) =>
         o.option.type === 'enum'

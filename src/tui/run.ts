@@ -2,7 +2,7 @@
 // scripted path never loads them). Without a terminal it refuses at once, never waiting for input.
 
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fail, ok, usage, type Result } from '../core/result.js';
 import { plan } from '../cli/commands/configure.js';
 import type { ParsedArgs } from '../cli/args.js';
@@ -11,7 +11,9 @@ import { validate_profile } from '../generated/validators.js';
 import { comparePlan, writePlan } from '../io/write-plan.js';
 import type { Validator } from '../io/data-file.js';
 import { loadDefaults } from '../io/catalog-files.js';
-import type { SaveTarget } from './App.js';
+import type { AppScriptTool, SaveTarget } from './App.js';
+import { collectInputs } from '../symbols/inputs.js';
+import { generateVersionScript } from '../symbols/generate.js';
 import { createTuiCore } from './core.js';
 import { initialState, type SaveFile, type Settings, type State } from './state.js';
 
@@ -41,6 +43,24 @@ function saveTarget(where: string | undefined): SaveTarget {
     return { ok: true, files: done.value.map((f, i) => ({ path: f.path, status: f.status, diff: compare && f.status === 'wrote' ? diffStat(f.before, planned[i]?.content ?? '') : '' })) };
   };
   return { where, plan: (s) => files(s, true), write: (s) => files(s, false) };
+}
+
+/** The symbols generator behind the Visibility screen: writes <app>.version_script into the tree. */
+function appScriptTool(where: string | undefined, defaultArch: string): AppScriptTool {
+  return (path, state) => {
+    if (path === '') return { ok: false, error: 'give the app\'s ELF file or directory' };
+    const inputs = collectInputs([path]);
+    if (!inputs.ok) return { ok: false, error: inputs.error.message };
+    const fs = state.selection.options.filter((o) => o.option.values !== undefined).map((o) => `${o.option.setting}=${o.value}`);
+    const made = generateVersionScript(inputs.value, { arch: state.settings.arch, defaultArch, keep: [], settings: fs });
+    if (!made.ok) return { ok: false, error: made.error.message };
+    const dir = resolve(where ?? process.cwd());
+    const file = `${basename(resolve(path))}.version_script`;
+    const written = writePlan(dir, [{ path: file, content: made.value.script }]);
+    if (!written.ok) return { ok: false, error: written.error.message };
+    const kept = made.value.result.app.length + made.value.result.vdso.length + made.value.blocks.reduce((n, b) => n + b.names.length, 0);
+    return { ok: true, path: join(dir, file), kept, missing: made.value.result.missing.filter((m) => !m.weak).map((m) => m.name) };
+  };
 }
 
 /** The initial settings from the command line, checked like the scripted path checks them. */
@@ -80,7 +100,7 @@ export async function runTui(args: ParsedArgs, terminal: TuiStreams): Promise<Re
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./App.js')]);
   let quit = false;
   const app = render(
-    createElement(App, { core: core.value, initial: state.value, save: saveTarget(out), color: process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb', onExit: () => void (quit = true) }),
+    createElement(App, { core: core.value, initial: state.value, save: saveTarget(out), appScript: appScriptTool(out, defaults.value.defaultArch), color: process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb', onExit: () => void (quit = true) }),
     { exitOnCtrlC: true },
   );
   await app.waitUntilExit();

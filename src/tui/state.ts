@@ -76,7 +76,9 @@ export type Action =
   | { type: 'save-failed'; error: string }
   | { type: 'saved'; files: readonly SaveFile[] }
   | { type: 'quit' }
-  | { type: 'answer'; key: string };
+  | { type: 'answer'; key: string }
+  | { type: 'note'; text: string; error: boolean }
+  | { type: 'version-script'; path: string; kept: number; missing: readonly string[] };
 
 const key = (s: Settings): string => JSON.stringify(s);
 
@@ -194,6 +196,15 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
       return choice === undefined || choice.value === overlay.item.value ? { ...state, overlay: { kind: 'none' } } : setValue(core, state, overlay.item.setting, choice.value);
     }
     return state;
+  }
+  if (action.type === 'note') return { ...state, overlay: { kind: 'none' }, message: { text: action.text, error: action.error } };
+  if (action.type === 'version-script') {
+    const s = state.settings;
+    const next = change(core, state, { ...s, kconfig: { ...s.kconfig, hide_symbols: 'y', version_script: action.path } });
+    if (next.settings === s) return next;
+    // The path shows in the menu; the status line keeps to what fits 80 columns.
+    const missing = action.missing.length === 0 ? '' : `; ${action.missing.length} missing (OSv does not export them): ${action.missing.join(', ')}`;
+    return { ...next, message: { text: `version script written: ${action.kept} symbols kept${missing}`, error: action.missing.length > 0 } };
   }
   if (overlay.kind === 'edit') {
     if (action.type === 'type') return { ...state, overlay: { ...overlay, buffer: overlay.buffer + action.text } };

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, osvconf, tempDir } from '../helpers/cli.js';
+import { BIN, ROOT, osvconf, tempDir } from '../helpers/cli.js';
 
 const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const sessions: string[] = [];
@@ -82,6 +82,21 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
 
     await keys(s, 'q');
     await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
+  });
+
+  it('Visibility runs the symbols generator on the app and switches hiding on', async () => {
+    const tree = osvTree();
+    const app = join(ROOT, 'test', 'fixtures', 'elf', 'aarch64-app.so');
+    const s = start(tree, 'tui --arch=aarch64 --profile=virtio-mmio fs=rofs');
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(s, 'j', 'j', 'j', 'Enter');
+    await waitFor(s, (t) => t.includes('Generate a version script'), 'the visibility menu');
+    await keys(s, 'j', 'j', 'Enter');
+    await keys(s, app, 'Enter');
+    const text = await waitFor(s, (t) => t.includes('symbols kept'), 'the generator');
+    expect(text).toMatch(/version script written: \d+ symbols kept; 1 missing/);
+    expect(text).toContain('[*] Hide non-libc symbols');
+    expect(readFileSync(join(tree, 'aarch64-app.so.version_script'), 'utf8')).toContain('    clock_getres;\n');
   });
 
   it('q with unsaved changes asks; Ctrl-C quits and writes nothing', async () => {

@@ -98,6 +98,14 @@ describe('TUI reducer', () => {
     expect(currentItems(core, s)[cursorOf(s)]?.id).toBe('driver:nvme');
   });
 
+  it('a generated version script turns hiding on and points conf_version_script at it', () => {
+    const { core, state } = setup();
+    const s = run(core, state, { type: 'version-script', path: '/osv/app.version_script', kept: 12, missing: ['posix_spawn'] });
+    expect(s.settings.kconfig).toEqual({ hide_symbols: 'y', version_script: '/osv/app.version_script' });
+    expect(s.message).toEqual({ text: 'version script written: 12 symbols kept; 1 missing (OSv does not export them): posix_spawn', error: true });
+    expect(s.estimate.kernelKib).toBeLessThan(state.estimate.kernelKib);
+  });
+
   it('q with unsaved changes asks; y quits, n stays', () => {
     const { core, state } = setup();
     const changed = run(core, goTo(core, state, 'profile'), { type: 'open' }, { type: 'move', delta: 1 }, { type: 'open' });

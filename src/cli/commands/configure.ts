@@ -30,7 +30,7 @@ export function plan(selection: Selection): { files: PlannedFile[]; artifacts: t
 async function dryRun(out: string, files: readonly PlannedFile[], outcomes: readonly FileOutcome[]): Promise<string> {
   const { createTwoFilesPatch } = await import('diff');
   let text = '';
-  for (const [i, o] of outcomes.entries()) {
+  for (const o of outcomes) {
     text += `${o.status === 'unchanged' ? 'unchanged   ' : o.before === undefined ? 'would write ' : 'would change'} ${join(out, o.path)}\n`;
   }
   for (const [i, o] of outcomes.entries()) {

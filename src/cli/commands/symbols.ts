@@ -3,17 +3,13 @@
 // needs that the kernel does not export.
 
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { fail, ok, usage, type Result } from '../../core/result.js';
 import type { Warning } from '../../core/select.js';
-import { renderTemplate } from '../../generators/template.js';
-import { loadArchCatalog, loadDefaults } from '../../io/catalog-files.js';
-import { kernelSymbols } from '../../io/kernel-symbols.js';
-import { parseOptionValue, type BuildOption } from '../../core/options.js';
+import { loadDefaults } from '../../io/catalog-files.js';
 import { writePlan } from '../../io/write-plan.js';
-import { readElf } from '../../symbols/elf.js';
-import { collectInputs, readBytes } from '../../symbols/inputs.js';
-import { appScript, type AppFile } from '../../symbols/version-script.js';
+import { collectInputs } from '../../symbols/inputs.js';
+import { generateVersionScript } from '../../symbols/generate.js';
 import { allowOnly, type ParsedArgs } from '../args.js';
 import { checkArch } from '../selection.js';
 import { json, output, type CommandOutput } from '../output.js';
@@ -54,39 +50,10 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const inputs = collectInputs(args.positionals.filter((p) => !settings.includes(p)));
   if (!inputs.ok) return inputs;
 
-  const files: AppFile[] = [];
-  const warnings: Warning[] = [];
-  for (const path of inputs.value) {
-    const bytes = readBytes(path);
-    if (!bytes.ok) return bytes;
-    const elf = readElf(bytes.value, path);
-    if (!elf.ok) return elf;
-    if (!elf.value.dynamic) warnings.push({ code: 'static', message: `${path} has no dynamic symbols: a statically linked program cannot run on OSv`, hint: 'build it as a position-independent executable or shared object' });
-    files.push({ path, elf: elf.value });
-  }
-  const arch = archFlag ?? files[0]?.elf.arch ?? defaults.value.defaultArch;
-  const wrong = files.find((f) => f.elf.arch !== arch);
-  if (wrong !== undefined) {
-    return fail(`${wrong.path} is built for ${wrong.elf.arch}, but ${archFlag === undefined ? `${files[0]?.path} is for ${arch}` : `--arch=${arch}`}`, archFlag === undefined ? 'give the files of one arch' : `use --arch=${wrong.elf.arch}, or the ${arch} build of the app`);
-  }
-
-  const kernel = kernelSymbols(arch);
-  const libraries: { title: string; names: readonly string[] }[] = [];
-  const catalog = loadArchCatalog(arch);
-  if (!catalog.ok) return catalog;
-  for (const setting of settings) {
-    const [name, value] = [setting.slice(0, setting.indexOf('=')), setting.slice(setting.indexOf('=') + 1)];
-    const option = catalog.value.options.find((o) => o.setting === name);
-    if (option === undefined) return fail(`symbols takes build options such as fs=zfs, not "${setting}"`, `the options: ${catalog.value.options.map((o) => o.setting).join(', ')}`);
-    const parsed = parseOptionValue(option, value);
-    if (!parsed.ok) return parsed;
-    const library = (option as BuildOption).values?.[parsed.value]?.needsKernelSymbolsOf;
-    if (library !== undefined) libraries.push({ title: `${library} (${setting})`, names: kernel.library(library) });
-  }
-  const result = appScript(files, kernel, keep.value);
-  const vdsoAndApp = new Set([...result.vdso, ...result.app]);
-  const blocks = libraries.map((l) => ({ title: l.title, names: [...l.names].filter((n) => !vdsoAndApp.has(n)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) }));
-  const script = renderTemplate('version_script', { vdso: result.vdso, app: result.app, blocks });
+  const generated = generateVersionScript(inputs.value, { ...(archFlag === undefined ? {} : { arch: archFlag }), defaultArch: defaults.value.defaultArch, keep: keep.value, settings });
+  if (!generated.ok) return generated;
+  const { arch, files, result, blocks, script } = generated.value;
+  const warnings: Warning[] = [...generated.value.warnings];
   const hard = result.missing.filter((m) => !m.weak);
   if (hard.length > 0) {
     warnings.push({
