@@ -1,7 +1,7 @@
 // osvconf on a terminal (or osvconf tui): loads the core, then ink and the app (only here: the
 // scripted path never loads them). Without a terminal it refuses at once, never waiting for input.
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fail, ok, usage, type Result } from '../core/result.js';
 import { plan } from '../cli/commands/configure.js';
@@ -9,6 +9,8 @@ import type { ParsedArgs } from '../cli/args.js';
 import { resolveSelection } from '../cli/selection.js';
 import { validate_profile } from '../generated/validators.js';
 import { comparePlan, writePlan } from '../io/write-plan.js';
+import { parseDotConfig } from '../io/dot-config.js';
+import { defaultValue } from '../core/kconfig.js';
 import type { Validator } from '../io/data-file.js';
 import { loadDefaults } from '../io/catalog-files.js';
 import type { AppScriptTool, SaveTarget } from './App.js';
@@ -63,20 +65,42 @@ function appScriptTool(where: string | undefined, defaultArch: string): AppScrip
   };
 }
 
-/** The initial settings from the command line, checked like the scripted path checks them. */
-async function initialSettings(args: ParsedArgs): Promise<Result<Settings>> {
-  const resolved = await resolveSelection(args, args.positionals);
-  if (!resolved.ok) return resolved;
-  const { request } = resolved.value.selection;
-  const options = Object.fromEntries(request.options);
+/**
+ * The initial settings: the tree's build/<mode>.<arch>/.config when there is one (its values that
+ * differ from the defaults, and its profile choice), then the command line over it, checked
+ * like the scripted path checks it.
+ */
+async function initialSettings(args: ParsedArgs, tree: string | undefined): Promise<Result<{ settings: Settings; loaded?: string }>> {
+  const first = await resolveSelection(args, args.positionals);
+  if (!first.ok) return first;
+  let { request } = first.value.selection;
+  let loaded: string | undefined;
+  const dotConfig = tree === undefined ? undefined : join(tree, 'build', `${request.mode}.${request.arch}`, '.config');
+  if (dotConfig !== undefined && existsSync(dotConfig)) {
+    const { selection, catalog } = first.value;
+    const parsed = parseDotConfig(readFileSync(dotConfig, 'utf8'), catalog.kconfig.choice.name);
+    const fromFile = selection.kconfig
+      .filter((k) => parsed.values.has(k.option.name) && parsed.values.get(k.option.name) !== defaultValue(k.option, request.arch, request.mode))
+      .map((k) => `conf_${k.option.name}=${parsed.values.get(k.option.name) as string}`);
+    const given = new Set(args.positionals.map((p) => p.slice(0, p.indexOf('='))));
+    const profile = !args.values.has('profile') && parsed.choice !== undefined && parsed.choice !== catalog.kconfig.choice.default ? [`conf_drivers_profile=${parsed.choice}`] : [];
+    const merged = await resolveSelection(args, [...profile, ...fromFile.filter((f) => !given.has(f.slice(0, f.indexOf('=')))), ...args.positionals]);
+    if (merged.ok) {
+      request = merged.value.selection.request;
+      loaded = dotConfig;
+    }
+  }
   return ok({
-    arch: request.arch,
-    mode: request.mode,
-    profile: request.profile,
-    drivers: Object.fromEntries(request.drivers),
-    kconfig: Object.fromEntries(request.kconfig),
-    options,
-    ...(request.customName === undefined ? {} : { name: request.customName }),
+    settings: {
+      arch: request.arch,
+      mode: request.mode,
+      profile: request.profile,
+      drivers: Object.fromEntries(request.drivers),
+      kconfig: Object.fromEntries(request.kconfig),
+      options: Object.fromEntries(request.options),
+      ...(request.customName === undefined ? {} : { name: request.customName }),
+    },
+    ...(loaded === undefined ? {} : { loaded }),
   });
 }
 
@@ -86,21 +110,24 @@ export async function runTui(args: ParsedArgs, terminal: TuiStreams): Promise<Re
   }
   const defaults = loadDefaults();
   if (!defaults.ok) return defaults;
-  const settings = await initialSettings(args);
-  if (!settings.ok) return settings;
+  const out = args.values.get('out') ?? (osvTree(process.cwd()) ? process.cwd() : undefined);
+  const initial = await initialSettings(args, out);
+  if (!initial.ok) return initial;
+  const settings = initial.value.settings;
   const dir = args.values.get('profiles-dir');
   const core = createTuiCore(defaults.value, dir === undefined ? undefined : { dir, validate: validate_profile as Validator });
   if (!core.ok) return core;
-  const baseline = core.value.resolve({ arch: settings.value.arch, mode: settings.value.mode, profile: defaults.value.defaultProfile, drivers: {}, kconfig: {}, options: {} });
+  const baseline = core.value.resolve({ arch: settings.arch, mode: settings.mode, profile: defaults.value.defaultProfile, drivers: {}, kconfig: {}, options: {} });
   if (!baseline.ok) return baseline;
-  const state = initialState(core.value, settings.value, core.value.estimate(baseline.value).kernelKib);
-  if (!state.ok) return state;
-  const out = args.values.get('out') ?? (osvTree(process.cwd()) ? process.cwd() : undefined);
+  const made = initialState(core.value, settings, core.value.estimate(baseline.value).kernelKib);
+  if (!made.ok) return made;
+  // What was read from the tree counts as saved: only changes made here are unsaved.
+  const state: State = initial.value.loaded === undefined ? made.value : { ...made.value, message: { text: `loaded ${initial.value.loaded}`, error: false } };
 
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./App.js')]);
   let quit = false;
   const app = render(
-    createElement(App, { core: core.value, initial: state.value, save: saveTarget(out), appScript: appScriptTool(out, defaults.value.defaultArch), color: process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb', onExit: () => void (quit = true) }),
+    createElement(App, { core: core.value, initial: state, save: saveTarget(out), appScript: appScriptTool(out, defaults.value.defaultArch), color: process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb', onExit: () => void (quit = true) }),
     { exitOnCtrlC: true },
   );
   await app.waitUntilExit();

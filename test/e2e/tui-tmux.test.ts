@@ -99,6 +99,21 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     expect(readFileSync(join(tree, 'aarch64-app.so.version_script'), 'utf8')).toContain('    clock_getres;\n');
   });
 
+  it('starts from the tree\'s .config (values and profile); the command line wins', async () => {
+    const tree = osvTree();
+    expect(osvconf(['--profile=vmware', 'conf_tracepoints=0', `--out=${tree}`]).code).toBe(0);
+    const s = start(tree, '');
+    const text = await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    expect(text).toContain('profile vmware)');
+    expect(text).toContain(`loaded ${join(tree, 'build', 'release.x64', '.config')}`);
+    expect(text).not.toMatch(/tracepoints\s+400/);
+    expect(text).not.toContain('* unsaved');
+    const over = start(tree, 'tui --profile=xen conf_tracepoints=1');
+    const t2 = await waitFor(over, (t) => t.includes('Kernel size'), 'the first frame');
+    expect(t2).toContain('profile xen)');
+    expect(t2).toMatch(/tracepoints\s+400/);
+  });
+
   it('q with unsaved changes asks; Ctrl-C quits and writes nothing', async () => {
     const tree = osvTree();
     const s = start(tree, 'tui --profile=virtio-pci');

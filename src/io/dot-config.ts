@@ -1,0 +1,31 @@
+// Reads a Kconfig .config as OSv's tools write it (and osvconf does): CONF_x=y, `# CONF_x is not
+// set`, raw ints/hex, quoted strings with \" and \\ escapes; the driver-profile choice is the
+// CONF_<choice>_<profile>=y line.
+
+export interface DotConfig {
+  /** Option name (without CONF_) -> value as .config stores it (y/n for bools). */
+  readonly values: ReadonlyMap<string, string>;
+  /** The chosen value of the choice, when a line selects one. */
+  readonly choice?: string;
+}
+
+export function parseDotConfig(text: string, choiceName: string): DotConfig {
+  const values = new Map<string, string>();
+  let choice: string | undefined;
+  for (const line of text.split('\n')) {
+    const off = /^# CONF_([A-Za-z0-9_-]+) is not set$/.exec(line);
+    if (off !== null) {
+      if (!(off[1] as string).startsWith(`${choiceName}_`)) values.set(off[1] as string, 'n');
+      continue;
+    }
+    const set = /^CONF_([A-Za-z0-9_-]+)=(.*)$/.exec(line);
+    if (set === null) continue;
+    const [name, raw] = [set[1] as string, set[2] as string];
+    if (name.startsWith(`${choiceName}_`)) {
+      if (raw === 'y') choice = name.slice(choiceName.length + 1);
+      continue;
+    }
+    values.set(name, raw.startsWith('"') && raw.endsWith('"') && raw.length >= 2 ? raw.slice(1, -1).replace(/\\(["\\])/g, '$1') : raw);
+  }
+  return choice === undefined ? { values } : { values, choice };
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { parseDotConfig } from '../../src/io/dot-config.js';
+import { osvconf } from '../helpers/cli.js';
+
+describe('parseDotConfig', () => {
+  it('reads back what osvconf writes: bools, numbers, escaped strings, the choice', () => {
+    const text = osvconf(['--profile=xen', 'conf_tracepoints=0', 'conf_syscalls_list_file=a "b" \\c', '--print=.config']).stdout;
+    const parsed = parseDotConfig(text, 'drivers_profile');
+    expect(parsed.choice).toBe('xen');
+    expect(parsed.values.get('tracepoints')).toBe('n');
+    expect(parsed.values.get('preempt')).toBe('y');
+    expect(parsed.values.get('core_debug_buffer_size')).toBe('0xc800');
+    expect(parsed.values.get('syscalls_list_file')).toBe('a "b" \\c');
+    expect(parsed.values.get('compiler_opt')).toBe(' -O2 -DNDEBUG');
+    expect(parsed.values.has('drivers_profile_all')).toBe(false);
+  });
+});
