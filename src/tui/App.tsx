@@ -133,12 +133,21 @@ function Overlay({ core, state, height }: { core: TuiCore; state: State; height:
         <Text bold>Save</Text>
         {o.error !== undefined ? <Text>{o.error}</Text> : null}
         {o.files === undefined && o.error === undefined ? <Text>planning...</Text> : null}
-        {(o.files ?? []).map((f) => (
-          <Text key={f.path} wrap="truncate">
-            {f.status === 'unchanged' ? 'unchanged  ' : 'will write '} {f.path} {f.diff}
-          </Text>
-        ))}
-        <Text>{o.files !== undefined ? 'y / Enter writes these files, n / Esc cancels' : 'Esc closes'}</Text>
+        {o.showDiff === true
+          ? (o.files ?? [])
+              .flatMap((f) => (f.patch ?? '').split('\n').filter((l) => l !== ''))
+              .slice(0, Math.max(3, height - 2))
+              .map((line, i) => (
+                <Text key={i} wrap="truncate">
+                  {line}
+                </Text>
+              ))
+          : (o.files ?? []).map((f) => (
+              <Text key={f.path} wrap="truncate">
+                {f.status === 'unchanged' ? 'unchanged  ' : 'will write '} {f.path} {f.diff}
+              </Text>
+            ))}
+        <Text>{o.files !== undefined ? `y / Enter writes these files, d ${o.showDiff === true ? 'lists the files' : 'shows the diff'}, n / Esc cancels` : 'Esc closes'}</Text>
       </Box>
     );
   }
@@ -224,7 +233,7 @@ export function App({ core, initial, save, appScript, color, onExit }: AppProps)
   const ctx = core.context(state.selection);
   const panelWidth = size.columns >= 100 ? 36 : 28;
   // The overlay takes rows from the list, so that the screen never outgrows the terminal.
-  const overlayRows = { none: 0, info: 8, choose: 12, edit: 4, search: 10, 'confirm-quit': 3, save: 10 }[state.overlay.kind];
+  const overlayRows = { none: 0, info: 8, choose: 12, edit: 4, search: 10, 'confirm-quit': 3, save: 12 }[state.overlay.kind];
   const listHeight = Math.max(3, size.rows - 8 - overlayRows);
   const start = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), list.length - listHeight));
   const current = list[cursor];

@@ -8,6 +8,7 @@ import { plan } from '../cli/commands/configure.js';
 import type { ParsedArgs } from '../cli/args.js';
 import { resolveSelection } from '../cli/selection.js';
 import { validate_profile } from '../generated/validators.js';
+import { createTwoFilesPatch } from 'diff';
 import { comparePlan, writePlan } from '../io/write-plan.js';
 import { parseDotConfig } from '../io/dot-config.js';
 import { defaultValue } from '../core/kconfig.js';
@@ -42,7 +43,15 @@ function saveTarget(where: string | undefined): SaveTarget {
     const planned = plan(state.selection).files;
     const done = compare ? comparePlan(where, planned) : writePlan(where, planned);
     if (!done.ok) return { ok: false, error: done.error.message };
-    return { ok: true, files: done.value.map((f, i) => ({ path: f.path, status: f.status, diff: compare && f.status === 'wrote' ? diffStat(f.before, planned[i]?.content ?? '') : '' })) };
+    return {
+      ok: true,
+      files: done.value.map((f, i) => {
+        const content = planned[i]?.content ?? '';
+        if (!compare || f.status !== 'wrote') return { path: f.path, status: f.status, diff: '' };
+        const patch = createTwoFilesPatch(f.before === undefined ? '/dev/null' : `a/${f.path}`, `b/${f.path}`, f.before ?? '', content, undefined, undefined, { context: 1 }).replace(/^=+\n/, '');
+        return { path: f.path, status: f.status, diff: diffStat(f.before, content), patch };
+      }),
+    };
   };
   return { where, plan: (s) => files(s, true), write: (s) => files(s, false) };
 }

@@ -33,7 +33,10 @@ export interface TuiCore {
 export interface SaveFile {
   readonly path: string;
   readonly status: 'wrote' | 'unchanged';
+  /** A short summary: new, or how many lines change. */
   readonly diff: string;
+  /** The unified diff against the disk, for the save screen's d key. */
+  readonly patch?: string;
 }
 
 export type Overlay =
@@ -43,7 +46,7 @@ export type Overlay =
   | { readonly kind: 'search'; readonly query: string; readonly index: number }
   | { readonly kind: 'info' }
   | { readonly kind: 'confirm-quit' }
-  | { readonly kind: 'save'; readonly files?: readonly SaveFile[]; readonly error?: string };
+  | { readonly kind: 'save'; readonly files?: readonly SaveFile[]; readonly error?: string; readonly showDiff?: boolean };
 
 export interface State {
   readonly settings: Settings;
@@ -242,6 +245,7 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
       return { ...state, saved: key(state.settings), overlay: { kind: 'none' }, message: { text: `saved: ${wrote} file${wrote === 1 ? '' : 's'} written, ${action.files.length - wrote} unchanged`, error: false } };
     }
     if (action.type === 'back' || (action.type === 'answer' && action.key === 'n')) return { ...state, overlay: { kind: 'none' } };
+    if (action.type === 'answer' && action.key === 'd' && overlay.files !== undefined) return { ...state, overlay: { ...overlay, showDiff: overlay.showDiff !== true } };
     return state; // 'y' / Enter is handled by the app, which writes and answers with 'saved'
   }
   if (overlay.kind === 'info' && action.type !== 'info' && action.type !== 'move') return reduce(core, { ...state, overlay: { kind: 'none' } }, action);

@@ -114,6 +114,14 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     expect(t2).toMatch(/tracepoints\s+400/);
   });
 
+  it('follows a resize of the terminal', async () => {
+    const s = start(osvTree(), 'tui');
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    execFileSync('tmux', ['resize-window', '-t', s, '-x', '120', '-y', '30']);
+    const wide = await waitFor(s, (t) => t.split('\n').some((l) => l.trimEnd().length > 100), 'the wider frame');
+    expect(wide.split('\n').filter((l) => l.includes('│')).length).toBeGreaterThan(20);
+  });
+
   it('q with unsaved changes asks; Ctrl-C quits and writes nothing', async () => {
     const tree = osvTree();
     const s = start(tree, 'tui --profile=virtio-pci');

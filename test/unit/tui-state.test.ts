@@ -98,6 +98,16 @@ describe('TUI reducer', () => {
     expect(currentItems(core, s)[cursorOf(s)]?.id).toBe('driver:nvme');
   });
 
+  it('the save screen lists the planned files and toggles their diff with d', () => {
+    const { core, state } = setup();
+    const planned = run(core, state, { type: 'save' }, { type: 'save-planned', files: [{ path: 'x', status: 'wrote', diff: '(new)', patch: '+a' }] });
+    expect(planned.overlay).toMatchObject({ kind: 'save', files: [{ path: 'x' }] });
+    expect(run(core, planned, { type: 'answer', key: 'd' }).overlay).toMatchObject({ showDiff: true });
+    expect(run(core, planned, { type: 'answer', key: 'n' }).overlay.kind).toBe('none');
+    const saved = run(core, planned, { type: 'saved', files: [{ path: 'x', status: 'wrote', diff: '' }] });
+    expect(saved.message?.text).toBe('saved: 1 file written, 0 unchanged');
+  });
+
   it('a generated version script turns hiding on and points conf_version_script at it', () => {
     const { core, state } = setup();
     const s = run(core, state, { type: 'version-script', path: '/osv/app.version_script', kept: 12, missing: ['posix_spawn'] });
