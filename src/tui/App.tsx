@@ -233,7 +233,7 @@ export function App({ core, initial, save, appScript, color, onExit }: AppProps)
   const ctx = core.context(state.selection);
   const panelWidth = size.columns >= 100 ? 36 : 28;
   // The overlay takes rows from the list, so that the screen never outgrows the terminal.
-  const overlayRows = { none: 0, info: 8, choose: 12, edit: 4, search: 10, 'confirm-quit': 3, save: 12 }[state.overlay.kind];
+  const overlayRows = { none: 0, info: 10, choose: 12, edit: 4, search: 10, 'confirm-quit': 3, save: 12 }[state.overlay.kind];
   const listHeight = Math.max(3, size.rows - 8 - overlayRows);
   const start = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), list.length - listHeight));
   const current = list[cursor];
@@ -251,7 +251,6 @@ export function App({ core, initial, save, appScript, color, onExit }: AppProps)
             <Text key={item.id} inverse={start + i === cursor} wrap="truncate" {...(color && item.kind === 'bool' && item.mark === 'implied' ? { color: 'cyan' } : {})}>
               {start + i === cursor ? '>' : ' '}
               {itemText(item)}
-              {item.kind === 'bool' && item.mark === 'implied' ? `  (${item.why})` : ''}
             </Text>
           ))}
         </Box>
@@ -259,8 +258,15 @@ export function App({ core, initial, save, appScript, color, onExit }: AppProps)
       </Box>
       <Overlay core={core} state={state} height={Math.max(3, overlayRows - 3)} />
       {info !== undefined ? (
-        <Box borderStyle="single" paddingX={1} height={overlayRows}>
-          <Text wrap="truncate-end">{info}</Text>
+        <Box borderStyle="single" flexDirection="column" paddingX={1} height={overlayRows}>
+          {info
+            .split('\n')
+            .slice(0, overlayRows - 2)
+            .map((line, i) => (
+              <Text key={i} wrap="truncate-end">
+                {line}
+              </Text>
+            ))}
         </Box>
       ) : null}
       <Text wrap="truncate" {...(color && state.message?.error === true ? { color: 'red' } : {})}>

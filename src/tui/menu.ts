@@ -91,7 +91,10 @@ export function items(id: string, ctx: MenuContext): Item[] {
             const f = s.drivers.byName.get(d.name);
             const on = f?.value === 1;
             const mark: Mark = f === undefined || !on ? 'off' : f.origin.kind === 'command-line' ? 'you' : f.origin.kind === 'implied' ? 'implied' : 'profile';
-            return { kind: 'bool' as const, id: `driver:${d.name}`, label: `${d.name.padEnd(12)} ${d.description}`, setting: driverSetting(d.name), on, mark, why: f === undefined ? '' : describeOrigin(f.origin, s.request.profile) };
+            const why = f === undefined ? '' : describeOrigin(f.origin, s.request.profile);
+            // An implied driver is locked on: say by what first, before the row is cut.
+            const label = mark === 'implied' ? `${d.name.padEnd(12)} (${why}) ${d.description}` : `${d.name.padEnd(12)} ${d.description}`;
+            return { kind: 'bool' as const, id: `driver:${d.name}`, label, setting: driverSetting(d.name), on, mark, why };
           });
       }
       if (id.startsWith('kconfig:')) return s.kconfig.filter((k) => k.option.menu === id.slice(8) && k.visible).map(kconfigItem);
