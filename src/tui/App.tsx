@@ -29,14 +29,15 @@ export interface AppProps {
   readonly onExit: (state: State) => void;
 }
 
-const MARKS: Record<string, string> = { you: '[*]', profile: '[+]', implied: '[=]', default: '[ ]', off: '[ ]' };
+// On by you, on by the profile or a default, implied (locked), off.
+const MARKS: Record<string, string> = { you: '[*]', profile: '[+]', implied: '[=]', default: '[+]', off: '[ ]' };
 
 function itemText(item: Item): string {
   switch (item.kind) {
     case 'menu':
       return `    ${item.label} --->`;
     case 'bool':
-      return `${item.on ? (item.mark === 'default' ? '[*]' : MARKS[item.mark]) : '[ ]'} ${item.label}`;
+      return `${item.on ? MARKS[item.mark] : '[ ]'} ${item.label}`;
     case 'choice':
       return `    ${item.label}: (${item.value})`;
     case 'text':
@@ -276,7 +277,7 @@ export function App({ core, initial, save, appScript, color, onExit }: AppProps)
         ↑↓ move →⏎ open ←Esc back Spc toggle / find ? info u/^R un/redo s save q quit
       </Text>
       <Text wrap="truncate" dimColor={color}>
-        [*] on by you  [+] on by profile  [=] implied (locked)  [ ] off
+        [*] on by you  [+] on by profile or default  [=] implied (locked)  [ ] off
       </Text>
     </Box>
   );
