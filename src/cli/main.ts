@@ -100,6 +100,10 @@ export async function main(argv: readonly string[], streams: Streams = processSt
     // On a terminal, `osvconf` alone (or `osvconf tui`) opens the configurator; ink and react
     // are loaded only then.
     if (args.command === 'tui' || (argv.length === 0 && process.stdin.isTTY === true && process.stdout.isTTY === true)) {
+      // ink stops redrawing when CI or CONTINUOUS_INTEGRATION is set, reading them as it loads
+      // (with the TUI bundle, below). Here a person sits at a terminal: let it redraw.
+      delete process.env['CI'];
+      delete process.env['CONTINUOUS_INTEGRATION'];
       const { runTui } = await import('./tui.js');
       const code = await runTui(args, { isTTY: process.stdin.isTTY === true && process.stdout.isTTY === true });
       if (!code.ok) {

@@ -1,11 +1,21 @@
 // The ink app at a fixed width with ink-testing-library: what it draws and how keys act.
-import { render } from 'ink-testing-library';
 import { createElement } from 'react';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaults } from '../../src/io/catalog-files.js';
-import { App, type SaveTarget } from '../../src/tui/App.js';
+import type { SaveTarget } from '../../src/tui/App.js';
 import { createTuiCore } from '../../src/tui/core.js';
 import { initialState, type State } from '../../src/tui/state.js';
+
+// ink stops redrawing under CI=true (read when ink is first loaded), as the TUI's launcher
+// knows; load it here only after clearing those variables, as the launcher does.
+let render: typeof import('ink-testing-library').render;
+let App: typeof import('../../src/tui/App.js').App;
+beforeAll(async () => {
+  delete process.env['CI'];
+  delete process.env['CONTINUOUS_INTEGRATION'];
+  ({ render } = await import('ink-testing-library'));
+  ({ App } = await import('../../src/tui/App.js'));
+});
 
 const tick = () => new Promise((r) => setTimeout(r, 30));
 
