@@ -23,6 +23,7 @@ Usage:
   osvconf import OSV_TREE [--to=DIR] [--dry-run] [--json]
   osvconf symbols APP.ELF|DIR|usr.manifest... [--arch=ARCH] [--keep=SYM,...] [--out=FILE] [--json]
   osvconf size [selection as above] [--compare=PROFILE|none] [--elf=FILE] [--json]
+  osvconf [tui] [selection as above] [--out=DIR]   on a terminal: the interactive configurator
 
 Settings use OSv's own spelling, as ./scripts/build takes them:
   conf_drivers_<name>=0|1        turn one driver on or off (osvconf list drivers)
