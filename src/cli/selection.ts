@@ -81,21 +81,31 @@ export async function resolveSelection(args: ParsedArgs, settings: readonly stri
 }
 
 /**
- * The checks that read the version script file: with conf_hide_symbols=1, make stops when the
- * file is missing; and a root filesystem that loads libsolaris.so (ZFS) needs the kernel symbols
- * that library uses, which an app-specific script may hide. Paths are relative to the OSv tree.
+ * The app version script the selection builds with: only with conf_hide_symbols=1 and a
+ * conf_version_script other than OSv's default (which OSv makes, listing every export). The path
+ * is read relative to the OSv tree, as make reads it; `exists: false` when there is no such file.
+ */
+export function appVersionScript(selection: Selection, tree: string): { setting: string; path: string; exists: boolean } | undefined {
+  const state = (name: string) => selection.kconfig.find((k) => k.option.name === name);
+  const script = state('version_script');
+  if (state('hide_symbols')?.value !== 'y' || script === undefined) return undefined;
+  if (script.value === defaultValue(script.option, selection.request.arch, selection.request.mode)) return undefined;
+  const path = isAbsolute(script.value) ? script.value : join(tree, script.value);
+  return { setting: script.value, path, exists: existsSync(path) };
+}
+
+/**
+ * The checks that read the version script file: make stops when it is missing; and a root
+ * filesystem that loads libsolaris.so (ZFS) needs the kernel symbols that library uses, which an
+ * app-specific script may hide.
  */
 function checkVersionScript(selection: Selection, tree: string): Result<Warning[]> {
-  const state = (name: string) => selection.kconfig.find((k) => k.option.name === name);
-  const hide = state('hide_symbols');
-  const script = state('version_script');
-  if (hide?.value !== 'y' || script === undefined) return ok([]);
-  if (script.value === defaultValue(script.option, selection.request.arch, selection.request.mode)) return ok([]); // made by OSv, lists every export
-  const path = isAbsolute(script.value) ? script.value : join(tree, script.value);
-  if (!existsSync(path)) {
-    return ok([{ code: 'version-script-missing', message: `conf_version_script=${script.value}: no such file (looked at ${path}); with conf_hide_symbols=1 OSv's make stops with "Missing version script"`, hint: 'write it with osvconf symbols APP --out=FILE before building' }]);
+  const script = appVersionScript(selection, tree);
+  if (script === undefined) return ok([]);
+  if (!script.exists) {
+    return ok([{ code: 'version-script-missing', message: `conf_version_script=${script.setting}: no such file (looked at ${script.path}); with conf_hide_symbols=1 OSv's make stops with "Missing version script"`, hint: 'write it with osvconf symbols APP --out=FILE before building' }]);
   }
-  const names = versionScriptNames(readFileSync(path, 'utf8'));
+  const names = versionScriptNames(readFileSync(script.path, 'utf8'));
   if (names === '*') return ok([]);
   const warnings: Warning[] = [];
   for (const o of selection.options) {
@@ -103,7 +113,7 @@ function checkVersionScript(selection: Selection, tree: string): Result<Warning[
     if (library === undefined) continue;
     const hidden = kernelSymbols(selection.request.arch).library(library).filter((n) => !names.has(n));
     if (hidden.length === 0) continue;
-    const message = `${o.option.setting}=${o.value} loads ${library}, which needs ${hidden.length} kernel symbol${hidden.length === 1 ? '' : 's'} that ${script.value} hides (${hidden.slice(0, 4).join(', ')}${hidden.length > 4 ? ', ...' : ''}): the filesystem would fail to mount`;
+    const message = `${o.option.setting}=${o.value} loads ${library}, which needs ${hidden.length} kernel symbol${hidden.length === 1 ? '' : 's'} that ${script.setting} hides (${hidden.slice(0, 4).join(', ')}${hidden.length > 4 ? ', ...' : ''}): the filesystem would fail to mount`;
     const hint = `write the script with osvconf symbols APP ${o.option.setting}=${o.value} (it keeps them), or use a filesystem without ZFS`;
     if (!selection.request.force) return fail(message, hint);
     warnings.push({ code: 'hidden-library-symbols', message: `${message}; kept anyway (--force)`, hint });

@@ -2,9 +2,8 @@
 // kernel-stripped.elf of the selection, per component, against a baseline (default: profile
 // all with symbols visible), with the uncertainty and what else the image carries.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-import { defaultValue } from '../../core/kconfig.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fail, ok, type Result } from '../../core/result.js';
 import { select, type Selection } from '../../core/select.js';
 import { PACKAGE_ROOT } from '../../io/catalog-files.js';
@@ -17,20 +16,17 @@ import { sizeInputOf } from '../../size/input.js';
 import { createEstimator, type Estimate } from '../../size/model.js';
 import { allowOnly, type ParsedArgs } from '../args.js';
 import { json, output, type CommandOutput } from '../output.js';
-import { resolveSelection, type Context } from '../selection.js';
+import { appVersionScript, resolveSelection, type Context } from '../selection.js';
 
 const kib = (n: number): string => `${Math.round(n).toLocaleString('en')} KiB`;
 
 /** The app version script of the selection: its symbol count and whether it keeps iconv. */
 function versionScriptOf(selection: Selection, tree: string): Result<{ symbols: number; iconv: boolean } | undefined> {
-  const state = (name: string) => selection.kconfig.find((k) => k.option.name === name);
-  const script = state('version_script');
-  if (state('hide_symbols')?.value !== 'y' || script === undefined) return ok(undefined);
-  if (script.value === defaultValue(script.option, selection.request.arch, selection.request.mode)) return ok(undefined);
-  const path = isAbsolute(script.value) ? script.value : join(tree, script.value);
-  if (!existsSync(path)) return fail(`conf_version_script=${script.value}: no such file (looked at ${path})`, 'write it with osvconf symbols APP --out=FILE');
-  const text = readFileSync(path, 'utf8');
-  if (!/\{[\s\S]*(global|local)\s*:[\s\S]*\}\s*;/.test(text)) return fail(`${path} is not a version script`, 'a version script reads { global: name; ... local: *; };');
+  const script = appVersionScript(selection, tree);
+  if (script === undefined) return ok(undefined);
+  if (!script.exists) return fail(`conf_version_script=${script.setting}: no such file (looked at ${script.path})`, 'write it with osvconf symbols APP --out=FILE');
+  const text = readFileSync(script.path, 'utf8');
+  if (!/\{[\s\S]*(global|local)\s*:[\s\S]*\}\s*;/.test(text)) return fail(`${script.path} is not a version script`, 'a version script reads { global: name; ... local: *; };');
   const names = versionScriptNames(text);
   if (names === '*') return ok(undefined);
   return ok({ symbols: names.size, iconv: [...names].some((n) => n.startsWith('iconv')) });
