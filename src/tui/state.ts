@@ -140,7 +140,8 @@ function change(core: TuiCore, state: State, settings: Settings, note?: string):
     past: [...state.past, state.settings],
     future: [],
     overlay: { kind: 'none' },
-    message: warnings.length > 0 ? { text: `warning: ${warnings[0]?.message ?? ''}`, error: false } : note === undefined ? undefined : { text: note, error: false },
+    // What the change did first (when there is something to say), then any new warning.
+    message: note === undefined && warnings.length === 0 ? undefined : { text: [note, ...warnings.slice(0, 1).map((w) => `warning: ${w.message}`)].filter((t) => t !== undefined).join('; '), error: false },
   };
 }
 
@@ -148,9 +149,17 @@ function change(core: TuiCore, state: State, settings: Settings, note?: string):
 function setValue(core: TuiCore, state: State, setting: string, value: string): State {
   const s = state.settings;
   if (setting === 'arch') {
-    const next = { ...s, arch: value, drivers: {}, profile: s.profile };
-    const tried = core.resolve(next);
-    return change(core, state, tried.ok ? next : { ...next, profile: 'all' }, tried.ok ? undefined : `profile ${s.profile} does not exist on ${value}: using all`);
+    // Driver settings belong to one arch; keep the rest where the other arch has it, and say
+    // what had to go.
+    const attempts: [Settings, string | undefined][] = [
+      [{ ...s, arch: value, drivers: {} }, undefined],
+      [{ ...s, arch: value, drivers: {}, profile: 'all' }, `profile ${s.profile} does not exist on ${value}: using all`],
+      [{ ...s, arch: value, drivers: {}, profile: 'all', kconfig: {}, options: {} }, `your settings do not all apply to ${value}: starting from its defaults`],
+    ];
+    const fits = attempts.find(([next]) => core.resolve(next).ok) ?? attempts[attempts.length - 1];
+    const [next, note] = fits as [Settings, string | undefined];
+    const dropped = Object.keys(s.drivers).length > 0 ? `driver settings of ${s.arch} dropped` : undefined;
+    return change(core, state, next, [note, dropped].filter((n) => n !== undefined).join('; ') || undefined);
   }
   if (setting === 'mode') return change(core, state, { ...s, mode: value });
   if (setting === 'profile') return change(core, state, { ...s, profile: value });

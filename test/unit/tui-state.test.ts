@@ -116,6 +116,20 @@ describe('TUI reducer', () => {
     expect(s.estimate.kernelKib).toBeLessThan(state.estimate.kernelKib);
   });
 
+  it('switching arch keeps what applies and says what went', () => {
+    const { core, state } = setup('vmware');
+    let s = run(core, state, { type: 'version-script', path: '/v.vs', kept: 1, missing: [] });
+    s = run(core, goTo(core, s, 'drivers'), { type: 'open' });
+    s = run(core, goTo(core, s, 'drivers:storage'), { type: 'open' });
+    s = run(core, goTo(core, s, 'driver:nvme'), { type: 'toggle' }, { type: 'back' }, { type: 'back' });
+    s = run(core, goTo(core, s, 'arch'), { type: 'open' });
+    s = run(core, goTo(core, s, 'arch'), { type: 'open' });
+    const choices = s.overlay.kind === 'choose' ? s.overlay.item.choices.map((c) => c.value) : [];
+    s = run(core, s, { type: 'move', delta: choices.indexOf('aarch64') - (s.overlay.kind === 'choose' ? s.overlay.index : 0) }, { type: 'open' });
+    expect(s.settings).toMatchObject({ arch: 'aarch64', profile: 'all', drivers: {}, kconfig: { hide_symbols: 'y', version_script: '/v.vs' } });
+    expect(s.message?.text).toMatch(/^profile vmware does not exist on aarch64: using all; driver settings of x64 dropped; warning: conf_drivers_ena=1 on aarch64/);
+  });
+
   it('q with unsaved changes asks; y quits, n stays', () => {
     const { core, state } = setup();
     const changed = run(core, goTo(core, state, 'profile'), { type: 'open' }, { type: 'move', delta: 1 }, { type: 'open' });
