@@ -119,10 +119,11 @@ total, each component (sorted by size, with a bar), the difference from a baseli
 profile all with symbols visible), the uncertainty, and what else the image carries
 (libsolaris.so for a ZFS filesystem). The model is conf/size/<arch>.json: component sizes follow
 from their source sizes, calibrated on published OSv builds (npm run calibrate). With
-conf_hide_symbols=1 and conf_version_script=FILE the script's symbol count is used.
+conf_hide_symbols=1 and conf_version_script=FILE the script's symbol count is used (a relative
+FILE is read from --out=DIR, the OSv tree, or the current directory).
 --elf=FILE measures a real kernel ELF (sections, and symbols attributed to components by the
 rules in conf/size/attribution.json) and shows it beside the estimate.
 
-${flagLines(['arch', 'mode', 'profile', 'compare', 'elf', 'json'])}
+${flagLines(['arch', 'mode', 'profile', 'compare', 'elf', 'out', 'json'])}
 `;
 }

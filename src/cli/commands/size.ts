@@ -13,7 +13,7 @@ import { readElfSizes } from '../../symbols/elf.js';
 import { attribute, compileRules, type Measured } from '../../size/measure.js';
 import { versionScriptNames } from '../../io/kernel-symbols.js';
 import { sizeInputOf } from '../../size/input.js';
-import { createEstimator, type Estimate } from '../../size/model.js';
+import { createEstimator, type Estimate, type Estimator } from '../../size/model.js';
 import { allowOnly, type ParsedArgs } from '../args.js';
 import { json, output, type CommandOutput } from '../output.js';
 import { appVersionScript, resolveSelection, type Context } from '../selection.js';
@@ -32,7 +32,7 @@ function versionScriptOf(selection: Selection, tree: string): Result<{ symbols: 
   return ok({ symbols: names.size, iconv: [...names].some((n) => n.startsWith('iconv')) });
 }
 
-function baselineOf(args: ParsedArgs, context: Context, selection: Selection): Result<{ label: string; estimate: Estimate } | undefined> {
+function baselineOf(args: ParsedArgs, context: Context, selection: Selection, estimator: Estimator): Result<{ label: string; estimate: Estimate } | undefined> {
   const compare = args.values.get('compare') ?? context.defaults.defaultProfile;
   if (compare === 'none') return ok(undefined);
   const base = select(
@@ -41,7 +41,7 @@ function baselineOf(args: ParsedArgs, context: Context, selection: Selection): R
     context.profiles,
   );
   if (!base.ok) return base;
-  const estimate = createEstimator(loadSizeModel(selection.request.arch)).estimate(sizeInputOf(base.value));
+  const estimate = estimator.estimate(sizeInputOf(base.value));
   return ok({ label: `profile ${compare}, symbols visible`, estimate });
 }
 
@@ -70,8 +70,9 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const script = versionScriptOf(selection, args.values.get('out') ?? process.cwd());
   if (!script.ok) return script;
   const model = loadSizeModel(selection.request.arch);
-  const estimate = createEstimator(model).estimate(sizeInputOf(selection, script.value));
-  const baseline = baselineOf(args, resolved.value, selection);
+  const estimator = createEstimator(model);
+  const estimate = estimator.estimate(sizeInputOf(selection, script.value));
+  const baseline = baselineOf(args, resolved.value, selection, estimator);
   if (!baseline.ok) return baseline;
   const base = baseline.value;
   const elfPath = args.values.get('elf');
