@@ -16,6 +16,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'mode', value: 'MODE', help: 'release or debug (default release); names build/<mode>.<arch>' },
   { name: 'profile', value: 'NAME', help: 'driver profile (default all); same as conf_drivers_profile=NAME' },
   { name: 'profiles-dir', value: 'DIR', help: 'more profiles, laid out as DIR/<arch>/<name>.json; they win over built-in ones of the same name' },
+  { name: 'load', value: 'FILE', help: 'start from a saved configuration (conf/osvconf/<mode>.<arch>.osvconf) or a Kconfig .config; settings given on the command line win' },
   { name: 'print', value: 'ARTIFACT', help: 'write one artifact to stdout, nothing to disk' },
   { name: 'out', value: 'DIR', help: 'write the artifacts into DIR, laid out as an OSv tree (symbols: the version script file)' },
   { name: 'dry-run', help: 'with --out: show what would be written, with a diff against the disk, and write nothing' },

@@ -16,14 +16,17 @@ export function mainHelp(): string {
   return `osvconf: configure an OSv kernel for one hypervisor and one application
 
 Usage:
-  osvconf [--arch=ARCH] [--mode=MODE] [--profile=NAME] [SETTING...] --print=ARTIFACT
+  osvconf [--load=FILE] [--arch=ARCH] [--mode=MODE] [--profile=NAME] [SETTING...] --print=ARTIFACT
   osvconf [selection as above] --out=DIR
   osvconf list profiles|drivers|options [--arch=ARCH] [--json]
   osvconf explain [NAME] [selection as above] [--json]
   osvconf import OSV_TREE [--to=DIR] [--dry-run] [--json]
   osvconf symbols APP.ELF|DIR|usr.manifest... [--arch=ARCH] [--keep=SYM,...] [--out=FILE] [--json]
   osvconf size [selection as above] [--compare=PROFILE|none] [--elf=FILE] [--json]
-  osvconf [tui] [selection as above] [--out=DIR]   on a terminal: the interactive configurator
+  osvconf                                  on a terminal: the interactive configurator
+  osvconf tui [selection as above] [--out=DIR]   the configurator, starting from that selection
+  (With arguments, osvconf is the scripted CLI on a terminal too. Without arguments and without
+  a terminal it writes nothing and exits 2.)
 
 Settings use OSv's own spelling, as ./scripts/build takes them:
   conf_drivers_<name>=0|1        turn one driver on or off (osvconf list drivers)
@@ -39,9 +42,13 @@ result), and known pitfalls are warned about (--strict makes them errors).
 
 Artifacts (--print) and where --out puts them:
 ${ARTIFACTS.map((a) => `  ${a.name.padEnd(20)}${a.description}`).join('\n')}
-  --out=DIR writes them into DIR laid out as an OSv tree (build/<mode>.<arch>/...), skipping
-  files whose content is unchanged. With neither --print nor --out, the current directory is
-  used when it is an OSv checkout.
+  --out=DIR writes into DIR laid out as an OSv tree, skipping files whose content is unchanged:
+  conf/osvconf/<mode>.<arch>.osvconf (the saved configuration, read back by --load), the Kconfig
+  file conf/osvconf/<mode>.<arch>.config (the build passes it as conf_dot_file=, and OSv's make
+  derives .config, kernel_config.h, the per-option headers and kernel_conf.mk from it), the
+  custom profile conf/profiles/<arch>/<name>.mk, and build/<mode>.<arch>/gen/include/osv/
+  drivers_config.h; then it prints the build command. With neither --print nor --out, the
+  current directory is used when it is an OSv checkout.
 
 Options:
 ${flagLines(FLAGS.map((f) => f.name))}

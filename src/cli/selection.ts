@@ -9,7 +9,10 @@ import { valueFacts } from '../core/options.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { select, type Selection, type Warning } from '../core/select.js';
-import { bindSettings, parseSettings } from '../core/settings.js';
+import { bindSettings, parseSettings, SETTING_WORDS } from '../core/settings.js';
+import { fromDotConfig, isKconfigFile, overlay, parseSavedConfiguration, type LoadedConfiguration } from '../core/saved-config.js';
+import { parseDotConfig } from '../io/dot-config.js';
+import { readTextCapped } from '../io/read-file.js';
 import { didYouMean } from '../core/suggest.js';
 import { archesWithDriver, checkProfilesDir, loadArchCatalog, loadDefaults, PROFILE_NAME, profileSource } from '../io/catalog-files.js';
 import type { Validator } from '../io/data-file.js';
@@ -47,14 +50,60 @@ export async function loadContext(archFlag: string | undefined, profilesDir: str
   return ok({ defaults: defaults.value, catalog: catalog.value, profiles: profileSource(catalog.value, defaults.value, { dir: profilesDir, validate: validate_profile as Validator }) });
 }
 
+/** The file --load names: a saved configuration, or a Kconfig .config (OSv's menuconfig, conf/examples/). */
+export const MAX_CONFIGURATION_BYTES = 1024 * 1024;
+
+async function loadConfiguration(path: string, arch: string | undefined, mode: string | undefined): Promise<Result<{ loaded: LoadedConfiguration; notes: Warning[] }>> {
+  const text = readTextCapped(path, 'configuration', MAX_CONFIGURATION_BYTES);
+  if (!text.ok) return text;
+  if (!isKconfigFile(text.value)) {
+    const parsed = parseSavedConfiguration(text.value, path);
+    return parsed.ok ? ok({ loaded: parsed.value, notes: [] }) : parsed;
+  }
+  const defaults = loadDefaults();
+  if (!defaults.ok) return defaults;
+  const checked = checkArch(arch ?? defaults.value.defaultArch, defaults.value);
+  if (!checked.ok) return checked;
+  const catalog = loadArchCatalog(checked.value);
+  if (!catalog.ok) return catalog;
+  const from = fromDotConfig(parseDotConfig(text.value, catalog.value.kconfig.choice.name), catalog.value, mode ?? defaults.value.defaultMode);
+  const notes: Warning[] = [];
+  if (from.unknown.length > 0) {
+    notes.push({ code: 'config-unknown-options', message: `not taken: ${from.unknown.join(', ')} (this OSv's Kconfig has no such option on ${checked.value}), from ${path}`, hint: 'the file may come from another OSv version; osvconf list options shows what this one has' });
+  }
+  if (from.absent.length > 0) {
+    notes.push({ code: 'config-new-options', level: 'note', message: `${path} does not mention ${from.absent.join(', ')} (NEW): they take their defaults` });
+  }
+  return ok({ loaded: from.loaded, notes });
+}
+
 export async function resolveSelection(args: ParsedArgs, settings: readonly string[]): Promise<Result<Context & { selection: Selection }>> {
   const flags = {
     ...(args.values.has('arch') ? { arch: args.values.get('arch') as string } : {}),
     ...(args.values.has('mode') ? { mode: args.values.get('mode') as string } : {}),
     ...(args.values.has('profile') ? { profile: args.values.get('profile') as string } : {}),
   };
-  const raw = parseSettings(settings, flags);
+  let raw = parseSettings(settings, flags);
   if (!raw.ok) return raw;
+  let customName = args.values.get('name');
+  const notes: Warning[] = [];
+  const loadPath = args.values.get('load');
+  if (loadPath !== undefined) {
+    // The file first, the command line over it: a setting given on both takes the command line's value.
+    const loaded = await loadConfiguration(loadPath, raw.value.arch?.value, raw.value.mode?.value);
+    if (!loaded.ok) return loaded;
+    const { loaded: file } = loaded.value;
+    notes.push(...loaded.value.notes);
+    const pick = (given: { value: string } | undefined, fromFile: string | undefined) => given?.value ?? fromFile;
+    const arch = pick(raw.value.arch, file.arch);
+    const mode = pick(raw.value.mode, file.mode);
+    const profile = pick(raw.value.profile, file.profile);
+    const merged = { ...(arch === undefined ? {} : { arch }), ...(mode === undefined ? {} : { mode }), ...(profile === undefined ? {} : { profile }) };
+    const overAliases = settings.filter((s) => !SETTING_WORDS.includes(s.slice(0, s.indexOf('='))));
+    raw = parseSettings(overlay(file, overAliases), merged);
+    if (!raw.ok) return raw;
+    customName ??= file.name;
+  }
   const context = await loadContext(raw.value.arch?.value, args.values.get('profiles-dir'));
   if (!context.ok) return context;
   const { defaults, catalog, profiles } = context.value;
@@ -70,14 +119,14 @@ export async function resolveSelection(args: ParsedArgs, settings: readonly stri
   const bound = bindSettings(raw.value, catalog, (name) => archesWithDriver(defaults, name, catalog.arch));
   if (!bound.ok) return bound;
   const selection = select(
-    { arch: catalog.arch, mode, profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, options: bound.value.options, force: args.switches.has('force'), strict: args.switches.has('strict'), ...(args.values.has('name') ? { customName: args.values.get('name') as string } : {}) },
+    { arch: catalog.arch, mode, profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, options: bound.value.options, force: args.switches.has('force'), strict: args.switches.has('strict'), ...(customName !== undefined ? { customName } : {}) },
     catalog,
     profiles,
   );
   if (!selection.ok) return selection;
   const checked = checkVersionScript(selection.value, args.values.get('out') ?? process.cwd());
   if (!checked.ok) return checked;
-  return ok({ ...context.value, selection: { ...selection.value, warnings: [...selection.value.warnings, ...checked.value] } });
+  return ok({ ...context.value, selection: { ...selection.value, warnings: [...notes, ...selection.value.warnings, ...checked.value] } });
 }
 
 /**

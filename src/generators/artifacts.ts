@@ -7,6 +7,8 @@ import { buildCommandNotes, renderBuildCommand } from './build-command.js';
 import { renderDriversConfigH } from './drivers-config-h.js';
 import { choiceNotes, renderDotConfig, renderKernelConfigH, renderKernelConfMk } from './kconfig-files.js';
 import { renderBaseMk, renderProfileMk } from './make-files.js';
+import { renderConfiguration } from './configuration.js';
+import { buildDir, dotConfigPath, profilePath, savedConfigPath } from '../core/tree-layout.js';
 
 export interface Artifact {
   readonly name: string;
@@ -17,21 +19,20 @@ export interface Artifact {
   notes(selection: Selection): Warning[];
 }
 
-const buildDir = (s: Selection): string => `build/${s.request.mode}.${s.request.arch}`;
 const none = (): Warning[] => [];
 
 export const ARTIFACTS: readonly Artifact[] = [
   {
     name: 'drivers_config.h',
     description: 'the CONF_drivers_* header, as scripts/gen-drivers-config-header writes it',
-    path: (s) => `${buildDir(s)}/gen/include/osv/drivers_config.h`,
+    path: (s) => `${buildDir(s.request)}/gen/include/osv/drivers_config.h`,
     render: renderDriversConfigH,
     notes: none,
   },
   {
     name: 'profile.mk',
-    description: 'a custom driver profile with the whole selection baked in (--name names it)',
-    path: (s) => (customProfile(s).needsFile ? `conf/profiles/${s.request.arch}/${customProfile(s).name}.mk` : undefined),
+    description: "a custom driver profile in OSv's form: the drivers that are on (--name names it)",
+    path: (s) => (customProfile(s).needsFile ? profilePath(s.request.arch, customProfile(s).name) : undefined),
     render: renderProfileMk,
     notes: none,
   },
@@ -44,24 +45,31 @@ export const ARTIFACTS: readonly Artifact[] = [
   },
   {
     name: '.config',
-    description: "the Kconfig file, as OSv's Kconfig tools write it",
-    path: (s) => `${buildDir(s)}/.config`,
+    description: "the Kconfig file, as OSv's Kconfig tools write it; the build's conf_dot_file=",
+    path: (s) => dotConfigPath(s.request),
     render: renderDotConfig,
     notes: choiceNotes,
   },
   {
     name: 'kernel_config.h',
-    description: 'the Kconfig autoheader (#define CONF_<option> ...)',
-    path: (s) => `${buildDir(s)}/gen/include/osv/kernel_config.h`,
+    description: "the Kconfig autoheader (#define CONF_<option> ...); OSv's make derives it from conf_dot_file",
+    path: () => undefined,
     render: renderKernelConfigH,
     notes: choiceNotes,
   },
   {
     name: 'kernel_conf.mk',
-    description: "the make variables OSv's conf/Makefile derives from .config",
-    path: (s) => `${buildDir(s)}/gen/config/kernel_conf.mk`,
+    description: "the make variables OSv's conf/Makefile derives from .config (OSv's make writes it)",
+    path: () => undefined,
     render: renderKernelConfMk,
     notes: choiceNotes,
+  },
+  {
+    name: 'configuration',
+    description: 'the saved configuration: the whole selection, read back by --load and the configurator',
+    path: (s) => savedConfigPath(s.request),
+    render: renderConfiguration,
+    notes: none,
   },
   {
     name: 'build-command',

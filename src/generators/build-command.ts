@@ -1,10 +1,12 @@
 // The ./scripts/build line that builds the selection, with the parameter names OSv honours today
-// (conf_drivers_profile, not the ignored drivers_profile), fs= and the build options. Kconfig
-// options OSv's Makefile reads are passed when they differ from their default; header-only
-// options reach the build only through .config, which --out writes.
+// (conf_drivers_profile, not the ignored drivers_profile), fs= and the build options. The Kconfig
+// options reach the build through conf_dot_file= (OSv's make copies that file to .config and
+// derives kernel_conf.mk and the per-option headers from it); those OSv's Makefile reads are
+// also passed when they differ from their default, so that the line says what matters.
 import { customProfile } from '../core/custom-profile.js';
 import { defaultValue } from '../core/kconfig.js';
 import type { Selection, Warning } from '../core/select.js';
+import { dotConfigPath, profilePath } from '../core/tree-layout.js';
 import { renderTemplate } from './template.js';
 
 /** POSIX shell quoting: bare when safe, else single quotes. */
@@ -19,7 +21,7 @@ function changed(selection: Selection) {
 
 export function renderBuildCommand(selection: Selection): string {
   const { arch, mode } = selection.request;
-  const words = [`arch=${arch}`, `mode=${mode}`, `conf_drivers_profile=${customProfile(selection).name}`];
+  const words = [`arch=${arch}`, `mode=${mode}`, `conf_dot_file=${dotConfigPath(selection.request)}`, `conf_drivers_profile=${customProfile(selection).name}`];
   // fs= always (scripts/build's default, zfs, surprises people who want no ZFS); make's own
   // options only when they differ from their default.
   for (const o of selection.options) {
@@ -36,16 +38,7 @@ export function renderBuildCommand(selection: Selection): string {
 export function buildCommandNotes(selection: Selection): Warning[] {
   const notes: Warning[] = [];
   const { name, needsFile } = customProfile(selection);
-  if (needsFile) {
-    notes.push({ code: 'needs-profile-file', message: `the build needs conf/profiles/${selection.request.arch}/${name}.mk in the OSv tree`, hint: 'osvconf --out=<osv tree> writes it (or --print=profile.mk)' });
-  }
-  const headerOnly = changed(selection).filter((k) => !k.option.makefile);
-  if (headerOnly.length > 0) {
-    notes.push({
-      code: 'header-only-options',
-      message: `${headerOnly.map((k) => `conf_${k.option.name}`).join(', ')} reach${headerOnly.length === 1 ? 'es' : ''} the build only through .config, not the command line`,
-      hint: `osvconf --out=<osv tree> writes build/${selection.request.mode}.${selection.request.arch}/.config; OSv resets .config to defaults when conf/*.mk files are newer than it, so run osvconf --out again after changing them`,
-    });
-  }
+  const files = [dotConfigPath(selection.request), ...(needsFile ? [profilePath(selection.request.arch, name)] : [])];
+  notes.push({ code: 'needs-tree-files', message: `the build reads ${files.join(' and ')} in the OSv tree`, hint: 'osvconf --out=<osv tree> writes them' });
   return notes;
 }

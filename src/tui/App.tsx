@@ -12,7 +12,7 @@ export interface SaveTarget {
   /** Plans the files (rendered, compared with the disk) without writing. */
   plan(state: State): { ok: true; files: SaveFile[] } | { ok: false; error: string };
   /** Writes the plan; returns what happened to each file. */
-  write(state: State): { ok: true; files: SaveFile[] } | { ok: false; error: string };
+  write(state: State): { ok: true; files: SaveFile[]; buildCommand?: string } | { ok: false; error: string };
   readonly where: string | undefined;
 }
 
@@ -201,7 +201,7 @@ export function App({ core, initial, save, appScript, color, onExit }: AppProps)
     }
     if (o.kind === 'save' && o.files !== undefined && (input === 'y' || key.return)) {
       const written = save.write(state);
-      dispatch(written.ok ? { type: 'saved', files: written.files } : { type: 'save-failed', error: written.error });
+      dispatch(written.ok ? { type: 'saved', files: written.files, ...(written.buildCommand === undefined ? {} : { buildCommand: written.buildCommand }) } : { type: 'save-failed', error: written.error });
       return;
     }
     if (o.kind === 'confirm-quit' || o.kind === 'save') {

@@ -1,17 +1,17 @@
 // osvconf on a terminal (or osvconf tui): loads the core, then ink and the app (only here: the
 // scripted path never loads them). Without a terminal it refuses at once, never waiting for input.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fail, ok, usage, type Result } from '../core/result.js';
 import { plan } from '../cli/commands/configure.js';
+import { renderBuildCommand } from '../generators/build-command.js';
 import type { ParsedArgs } from '../cli/args.js';
 import { resolveSelection } from '../cli/selection.js';
 import { validate_profile } from '../generated/validators.js';
 import { createTwoFilesPatch } from 'diff';
 import { comparePlan, writePlan } from '../io/write-plan.js';
-import { parseDotConfig } from '../io/dot-config.js';
-import { defaultValue } from '../core/kconfig.js';
+import { OSVCONF_DIR, SAVED_SUFFIX } from '../core/tree-layout.js';
 import type { Validator } from '../io/data-file.js';
 import { loadDefaults } from '../io/catalog-files.js';
 import type { AppScriptTool, SaveTarget } from './App.js';
@@ -38,13 +38,14 @@ function diffStat(before: string | undefined, after: string): string {
 }
 
 function saveTarget(where: string | undefined): SaveTarget {
-  const files = (state: State, compare: boolean): { ok: true; files: SaveFile[] } | { ok: false; error: string } => {
+  const files = (state: State, compare: boolean): { ok: true; files: SaveFile[]; buildCommand?: string } | { ok: false; error: string } => {
     if (where === undefined) return { ok: false, error: 'no OSv tree to save into: start osvconf in an OSv checkout, or give --out=DIR' };
     const planned = plan(state.selection).files;
     const done = compare ? comparePlan(where, planned) : writePlan(where, planned);
     if (!done.ok) return { ok: false, error: done.error.message };
     return {
       ok: true,
+      buildCommand: renderBuildCommand(state.selection).trimEnd(),
       files: done.value.map((f, i) => {
         const content = planned[i]?.content ?? '';
         if (!compare || f.status !== 'wrote') return { path: f.path, status: f.status, diff: '' };
@@ -75,30 +76,38 @@ function appScriptTool(where: string | undefined, defaultArch: string): AppScrip
 }
 
 /**
- * The initial settings: the tree's build/<mode>.<arch>/.config when there is one (its values that
- * differ from the defaults, and its profile choice), then the command line over it, checked
- * like the scripted path checks it.
+ * What the configurator starts from, in order: --load=FILE; the tree's saved configuration
+ * (conf/osvconf/<mode>.<arch>.osvconf, the newest when the command line names no arch or mode);
+ * the tree's build/<mode>.<arch>/.config (a tree configured by OSv's own tools). The command
+ * line goes over it. A file that cannot be taken stops the configurator with the reason: it is
+ * never replaced by defaults without a word, so a save cannot overwrite the user's settings.
  */
-async function initialSettings(args: ParsedArgs, tree: string | undefined): Promise<Result<{ settings: Settings; loaded?: string }>> {
-  const first = await resolveSelection(args, args.positionals);
-  if (!first.ok) return first;
-  let { request } = first.value.selection;
-  let loaded: string | undefined;
-  const dotConfig = tree === undefined ? undefined : join(tree, 'build', `${request.mode}.${request.arch}`, '.config');
-  if (dotConfig !== undefined && existsSync(dotConfig)) {
-    const { selection, catalog } = first.value;
-    const parsed = parseDotConfig(readFileSync(dotConfig, 'utf8'), catalog.kconfig.choice.name);
-    const fromFile = selection.kconfig
-      .filter((k) => parsed.values.has(k.option.name) && parsed.values.get(k.option.name) !== defaultValue(k.option, request.arch, request.mode))
-      .map((k) => `conf_${k.option.name}=${parsed.values.get(k.option.name) as string}`);
-    const given = new Set(args.positionals.map((p) => p.slice(0, p.indexOf('='))));
-    const profile = !args.values.has('profile') && parsed.choice !== undefined && parsed.choice !== catalog.kconfig.choice.default ? [`conf_drivers_profile=${parsed.choice}`] : [];
-    const merged = await resolveSelection(args, [...profile, ...fromFile.filter((f) => !given.has(f.slice(0, f.indexOf('=')))), ...args.positionals]);
-    if (merged.ok) {
-      request = merged.value.selection.request;
-      loaded = dotConfig;
-    }
+function treeConfiguration(args: ParsedArgs, tree: string | undefined): string | undefined {
+  if (tree === undefined) return undefined;
+  const arch = args.values.get('arch');
+  const mode = args.values.get('mode');
+  const dir = join(tree, OSVCONF_DIR);
+  const saved = existsSync(dir) && statSync(dir).isDirectory()
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(SAVED_SUFFIX) && (arch === undefined || f.endsWith(`.${arch}${SAVED_SUFFIX}`)) && (mode === undefined || f.startsWith(`${mode}.`)))
+        .map((f) => join(dir, f))
+        .filter((f) => statSync(f).isFile())
+        .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
+    : [];
+  if (saved[0] !== undefined) return saved[0];
+  const dotConfig = join(tree, 'build', `${mode ?? 'release'}.${arch ?? 'x64'}`, '.config');
+  return existsSync(dotConfig) ? dotConfig : undefined;
+}
+
+async function initialSettings(args: ParsedArgs, tree: string | undefined): Promise<Result<{ settings: Settings; loaded?: string; notes: readonly string[] }>> {
+  const file = args.values.get('load') ?? treeConfiguration(args, tree);
+  const withLoad: ParsedArgs = file === undefined ? args : { ...args, values: new Map([...args.values, ['load', file]]) };
+  const resolved = await resolveSelection(withLoad, args.positionals);
+  if (!resolved.ok) {
+    if (file === undefined) return resolved;
+    return fail(`cannot start from ${file}: ${resolved.error.message}`, `fix it, or start from another file with --load=FILE; ${resolved.error.hint ?? ''}`.replace(/; $/, ''), resolved.error.details);
   }
+  const { request, warnings } = resolved.value.selection;
   return ok({
     settings: {
       arch: request.arch,
@@ -109,7 +118,8 @@ async function initialSettings(args: ParsedArgs, tree: string | undefined): Prom
       options: Object.fromEntries(request.options),
       ...(request.customName === undefined ? {} : { name: request.customName }),
     },
-    ...(loaded === undefined ? {} : { loaded }),
+    ...(file === undefined ? {} : { loaded: file }),
+    notes: warnings.filter((w) => w.code === 'config-unknown-options').map((w) => w.message),
   });
 }
 
@@ -131,7 +141,8 @@ export async function runTui(args: ParsedArgs, terminal: TuiStreams): Promise<Re
   const made = initialState(core.value, settings, core.value.estimate(baseline.value).kernelKib);
   if (!made.ok) return made;
   // What was read from the tree counts as saved: only changes made here are unsaved.
-  const state: State = initial.value.loaded === undefined ? made.value : { ...made.value, message: { text: `loaded ${initial.value.loaded}`, error: false } };
+  const { loaded, notes } = initial.value;
+  const state: State = loaded === undefined ? made.value : { ...made.value, message: { text: [...notes, `loaded ${loaded}`].join('; '), error: notes.length > 0 } };
 
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./App.js')]);
   let quit = false;

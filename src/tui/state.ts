@@ -77,7 +77,7 @@ export type Action =
   | { type: 'save' }
   | { type: 'save-planned'; files: readonly SaveFile[] }
   | { type: 'save-failed'; error: string }
-  | { type: 'saved'; files: readonly SaveFile[] }
+  | { type: 'saved'; files: readonly SaveFile[]; buildCommand?: string }
   | { type: 'quit' }
   | { type: 'answer'; key: string }
   | { type: 'note'; text: string; error: boolean }
@@ -251,7 +251,7 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
     if (action.type === 'save-failed') return { ...state, overlay: { kind: 'save', error: action.error } };
     if (action.type === 'saved') {
       const wrote = action.files.filter((f) => f.status === 'wrote').length;
-      return { ...state, saved: key(state.settings), overlay: { kind: 'none' }, message: { text: `saved: ${wrote} file${wrote === 1 ? '' : 's'} written, ${action.files.length - wrote} unchanged`, error: false } };
+      return { ...state, saved: key(state.settings), overlay: { kind: 'none' }, message: { text: `saved: ${wrote} file${wrote === 1 ? '' : 's'} written, ${action.files.length - wrote} unchanged${action.buildCommand === undefined ? '' : `; build with: ${action.buildCommand}`}`, error: false } };
     }
     if (action.type === 'back' || (action.type === 'answer' && action.key === 'n')) return { ...state, overlay: { kind: 'none' } };
     if (action.type === 'answer' && action.key === 'd' && overlay.files !== undefined) return { ...state, overlay: { ...overlay, showDiff: overlay.showDiff !== true } };

@@ -156,5 +156,5 @@ describe('--out that cannot be written', () => {
 });
 
 describe('without --print or --out', () => {
-  it('outside an OSv checkout: a usage error saying so', () => expectError(osvconf([], { cwd: tempDir() }), 2, 'nothing to do', 'OSv checkout'));
+  it('outside an OSv checkout: a usage error saying so', () => expectError(osvconf(['--profile=xen'], { cwd: tempDir() }), 2, 'nothing to do', 'OSv checkout'));
 });

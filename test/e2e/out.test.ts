@@ -7,6 +7,8 @@ import { osvconf, tempDir } from '../helpers/cli.js';
 
 const BUILD = join('build', 'release.x64');
 const HEADER = join(BUILD, 'gen', 'include', 'osv', 'drivers_config.h');
+const DOT_CONFIG = join('conf', 'osvconf', 'release.x64.config');
+const SAVED = join('conf', 'osvconf', 'release.x64.osvconf');
 
 function allFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -20,17 +22,13 @@ describe('--out=DIR', () => {
     const out = tempDir();
     const first = osvconf(['--profile=virtio-kvm', `--out=${out}`]);
     expect(first.code, first.stderr).toBe(0);
-    const files = [
-      join(BUILD, '.config'),
-      join(BUILD, 'gen', 'config', 'kernel_conf.mk'),
-      join(BUILD, 'gen', 'include', 'osv', 'drivers_config.h'),
-      join(BUILD, 'gen', 'include', 'osv', 'kernel_config.h'),
-      join('conf', 'profiles', 'x64', 'virtio-kvm.mk'),
-    ];
-    expect(allFiles(out)).toEqual(files); // no temp files left
+    // OSv's make derives .config, kernel_config.h and kernel_conf.mk from conf_dot_file: osvconf
+    // leaves build/ to it but for drivers_config.h, which its top Makefile replaces only when different.
+    const files = [HEADER, DOT_CONFIG, SAVED, join('conf', 'profiles', 'x64', 'virtio-kvm.mk')];
+    expect(allFiles(out)).toEqual([...files].sort()); // no temp files left
     for (const f of files) expect(first.stdout).toContain(`wrote     ${join(out, f)}\n`);
-    expect(first.stdout.trimEnd().split('\n').at(-1)).toBe('build with: ./scripts/build arch=x64 mode=release conf_drivers_profile=virtio-kvm fs=zfs');
-    for (const [artifact, file] of [['drivers_config.h', HEADER], ['.config', join(BUILD, '.config')], ['profile.mk', files[4]]] as const) {
+    expect(first.stdout.trimEnd().split('\n').at(-1)).toBe('build with: ./scripts/build arch=x64 mode=release conf_dot_file=conf/osvconf/release.x64.config conf_drivers_profile=virtio-kvm fs=zfs');
+    for (const [artifact, file] of [['drivers_config.h', HEADER], ['.config', DOT_CONFIG], ['configuration', SAVED], ['profile.mk', files[3] as string]] as const) {
       expect(readFileSync(join(out, file), 'utf8')).toBe(osvconf(['--profile=virtio-kvm', `--print=${artifact}`]).stdout);
     }
 
@@ -44,7 +42,7 @@ describe('--out=DIR', () => {
 
     const changed = osvconf(['--profile=virtio-kvm', 'conf_drivers_virtio_fs=1', '--name=virtio-kvm', `--out=${out}`]);
     expect(changed.stdout).toContain(`wrote     ${join(out, HEADER)}\n`);
-    expect(changed.stdout).toContain(`unchanged ${join(out, BUILD, '.config')}\n`);
+    expect(changed.stdout).toContain(`unchanged ${join(out, DOT_CONFIG)}\n`);
     expect(readFileSync(join(out, HEADER), 'utf8')).toContain('#define CONF_drivers_virtio_fs 1\n');
     expect(statSync(join(out, HEADER)).mtime.getTime()).toBeGreaterThan(past.getTime());
   });
@@ -52,22 +50,23 @@ describe('--out=DIR', () => {
   it('an OSv profile without driver settings needs no profile file', () => {
     const out = tempDir();
     osvconf(['--profile=vmware', `--out=${out}`]);
-    expect(allFiles(out).some((f) => f.startsWith('conf'))).toBe(false);
+    expect(allFiles(out).some((f) => f.startsWith(join('conf', 'profiles')))).toBe(false);
+    expect(allFiles(out)).toContain(SAVED);
   });
 
   it('puts arch and mode into the build directory name', () => {
     const out = tempDir();
     const run = osvconf(['--arch=aarch64', '--mode=debug', '--profile=virtio-mmio', `--out=${out}`]);
     expect(run.code, run.stderr).toBe(0);
-    expect(allFiles(out).every((f) => f.startsWith(join('build', 'debug.aarch64')))).toBe(true);
-    expect(run.stdout).toContain('./scripts/build arch=aarch64 mode=debug conf_drivers_profile=virtio-mmio');
+    expect(allFiles(out)).toEqual([join('build', 'debug.aarch64', 'gen', 'include', 'osv', 'drivers_config.h'), join('conf', 'osvconf', 'debug.aarch64.config'), join('conf', 'osvconf', 'debug.aarch64.osvconf')]);
+    expect(run.stdout).toContain('./scripts/build arch=aarch64 mode=debug conf_dot_file=conf/osvconf/debug.aarch64.config conf_drivers_profile=virtio-mmio');
   });
 
   it('--json reports the files with their status and the build command', () => {
     const out = tempDir();
     const report = JSON.parse(osvconf(['--profile=xen', `--out=${out}`, '--json']).stdout);
-    expect(report.files.map((f: { status: string }) => f.status)).toEqual(['wrote', 'wrote', 'wrote', 'wrote']);
-    expect(report.build_command).toBe('./scripts/build arch=x64 mode=release conf_drivers_profile=xen fs=zfs');
+    expect(report.files.map((f: { status: string }) => f.status)).toEqual(['wrote', 'wrote', 'wrote']);
+    expect(report.build_command).toBe('./scripts/build arch=x64 mode=release conf_dot_file=conf/osvconf/release.x64.config conf_drivers_profile=xen fs=zfs');
     const again = JSON.parse(osvconf(['--profile=xen', `--out=${out}`, '--json']).stdout);
     expect(again.files.every((f: { status: string }) => f.status === 'unchanged')).toBe(true);
   });
@@ -85,7 +84,7 @@ describe('--dry-run', () => {
     osvconf(['--profile=virtio-kvm', `--out=${out}`]);
     const change = osvconf(['--profile=virtio-kvm', 'conf_drivers_virtio_rng=0', '--name=virtio-kvm', `--out=${out}`, '--dry-run']);
     expect(change.stdout).toContain(`would change ${join(out, HEADER)}\n`);
-    expect(change.stdout).toContain(`unchanged    ${join(out, BUILD, 'gen', 'config', 'kernel_conf.mk')}\n`);
+    expect(change.stdout).toContain(`unchanged    ${join(out, DOT_CONFIG)}\n`);
     expect(change.stdout).toContain(`would change ${join(out, 'conf', 'profiles', 'x64', 'virtio-kvm.mk')}\n`);
     expect(change.stdout).toMatch(/^-#define CONF_drivers_virtio_rng 1\n\+#define CONF_drivers_virtio_rng 0$/m);
     expect(readFileSync(join(out, HEADER), 'utf8')).toContain('#define CONF_drivers_virtio_rng 1\n');

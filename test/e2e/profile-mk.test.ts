@@ -54,6 +54,26 @@ describe('custom profile + base.mk under make', () => {
   }
 });
 
+describe('a custom profile under later command-line settings, as OSv\'s own profiles behave', () => {
+  for (const arch of ARCHES) {
+    it(`${arch}: every profile baked, then a driver it lacks turned on: base.mk's implications still apply`, () => {
+      const next = rng(arch === 'x64' ? 77 : 78);
+      for (const profile of rawProfiles(arch).keys()) {
+        const selection = mustSelect(arch, profile, {}, { force: true });
+        const name = `later${counter++}`;
+        writeFileSync(join(tree, 'conf', 'profiles', arch, `${name}.mk`), renderProfileMk({ ...selection, request: { ...selection.request, customName: name } }));
+        const off = selection.drivers.flags.filter((f) => f.value === 0).map((f) => f.name);
+        for (let k = 0; k < 3 && off.length > 0; k++) {
+          const driver = off[Math.floor(next() * off.length)] as string;
+          // OSv's profiles set only what they turn on, so the same setting after the OSv profile is the oracle.
+          const expected = renderDriversConfigH(mustSelect(arch, profile, { [driver]: 1 }, { force: true }));
+          expect(makeHeader(tree, arch, name, [`conf_drivers_${driver}=1`]), `${arch} ${profile} + ${driver}`).toBe(expected);
+        }
+      }
+    });
+  }
+});
+
 describe('--print=profile.mk and base.mk through the CLI', () => {
   it('names the profile and lists every flag once, deterministically', () => {
     const args = ['--profile=virtio-mmio', 'conf_drivers_virtio_rng=1', '--print=profile.mk'];
@@ -62,8 +82,10 @@ describe('--print=profile.mk and base.mk through the CLI', () => {
     expect(first.stdout).toBe(osvconf(args).stdout);
     expect(first.stdout).toContain('# OSv driver profile "virtio-mmio-custom" for x64');
     expect(first.stdout).toContain('conf/profiles/x64/virtio-mmio-custom.mk');
+    // Like OSv's own profiles: the drivers that are on, once each, in base.mk's order; no ?=0.
     const flagLines = first.stdout.split('\n').filter((l) => /^conf_drivers_/.test(l));
-    expect(flagLines.map((l) => l.replace(/\?=.*/, ''))).toEqual(rawDrivers('x64').map((d) => `conf_drivers_${d.name}`));
+    const on = (JSON.parse(osvconf(['explain', '--profile=virtio-mmio', 'conf_drivers_virtio_rng=1', '--json']).stdout) as { name: string; value: number }[]).filter((f) => f.value === 1);
+    expect(flagLines).toEqual(on.map((f) => `conf_drivers_${f.name}?=1`));
     expect(flagLines).toContain('conf_drivers_virtio_rng?=1');
     expect(first.stdout).not.toMatch(/\d{4}-\d\d-\d\d|\r/); // no dates, LF only
   });

@@ -74,11 +74,13 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     await keys(s, 's');
     await waitFor(s, (t) => t.includes('y / Enter writes these files'), 'the save plan');
     await keys(s, 'y');
-    await waitFor(s, (t) => t.includes('saved: 5 files written'), 'saved');
+    await waitFor(s, (t) => t.includes('saved: 4 files written'), 'saved');
     const header = readFileSync(join(tree, 'build', 'release.x64', 'gen', 'include', 'osv', 'drivers_config.h'), 'utf8');
     expect(header).toBe(osvconf(['--profile=virtio-kvm', 'conf_drivers_scsi=1', 'conf_drivers_nvme=1', 'conf_hide_symbols=1', 'fs=rofs', '--print=drivers_config.h']).stdout);
     expect(existsSync(join(tree, 'conf', 'profiles', 'x64', 'virtio-kvm-custom.mk'))).toBe(true);
-    expect(readFileSync(join(tree, 'build', 'release.x64', '.config'), 'utf8')).toContain('CONF_hide_symbols=y\n');
+    expect(readFileSync(join(tree, 'conf', 'osvconf', 'release.x64.config'), 'utf8')).toContain('CONF_hide_symbols=y\n');
+    // The saved configuration is the one the CLI writes for the same selection.
+    expect(readFileSync(join(tree, 'conf', 'osvconf', 'release.x64.osvconf'), 'utf8')).toBe(osvconf(['--profile=virtio-kvm', 'conf_drivers_scsi=1', 'conf_drivers_nvme=1', 'conf_hide_symbols=1', 'fs=rofs', '--print=configuration']).stdout);
 
     await keys(s, 'q');
     await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
@@ -99,19 +101,51 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     expect(readFileSync(join(tree, 'aarch64-app.so.version_script'), 'utf8')).toContain('    clock_getres;\n');
   });
 
-  it('starts from the tree\'s .config (values and profile); the command line wins', async () => {
+  it('resumes the tree\'s saved configuration exactly (custom profile, fs, drivers); the command line wins', async () => {
     const tree = osvTree();
-    expect(osvconf(['--profile=vmware', 'conf_tracepoints=0', `--out=${tree}`]).code).toBe(0);
+    const selection = ['--profile=vmware', 'conf_drivers_hpet=1', '--name=myvm', 'fs=rofs', 'conf_hide_symbols=1', 'conf_tracepoints=0'];
+    expect(osvconf([...selection, `--out=${tree}`]).code).toBe(0);
+    const savedFile = join(tree, 'conf', 'osvconf', 'release.x64.osvconf');
+    const before = readFileSync(savedFile, 'utf8');
     const s = start(tree, '');
     const text = await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
     expect(text).toContain('profile vmware)');
-    expect(text).toContain(`loaded ${join(tree, 'build', 'release.x64', '.config')}`);
+    expect(text).toContain(`loaded ${savedFile}`);
     expect(text).not.toMatch(/tracepoints\s+400/);
     expect(text).not.toContain('* unsaved');
+    // Saving at once writes nothing new: the TUI holds exactly what the CLI saved.
+    await keys(s, 's');
+    await waitFor(s, (t) => t.includes('y / Enter writes these files'), 'the save plan');
+    await keys(s, 'y');
+    await waitFor(s, (t) => t.includes('saved: 0 files written'), 'saved');
+    expect(readFileSync(savedFile, 'utf8')).toBe(before);
     const over = start(tree, 'tui --profile=xen conf_tracepoints=1');
     const t2 = await waitFor(over, (t) => t.includes('Kernel size'), 'the first frame');
     expect(t2).toContain('profile xen)');
     expect(t2).toMatch(/tracepoints\s+400/);
+  });
+
+  it('a .config it cannot take stops it with the name of the value; nothing is replaced by defaults', async () => {
+    const tree = osvTree();
+    mkdirSync(join(tree, 'build', 'release.x64'), { recursive: true });
+    const dot = join(tree, 'build', 'release.x64', '.config');
+    writeFileSync(dot, '# CONF_tracepoints is not set\nCONF_core_debug_buffer_size=banana\nCONF_no_such_option=y\n');
+    const s = start(tree, '');
+    const text = await waitFor(s, (t) => /EXIT=\d+/.test(t), 'the exit');
+    expect(text).toContain(`cannot start from ${dot}`);
+    expect(text).toContain('conf_core_debug_buffer_size');
+    expect(text).toContain('EXIT=1');
+    expect(existsSync(join(tree, 'conf', 'osvconf'))).toBe(false);
+  });
+
+  it('a .config with names this OSv lacks is loaded, and the names are shown', async () => {
+    const tree = osvTree();
+    mkdirSync(join(tree, 'build', 'release.x64'), { recursive: true });
+    writeFileSync(join(tree, 'build', 'release.x64', '.config'), '# CONF_tracepoints is not set\nCONF_no_such_option=y\n');
+    const s = start(tree, '');
+    const text = await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    expect(text).toContain('CONF_no_such_option');
+    expect(text).not.toMatch(/tracepoints\s+400/);
   });
 
   it('follows a resize of the terminal', async () => {

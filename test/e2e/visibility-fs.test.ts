@@ -14,7 +14,7 @@ describe('visibility options flow into every artifact', () => {
     expect(print('.config', ...args).stdout).toContain('CONF_hide_symbols=y\n');
     expect(print('.config', ...args).stdout).toContain('CONF_version_script="apps/my.vs"\n');
     expect(print('kernel_conf.mk', ...args).stdout).toContain('conf_version_script=apps/my.vs\n');
-    expect(print('build-command', ...args).stdout).toBe('./scripts/build arch=x64 mode=release conf_drivers_profile=virtio-kvm fs=rofs conf_hide_symbols=1 conf_version_script=apps/my.vs\n');
+    expect(print('build-command', ...args).stdout).toBe('./scripts/build arch=x64 mode=release conf_dot_file=conf/osvconf/release.x64.config conf_drivers_profile=virtio-kvm fs=rofs conf_hide_symbols=1 conf_version_script=apps/my.vs\n');
   });
 
   it('a version script without hiding has no effect, and says so', () => {

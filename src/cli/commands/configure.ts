@@ -13,7 +13,7 @@ import { json, output, type CommandOutput } from '../output.js';
 import { selectionJson } from '../report.js';
 import { resolveSelection } from '../selection.js';
 
-export const CONFIGURE_FLAGS = ['arch', 'mode', 'profile', 'profiles-dir', 'print', 'out', 'dry-run', 'name', 'json', 'force', 'strict'];
+export const CONFIGURE_FLAGS = ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'print', 'out', 'dry-run', 'name', 'json', 'force', 'strict'];
 
 /** An OSv checkout has the driver profiles and the build script at its top. */
 function isOsvCheckout(dir: string): boolean {
@@ -78,8 +78,9 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   }
 
   const { files, artifacts } = plan(selection);
-  // The profile file the build command needs is part of this plan: no need to say so.
-  const notes = notesOf([...artifacts, ...ARTIFACTS.filter((a) => a.name === 'build-command')], selection).filter((n) => n.code !== 'needs-profile-file');
+  // The files the build command needs are part of this plan, and it passes conf_drivers_profile
+  // (beating the Kconfig choice): no need to say either.
+  const notes = notesOf([...artifacts, ...ARTIFACTS.filter((a) => a.name === 'build-command')], selection).filter((n) => n.code !== 'needs-tree-files' && n.code !== 'profile-not-a-kconfig-choice');
   const warnings = [...selection.warnings, ...notes];
   const buildCommand = (findArtifact('build-command') as (typeof ARTIFACTS)[number]).render(selection);
   if (dry) {

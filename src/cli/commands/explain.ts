@@ -82,7 +82,7 @@ function jsonOf(e: Explanation): unknown {
 }
 
 export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  const allowed = allowOnly(args, ['arch', 'mode', 'profile', 'profiles-dir', 'json', 'force', 'strict'], 'osvconf explain');
+  const allowed = allowOnly(args, ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'json', 'force', 'strict'], 'osvconf explain');
   if (!allowed.ok) return allowed;
   // The first operand without '=' is the name; the rest are settings.
   const name = args.positionals.find((p) => !p.includes('='));

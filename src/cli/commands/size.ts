@@ -62,7 +62,7 @@ function measureElf(path: string, arch: string): Result<Measured> {
 }
 
 export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  const allowed = allowOnly(args, ['arch', 'mode', 'profile', 'profiles-dir', 'compare', 'elf', 'json', 'force', 'strict', 'out'], 'osvconf size');
+  const allowed = allowOnly(args, ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'compare', 'elf', 'json', 'force', 'strict', 'out'], 'osvconf size');
   if (!allowed.ok) return allowed;
   const resolved = await resolveSelection(args, args.positionals);
   if (!resolved.ok) return resolved;
