@@ -126,7 +126,7 @@ describe('bad profile files are reported with file and location', () => {
     expectError(osvconf([`--profiles-dir=${flat}`, PRINT]), 1, 'has no x64/ or aarch64/ folder', 'move mine.json into');
   });
   it('a valid user profile works, and can include built-in ones', () => {
-    const dir = userProfiles({ fc: '{"description": "Firecracker, blk only", "hypervisors": ["Firecracker"], "includes": ["base"], "sets": {"mmio": 1, "virtio_blk": 1, "scsi": 1}}' });
+    const dir = userProfiles({ fc: '{"description": "Firecracker, blk only", "hypervisors": ["Firecracker"], "includes": ["base"], "sets": {"mmio": 1, "pci": 1, "virtio_blk": 1, "scsi": 1}}' });
     const run = osvconf([`--profiles-dir=${dir}`, '--profile=fc', PRINT]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
