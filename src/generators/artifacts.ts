@@ -9,6 +9,7 @@ import { choiceNotes, renderDotConfig, renderKernelConfigH, renderKernelConfMk }
 import { renderBaseMk, renderProfileMk } from './make-files.js';
 import { renderConfiguration } from './configuration.js';
 import { buildDir, dotConfigPath, profilePath, savedConfigPath } from '../core/tree-layout.js';
+import { SAVED_MARKER } from '../core/saved-config.js';
 
 export interface Artifact {
   readonly name: string;
@@ -17,9 +18,16 @@ export interface Artifact {
   path(selection: Selection): string | undefined;
   render(selection: Selection): string;
   notes(selection: Selection): Warning[];
+  /** Whether an existing file at path() is one osvconf (or OSv's generator of the same file) wrote: only such a file is replaced. */
+  owns(existing: string): boolean;
 }
 
 const none = (): Warning[] => [];
+const never = (): boolean => false;
+/** Written by OSv's generators and by osvconf alike, byte for byte: derived files, safe to replace. */
+const generatedC = (text: string): boolean => text.startsWith('/* This file is generated automatically. */\n');
+const kconfigFile = (text: string): boolean => text.startsWith('#\n# Automatically generated file; DO NOT EDIT.\n');
+const profileByOsvconf = (text: string): boolean => /^# OSv driver profile "[^"\n]*" for [a-z0-9_]+, written by osvconf /.test(text);
 
 export const ARTIFACTS: readonly Artifact[] = [
   {
@@ -28,6 +36,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     path: (s) => `${buildDir(s.request)}/gen/include/osv/drivers_config.h`,
     render: renderDriversConfigH,
     notes: none,
+    owns: generatedC,
   },
   {
     name: 'profile.mk',
@@ -35,6 +44,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     path: (s) => (customProfile(s).needsFile ? profilePath(s.request.arch, customProfile(s).name) : undefined),
     render: renderProfileMk,
     notes: none,
+    owns: profileByOsvconf,
   },
   {
     name: 'base.mk',
@@ -42,6 +52,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     path: () => undefined,
     render: renderBaseMk,
     notes: none,
+    owns: never,
   },
   {
     name: '.config',
@@ -49,6 +60,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     path: (s) => dotConfigPath(s.request),
     render: renderDotConfig,
     notes: choiceNotes,
+    owns: kconfigFile,
   },
   {
     name: 'kernel_config.h',
@@ -56,6 +68,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     path: () => undefined,
     render: renderKernelConfigH,
     notes: choiceNotes,
+    owns: generatedC,
   },
   {
     name: 'kernel_conf.mk',
@@ -63,6 +76,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     path: () => undefined,
     render: renderKernelConfMk,
     notes: choiceNotes,
+    owns: never,
   },
   {
     name: 'configuration',
@@ -70,6 +84,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     path: (s) => savedConfigPath(s.request),
     render: renderConfiguration,
     notes: none,
+    owns: (text) => text.startsWith(SAVED_MARKER),
   },
   {
     name: 'build-command',
@@ -77,6 +92,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     path: () => undefined,
     render: renderBuildCommand,
     notes: buildCommandNotes,
+    owns: never,
   },
 ];
 

@@ -1,16 +1,53 @@
-// Writes a set of rendered files as one plan (DESIGN §9): everything is rendered before this is
-// called; files whose bytes are unchanged are not touched (make must not rebuild); changed ones are
-// written to a temp file beside the target and renamed over it, all temps first, so that a failure
-// leaves nothing half-written.
+// Writes a set of rendered files into a tree as one plan (DESIGN §9). Everything is rendered
+// before this is called. The rules, because the tree is the user's:
+// - unchanged files are not touched (make must not rebuild);
+// - only files osvconf wrote are replaced (each planned file says how to recognise its own
+//   kind), never a symbolic link, never a read-only file (unless forced), never through a
+//   directory symlink that leads outside the tree;
+// - one writer at a time per tree (a lock file holding the writer's pid; a dead writer's lock is
+//   taken over);
+// - the set is all-old or all-new: temps are written first (exclusive create, random names,
+//   the old file's mode and owner), then a journal naming every rename, then the renames. A run
+//   killed after the journal is completed by the next run; one killed before it leaves temps
+//   that the next run removes. A rename failing half-way puts the old files back;
+// - on failure only what this run created is removed, directories only when empty.
 
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fail, ok, type Result } from '../core/result.js';
+import { errnoWords, MIB } from './read-file.js';
 
 export interface PlannedFile {
   /** Relative to the output root, with / separators. */
   readonly path: string;
   readonly content: string;
+  /** True when an existing file's text shows osvconf wrote it (only such a file is replaced). */
+  readonly owns: (existing: string) => boolean;
+}
+
+export interface WriteOptions {
+  /** Replace files osvconf did not write, and read-only ones. */
+  readonly force?: boolean;
 }
 
 export type FileStatus = 'wrote' | 'unchanged';
@@ -22,96 +59,346 @@ export interface FileOutcome {
   readonly before?: string;
 }
 
-function reason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'a parent of it is a file, not a directory';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EISDIR':
-      return 'it is a directory';
-    default:
-      return (e as Error).message;
-  }
-}
+/** For destinations the user named file by file (symbols --out=FILE, import --to=DIR). */
+export const ownsNamedFile = (): boolean => true;
 
-function kindOf(path: string): 'missing' | 'file' | 'dir' | 'other' {
+const LOCK = '.osvconf.lock';
+const JOURNAL = '.osvconf.journal';
+const MAX_EXISTING_BYTES = 16 * MIB;
+const LOCK_WAIT_MS = 60_000;
+const TEMP = /^\..+\.osvconf-\d+-[0-9a-f]+\.(tmp|old)$/;
+
+function lstat(path: string): Stats | undefined {
   try {
-    const st = statSync(path);
-    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+    return lstatSync(path);
   } catch {
-    return 'missing';
+    return undefined;
   }
 }
 
-/** Compares the plan with the disk without writing anything. */
-export function comparePlan(root: string, files: readonly PlannedFile[]): Result<FileOutcome[]> {
-  const rootKind = kindOf(root);
-  if (rootKind === 'file' || rootKind === 'other') return fail(`cannot write to ${root}: it is a file, not a directory`, 'give --out a directory (it is created if missing)');
-  const outcomes: FileOutcome[] = [];
+/** The nearest existing ancestor of a path (the path itself when it exists). */
+function existingAncestor(path: string): string {
+  let p = path;
+  while (lstat(p) === undefined && dirname(p) !== p) p = dirname(p);
+  return p;
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** Where writing `target` would really land must be inside the tree's real path. */
+function checkPlace(rootReal: string, root: string, target: string): Result<void> {
+  const ancestor = existingAncestor(dirname(target));
+  let real: string;
+  try {
+    real = realpathSync(ancestor);
+  } catch (e) {
+    return fail(`cannot write ${target}: ${errnoWords(e)}`);
+  }
+  if (!inside(rootReal, real)) {
+    return fail(`cannot write ${target}: ${relative(root, ancestor) || ancestor} is a symbolic link that leads outside the tree (to ${real})`, 'osvconf writes only inside the real path of the tree; remove the link or choose another --out');
+  }
+  return ok(undefined);
+}
+
+function readExisting(target: string, st: Stats): Result<string> {
+  if (st.size > MAX_EXISTING_BYTES) return fail(`cannot replace ${target}: ${st.size} bytes is not a file osvconf wrote`, 'move it away, or give --force');
+  try {
+    return ok(readFileSync(target, 'utf8'));
+  } catch (e) {
+    return fail(`cannot read ${target}: ${errnoWords(e)}`);
+  }
+}
+
+interface Compared extends FileOutcome {
+  readonly stats?: Stats;
+}
+
+function compare(root: string, files: readonly PlannedFile[], options: WriteOptions): Result<Compared[]> {
+  // The root itself may be a symbolic link (~/osv -> /data/osv): the user named it.
+  let rootStat: Stats | undefined;
+  try {
+    rootStat = statSync(root);
+  } catch {
+    rootStat = undefined;
+  }
+  if (rootStat !== undefined && !rootStat.isDirectory()) return fail(`cannot write to ${root}: it is a file, not a directory`, 'give --out a directory (it is created if missing)');
+  let rootReal: string | undefined;
+  try {
+    rootReal = rootStat === undefined ? undefined : realpathSync(root);
+  } catch (e) {
+    return fail(`cannot write to ${root}: ${errnoWords(e)}`);
+  }
+  const outcomes: Compared[] = [];
   for (const file of files) {
     const target = join(root, file.path);
-    const kind = kindOf(target);
-    if (kind === 'dir' || kind === 'other') return fail(`cannot write ${target}: it is a directory`, 'remove it or choose another --out');
-    if (kind === 'missing') {
+    const place = rootReal === undefined ? ok(undefined) : checkPlace(rootReal, root, target);
+    if (!place.ok) return place;
+    const st = lstat(target);
+    if (st === undefined) {
       outcomes.push({ path: file.path, status: 'wrote' });
       continue;
     }
-    let before: string;
-    try {
-      before = readFileSync(target, 'utf8');
-    } catch (e) {
-      return fail(`cannot read ${target}: ${reason(e)}`);
+    if (st.isSymbolicLink()) return fail(`cannot write ${target}: it is a symbolic link, which osvconf does not replace`, 'remove the link, or choose another --out');
+    if (st.isDirectory()) return fail(`cannot write ${target}: it is a directory`, 'remove it or choose another --out');
+    if (!st.isFile()) return fail(`cannot write ${target}: it is not a regular file (a pipe, socket or device)`, 'remove it or choose another --out');
+    const before = readExisting(target, st);
+    if (!before.ok) return before;
+    if (before.value === file.content) {
+      outcomes.push({ path: file.path, status: 'unchanged', before: before.value });
+      continue;
     }
-    outcomes.push({ path: file.path, status: before === file.content ? 'unchanged' : 'wrote', before });
+    if (options.force !== true) {
+      if (!file.owns(before.value)) return fail(`${target} exists and was not written by osvconf: not replaced`, 'move it away, choose another name (--name), or give --force to replace it');
+      if ((st.mode & 0o200) === 0) return fail(`${target} is read-only: not replaced`, 'make it writable, or give --force to replace it');
+    }
+    outcomes.push({ path: file.path, status: 'wrote', before: before.value, stats: st });
   }
   return ok(outcomes);
 }
 
-export function writePlan(root: string, files: readonly PlannedFile[]): Result<FileOutcome[]> {
-  const compared = comparePlan(root, files);
-  if (!compared.ok) return compared;
-  const changed = files.filter((_, i) => compared.value[i]?.status === 'wrote');
-  const createdDirs: string[] = [];
-  const temps: { temp: string; target: string }[] = [];
-  const undo = (): void => {
-    for (const t of temps) rmSync(t.temp, { force: true });
-    for (const d of createdDirs.reverse()) rmSync(d, { recursive: true, force: true });
-  };
-  let current = root;
+/** Compares the plan with the disk without writing anything. */
+export function comparePlan(root: string, files: readonly PlannedFile[], options: WriteOptions = {}): Result<FileOutcome[]> {
+  const compared = compare(root, files, options);
+  return compared.ok ? ok(compared.value.map(({ stats: _, ...o }) => o)) : compared;
+}
+
+// --- the lock and the journal -------------------------------------------------------------------
+
+function alive(pid: number): boolean {
   try {
-    for (const file of changed) {
-      const target = join(root, file.path);
-      current = dirname(target);
-      const made = mkdirSync(dirname(target), { recursive: true });
-      if (made !== undefined) createdDirs.push(made);
-      const temp = join(dirname(target), `.${basename(target)}.osvconf-${process.pid}.tmp`);
-      temps.push({ temp, target });
-      writeFileSync(temp, file.content);
-    }
+    process.kill(pid, 0);
+    return true;
   } catch (e) {
-    undo();
-    return fail(`cannot write to ${current}: ${reason(e)}`, 'choose a writable --out directory; nothing was written');
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-  for (const [i, t] of temps.entries()) {
+}
+
+const pause = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function takeLock(root: string): Result<() => void> {
+  const path = join(root, LOCK);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
     try {
-      renameSync(t.temp, t.target);
-    } catch (e) {
-      for (const rest of temps.slice(i)) {
+      const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return ok(() => {
         try {
-          unlinkSync(rest.temp);
+          unlinkSync(path);
         } catch {
           // already gone
         }
-      }
-      return fail(`cannot write ${t.target}: ${reason(e)}`, i === 0 ? 'nothing was written' : `${i} of ${temps.length} files were already replaced`);
+      });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return fail(`cannot lock ${root} for writing: ${errnoWords(e)}`, 'choose a writable --out directory; nothing was written');
     }
+    let holder = NaN;
+    try {
+      holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    } catch {
+      // removed meanwhile, or being written: look again
+    }
+    if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
+      // The writer died (killed): its lock is stale. Remove it only if it is still that one.
+      try {
+        if (Number.parseInt(readFileSync(path, 'utf8'), 10) === holder) unlinkSync(path);
+      } catch {
+        // someone else took it over first
+      }
+      continue;
+    }
+    if (Date.now() > deadline) return fail(`another osvconf (pid ${holder}) is writing into ${root}`, `wait for it, or remove ${path} if no osvconf runs`);
+    pause(20);
   }
-  return compared;
+}
+
+interface Step {
+  readonly temp: string;
+  readonly target: string;
+  /** A hard link to the old file, kept until every rename is done. */
+  readonly backup?: string;
+}
+
+function writeJournal(root: string, steps: readonly Step[]): void {
+  const path = join(root, JOURNAL);
+  const temp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+  try {
+    writeSync(fd, JSON.stringify(steps.map((s) => ({ temp: relative(root, s.temp), target: relative(root, s.target), ...(s.backup === undefined ? {} : { backup: relative(root, s.backup) }) }))));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, path);
+}
+
+const quietUnlink = (path: string): void => {
+  try {
+    unlinkSync(path);
+  } catch {
+    // gone already
+  }
+};
+
+/**
+ * Finishes what a killed run left: a complete journal is rolled forward (its temps renamed into
+ * place, backups removed); temps of ours next to the planned files, without a journal, are
+ * removed. Runs under the lock.
+ */
+function recover(root: string, files: readonly PlannedFile[]): void {
+  const journal = join(root, JOURNAL);
+  let steps: { temp: string; target: string; backup?: string }[] = [];
+  try {
+    steps = JSON.parse(readFileSync(journal, 'utf8')) as typeof steps;
+  } catch {
+    steps = [];
+  }
+  for (const s of Array.isArray(steps) ? steps : []) {
+    if (typeof s?.temp !== 'string' || typeof s.target !== 'string') continue;
+    const temp = join(root, s.temp);
+    const target = join(root, s.target);
+    // Only paths inside the tree that name our own temp files.
+    if (!inside(root, temp) || !inside(root, target) || !TEMP.test(basename(temp))) continue;
+    if (lstat(temp)?.isFile() === true) {
+      try {
+        renameSync(temp, target);
+      } catch {
+        quietUnlink(temp);
+      }
+    }
+    if (typeof s.backup === 'string' && inside(root, join(root, s.backup)) && TEMP.test(basename(s.backup))) quietUnlink(join(root, s.backup));
+  }
+  quietUnlink(journal);
+  quietUnlink(`${journal}.${process.pid}.tmp`);
+  const dirs = new Set(files.map((f) => dirname(join(root, f.path))));
+  const names = new Set(files.map((f) => basename(f.path)));
+  for (const dir of dirs) {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const m = /^\.(.+)\.osvconf-\d+-[0-9a-f]+\.(tmp|old)$/.exec(e);
+      if (m !== null && names.has(m[1] as string)) quietUnlink(join(dir, e));
+    }
+    for (const e of entries) if (/^\.osvconf\.journal\.\d+\.tmp$/.test(e)) quietUnlink(join(dir, e));
+  }
+}
+
+// --- writing ----------------------------------------------------------------------------------
+
+/** Creates the missing directories of a path one by one, remembering each it made. */
+function makeDirs(dir: string, created: string[]): void {
+  const missing: string[] = [];
+  for (let p = dir; lstat(p) === undefined && dirname(p) !== p; p = dirname(p)) missing.unshift(p);
+  for (const p of missing) {
+    mkdirSync(p);
+    created.push(p);
+  }
+}
+
+function writeTemp(target: string, content: string, old: Stats | undefined): string {
+  const temp = join(dirname(target), `.${basename(target)}.osvconf-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, old === undefined ? 0o666 : old.mode & 0o7777);
+  try {
+    if (old !== undefined) {
+      fchmodSync(fd, old.mode & 0o7777);
+      if (process.getuid?.() === 0) fchownSync(fd, old.uid, old.gid);
+    }
+    const bytes = Buffer.from(content, 'utf8');
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    quietUnlink(temp);
+    throw e;
+  }
+  closeSync(fd);
+  return temp;
+}
+
+export function writePlan(root: string, files: readonly PlannedFile[], options: WriteOptions = {}): Result<FileOutcome[]> {
+  const createdDirs: string[] = [];
+  const removeCreatedDirs = (): void => {
+    for (const d of [...createdDirs].reverse()) {
+      try {
+        rmdirSync(d); // only when empty: another process may have put files there meanwhile
+      } catch {
+        // not empty, or gone
+      }
+    }
+  };
+  const precheck = compare(root, files, options);
+  if (!precheck.ok) return precheck;
+  try {
+    makeDirs(resolve(root), createdDirs);
+  } catch (e) {
+    return fail(`cannot write to ${root}: ${errnoWords(e)}`, 'choose a writable --out directory; nothing was written');
+  }
+  const lock = takeLock(root);
+  if (!lock.ok) {
+    removeCreatedDirs();
+    return lock;
+  }
+  try {
+    recover(root, files);
+    // Compared again under the lock: another writer may have finished meanwhile.
+    const compared = compare(root, files, options);
+    if (!compared.ok) return compared;
+    const steps: Step[] = [];
+    let current = root;
+    try {
+      for (const [i, o] of compared.value.entries()) {
+        if (o.status !== 'wrote') continue;
+        const target = join(root, o.path);
+        current = dirname(target);
+        makeDirs(dirname(target), createdDirs);
+        const temp = writeTemp(target, (files[i] as PlannedFile).content, o.stats);
+        let backup: string | undefined;
+        if (o.stats !== undefined) {
+          backup = join(dirname(target), `.${basename(target)}.osvconf-${process.pid}-${randomBytes(6).toString('hex')}.old`);
+          linkSync(target, backup);
+        }
+        steps.push({ temp, target, ...(backup === undefined ? {} : { backup }) });
+      }
+      if (steps.length > 0) writeJournal(root, steps);
+    } catch (e) {
+      for (const s of steps) {
+        quietUnlink(s.temp);
+        if (s.backup !== undefined) quietUnlink(s.backup);
+      }
+      removeCreatedDirs();
+      return fail(`cannot write to ${current}: ${errnoWords(e)}`, 'choose a writable --out directory; nothing was written');
+    }
+    for (const [i, s] of steps.entries()) {
+      try {
+        renameSync(s.temp, s.target);
+      } catch (e) {
+        // Put the old files back: the set stays all-old.
+        for (const done of steps.slice(0, i)) {
+          try {
+            if (done.backup !== undefined) renameSync(done.backup, done.target);
+            else unlinkSync(done.target);
+          } catch {
+            // the journal is removed below; what could not be restored is said in the message
+          }
+        }
+        for (const rest of steps.slice(i)) quietUnlink(rest.temp);
+        for (const st of steps) if (st.backup !== undefined) quietUnlink(st.backup);
+        quietUnlink(join(root, JOURNAL));
+        return fail(`cannot write ${s.target}: ${errnoWords(e)}`, 'nothing was changed: the files already replaced were put back');
+      }
+    }
+    for (const s of steps) if (s.backup !== undefined) quietUnlink(s.backup);
+    quietUnlink(join(root, JOURNAL));
+    return ok(compared.value.map(({ stats: _, ...o }) => o));
+  } finally {
+    lock.value();
+  }
 }

@@ -68,7 +68,7 @@ function appScriptTool(where: string | undefined, defaultArch: string): AppScrip
     if (!made.ok) return { ok: false, error: made.error.message };
     const dir = resolve(where ?? process.cwd());
     const file = `${basename(resolve(path))}.version_script`;
-    const written = writePlan(dir, [{ path: file, content: made.value.script }]);
+    const written = writePlan(dir, [{ path: file, content: made.value.script, owns: (text) => text.startsWith('{\n  global:') }]);
     if (!written.ok) return { ok: false, error: written.error.message };
     const kept = made.value.result.app.length + made.value.result.vdso.length + made.value.blocks.reduce((n, b) => n + b.names.length, 0);
     return { ok: true, path: join(dir, file), kept, missing: made.value.result.missing.filter((m) => !m.weak).map((m) => m.name) };

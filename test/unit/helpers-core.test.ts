@@ -98,38 +98,3 @@ describe('settings', () => {
     expect(bound.ok && Object.fromEntries(bound.value.kconfig)).toEqual({ hide_symbols: 'y' });
   });
 });
-
-describe('write plan', () => {
-  it('writes new and changed files, skips unchanged ones, leaves no temp files', () => {
-    const root = join(tempDir(), 'out');
-    const first = writePlan(root, [{ path: 'a/b.txt', content: 'one\n' }, { path: 'c.txt', content: 'two\n' }]);
-    expect(first.ok && first.value.map((f) => f.status)).toEqual(['wrote', 'wrote']);
-    const second = writePlan(root, [{ path: 'a/b.txt', content: 'one\n' }, { path: 'c.txt', content: 'TWO\n' }]);
-    expect(second.ok && second.value.map((f) => f.status)).toEqual(['unchanged', 'wrote']);
-    expect(readFileSync(join(root, 'c.txt'), 'utf8')).toBe('TWO\n');
-    expect(readdirSync(root).sort()).toEqual(['a', 'c.txt']);
-  });
-
-  it('compares without writing', () => {
-    const root = tempDir();
-    writeFileSync(join(root, 'x'), 'old');
-    const plan = comparePlan(root, [{ path: 'x', content: 'new' }, { path: 'y', content: 'y' }]);
-    expect(plan.ok && plan.value).toEqual([{ path: 'x', status: 'wrote', before: 'old' }, { path: 'y', status: 'wrote' }]);
-    expect(existsSync(join(root, 'y'))).toBe(false);
-  });
-
-  it('a target that is a directory fails before anything is written', () => {
-    const root = tempDir();
-    mkdirSync(join(root, 'dir'));
-    const r = writePlan(root, [{ path: 'first', content: '1' }, { path: 'dir', content: '2' }]);
-    expect(r.ok).toBe(false);
-    expect(readdirSync(root)).toEqual(['dir']);
-  });
-
-  it.skipIf(process.getuid?.() === 0)('an unwritable directory fails and writes nothing', () => {
-    const root = tempDir();
-    chmodSync(root, 0o500);
-    const r = writePlan(root, [{ path: 'sub/x', content: '1' }]);
-    expect(!r.ok && r.error.message).toContain('permission denied');
-  });
-});

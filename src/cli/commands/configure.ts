@@ -1,8 +1,8 @@
 // The scripted path: resolve the selection, then --print one artifact, --out a tree, or --json.
 
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkCustomName } from '../../core/custom-profile.js';
+import { checkCustomName, customProfile } from '../../core/custom-profile.js';
+import { checkOutDir, isOsvCheckout } from '../../io/out-dir.js';
 import { fail, ok, usage, type Result } from '../../core/result.js';
 import type { Selection } from '../../core/select.js';
 import { didYouMean } from '../../core/suggest.js';
@@ -15,16 +15,11 @@ import { resolveSelection } from '../selection.js';
 
 export const CONFIGURE_FLAGS = ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'print', 'out', 'dry-run', 'name', 'json', 'force', 'strict'];
 
-/** An OSv checkout has the driver profiles and the build script at its top. */
-function isOsvCheckout(dir: string): boolean {
-  const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory();
-  return isDir(join(dir, 'conf', 'profiles')) && existsSync(join(dir, 'scripts', 'build'));
-}
 
 /** Everything --out writes, rendered in memory before anything touches the disk. */
 export function plan(selection: Selection): { files: PlannedFile[]; artifacts: typeof ARTIFACTS } {
   const artifacts = ARTIFACTS.filter((a) => a.path(selection) !== undefined);
-  return { files: artifacts.map((a) => ({ path: a.path(selection) as string, content: a.render(selection) })), artifacts };
+  return { files: artifacts.map((a) => ({ path: a.path(selection) as string, content: a.render(selection), owns: a.owns })), artifacts };
 }
 
 async function dryRun(out: string, files: readonly PlannedFile[], outcomes: readonly FileOutcome[]): Promise<string> {
@@ -59,8 +54,11 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const resolved = await resolveSelection(args, args.positionals);
   if (!resolved.ok) return resolved;
   const { selection, profiles } = resolved.value;
-  if (selection.request.customName !== undefined) {
-    const named = checkCustomName(selection.request.customName, selection, profiles);
+  // The name the profile file gets, given or not: a user profile named like one of OSv's (base,
+  // all, ...) must not replace OSv's own file.
+  const custom = customProfile(selection);
+  if (selection.request.customName !== undefined || custom.needsFile) {
+    const named = checkCustomName(custom.name, selection, profiles);
     if (!named.ok) return named;
   }
 
@@ -77,6 +75,8 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
     return ok(output(json(selectionJson(selection)), selection.warnings));
   }
 
+  const place = checkOutDir(out, args.switches.has('force'));
+  if (!place.ok) return place;
   const { files, artifacts } = plan(selection);
   // The files the build command needs are part of this plan, and it passes conf_drivers_profile
   // (beating the Kconfig choice): no need to say either.
@@ -84,12 +84,12 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const warnings = [...selection.warnings, ...notes];
   const buildCommand = (findArtifact('build-command') as (typeof ARTIFACTS)[number]).render(selection);
   if (dry) {
-    const compared = comparePlan(out, files);
+    const compared = comparePlan(out, files, { force: args.switches.has('force') });
     if (!compared.ok) return compared;
     if (asJson) return ok(output(json({ ...selectionJson(selection), out, dry_run: true, files: compared.value.map((f) => ({ path: f.path, status: f.status === 'wrote' ? 'would-write' : 'unchanged' })) }), warnings));
     return ok(output(await dryRun(out, files, compared.value), warnings));
   }
-  const written = writePlan(out, files);
+  const written = writePlan(out, files, { force: args.switches.has('force') });
   if (!written.ok) return written;
   if (asJson) {
     return ok(output(json({ ...selectionJson(selection), out, files: written.value.map((f) => ({ path: f.path, status: f.status })), build_command: buildCommand.trimEnd() }), warnings));

@@ -8,7 +8,7 @@ import type { ArchCatalog } from '../../core/catalog.js';
 import { fail, ok, usage, type Result } from '../../core/result.js';
 import { importProfiles, type TreeReader } from '../../importer/import-profiles.js';
 import { loadArchCatalog, loadDefaults, profileSource } from '../../io/catalog-files.js';
-import { comparePlan, writePlan } from '../../io/write-plan.js';
+import { comparePlan, ownsNamedFile, writePlan } from '../../io/write-plan.js';
 import { allowOnly, type ParsedArgs } from '../args.js';
 import { json, output, type CommandOutput } from '../output.js';
 
@@ -68,7 +68,8 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   }
   const to = args.values.get('to') ?? 'profiles';
   const toWrite = result.profiles.filter((p) => !p.sameAsBuiltin);
-  const files = toWrite.map((p) => ({ path: `${p.arch}/${p.name}.json`, content: JSON.stringify(p.json, null, 2) + '\n' }));
+  // --to names a folder of the user's profiles: importing again replaces what it holds.
+  const files = toWrite.map((p) => ({ path: `${p.arch}/${p.name}.json`, content: JSON.stringify(p.json, null, 2) + '\n', owns: ownsNamedFile }));
   const outcome = args.switches.has('dry-run') ? comparePlan(to, files) : writePlan(to, files);
   if (!outcome.ok) return outcome;
   const notes = [...warnings, ...result.warnings].map((message) => ({ code: 'import', message }));

@@ -7,7 +7,7 @@ import { basename, dirname } from 'node:path';
 import { fail, ok, usage, type Result } from '../../core/result.js';
 import type { Warning } from '../../core/select.js';
 import { loadDefaults } from '../../io/catalog-files.js';
-import { writePlan } from '../../io/write-plan.js';
+import { ownsNamedFile, writePlan } from '../../io/write-plan.js';
 import { collectInputs } from '../../symbols/inputs.js';
 import { generateVersionScript } from '../../symbols/generate.js';
 import { allowOnly, type ParsedArgs } from '../args.js';
@@ -70,7 +70,8 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
 
   const out = args.values.get('out');
   if (out !== undefined) {
-    const written = writePlan(dirname(out), [{ path: basename(out), content: script }]);
+    // --out names the file itself: replacing it is what was asked.
+    const written = writePlan(dirname(out), [{ path: basename(out), content: script, owns: ownsNamedFile }]);
     if (!written.ok) return written;
   }
   const kept = result.app.length + result.vdso.length + blocks.reduce((n, b) => n + b.names.length, 0);

@@ -1,0 +1,32 @@
+// Where --out (and the configurator's save) may write: an OSv checkout, a directory osvconf wrote
+// before, or a new or empty directory. Anything else (/, a home directory, a literal ~ the shell
+// did not expand, a project that is not OSv) is refused unless forced, before anything is written.
+
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fail, ok, type Result } from '../core/result.js';
+import { OSVCONF_DIR } from '../core/tree-layout.js';
+
+/** An OSv checkout has the driver profiles and the build script at its top. */
+export function isOsvCheckout(dir: string): boolean {
+  try {
+    return statSync(join(dir, 'conf', 'profiles')).isDirectory() && existsSync(join(dir, 'scripts', 'build'));
+  } catch {
+    return false;
+  }
+}
+
+export function checkOutDir(out: string, force: boolean): Result<string> {
+  if (out.startsWith('~')) return fail(`--out=${out}: a literal "~" (the shell did not expand it)`, 'write the path out, e.g. --out=$HOME/osv');
+  if (out.startsWith('-')) return fail(`--out=${out}: a directory name starting with "-" looks like a flag`, 'write ./' + out + ' if you mean it');
+  if (resolve(out) === '/') return fail('--out=/: osvconf does not write into the root directory', 'give the OSv checkout');
+  let entries: string[];
+  try {
+    if (!statSync(out).isDirectory()) return ok(out); // the write plan says what is wrong
+    entries = readdirSync(out);
+  } catch {
+    return ok(out); // missing: created by the plan
+  }
+  if (force || entries.length === 0 || isOsvCheckout(out) || existsSync(join(out, OSVCONF_DIR))) return ok(out);
+  return fail(`--out=${out} is not an OSv checkout (no conf/profiles/ and scripts/build) and not empty`, 'give the top of an OSv checkout, a new or empty directory, or --force to write there anyway');
+}
