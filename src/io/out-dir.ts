@@ -16,6 +16,8 @@ export function isOsvCheckout(dir: string): boolean {
   }
 }
 
+const OWN_ENTRIES = ['conf', 'build', '.osvconf.lock'];
+
 export function checkOutDir(out: string, force: boolean): Result<string> {
   if (out.startsWith('~')) return fail(`--out=${out}: a literal "~" (the shell did not expand it)`, 'write the path out, e.g. --out=$HOME/osv');
   if (out.startsWith('-')) return fail(`--out=${out}: a directory name starting with "-" looks like a flag`, 'write ./' + out + ' if you mean it');
@@ -27,6 +29,8 @@ export function checkOutDir(out: string, force: boolean): Result<string> {
   } catch {
     return ok(out); // missing: created by the plan
   }
-  if (force || entries.length === 0 || isOsvCheckout(out) || existsSync(join(out, OSVCONF_DIR))) return ok(out);
+  // A directory holding only what osvconf writes (another osvconf may be writing it right now).
+  const onlyOurs = entries.every((e) => OWN_ENTRIES.includes(e) || e.startsWith('.osvconf.journal'));
+  if (force || onlyOurs || isOsvCheckout(out) || existsSync(join(out, OSVCONF_DIR))) return ok(out);
   return fail(`--out=${out} is not an OSv checkout (no conf/profiles/ and scripts/build) and not empty`, 'give the top of an OSv checkout, a new or empty directory, or --force to write there anyway');
 }

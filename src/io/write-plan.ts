@@ -293,6 +293,17 @@ function recover(root: string, files: readonly PlannedFile[]): void {
 
 // --- writing ----------------------------------------------------------------------------------
 
+/**
+ * Fault injection for the crash tests: OSVCONF_KILL_AT=N kills this process with SIGKILL at the
+ * N-th step of the write phase (each temp written, the journal, each rename), so that every
+ * point where a real kill could land is tested deterministically.
+ */
+const killAt = Number(process.env['OSVCONF_KILL_AT'] ?? 'NaN');
+let step = 0;
+function checkpoint(): void {
+  if (++step === killAt) process.kill(process.pid, 'SIGKILL');
+}
+
 /** Creates the missing directories of a path one by one, remembering each it made. */
 function makeDirs(dir: string, created: string[]): void {
   const missing: string[] = [];
@@ -366,8 +377,10 @@ export function writePlan(root: string, files: readonly PlannedFile[], options: 
           linkSync(target, backup);
         }
         steps.push({ temp, target, ...(backup === undefined ? {} : { backup }) });
+        checkpoint();
       }
       if (steps.length > 0) writeJournal(root, steps);
+      checkpoint();
     } catch (e) {
       for (const s of steps) {
         quietUnlink(s.temp);
@@ -379,6 +392,7 @@ export function writePlan(root: string, files: readonly PlannedFile[], options: 
     for (const [i, s] of steps.entries()) {
       try {
         renameSync(s.temp, s.target);
+        checkpoint();
       } catch (e) {
         // Put the old files back: the set stays all-old.
         for (const done of steps.slice(0, i)) {
