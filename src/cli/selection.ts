@@ -26,7 +26,7 @@ export interface Context {
 }
 
 export function checkArch(arch: string, defaults: Defaults): Result<string> {
-  if (arch in defaults.arches) return ok(arch);
+  if (Object.hasOwn(defaults.arches, arch)) return ok(arch);
   const aka = Object.entries(defaults.arches).find(([, info]) => info.alsoKnownAs.includes(arch.toLowerCase()));
   if (aka !== undefined) return fail(`unknown arch "${arch}": OSv calls it ${aka[0]}`, `write --arch=${aka[0]}`);
   return fail(`unknown arch "${arch}"${didYouMean(arch, Object.keys(defaults.arches))}`, `OSv builds for ${Object.keys(defaults.arches).join(' and ')}`);
@@ -108,10 +108,10 @@ export async function resolveSelection(args: ParsedArgs, settings: readonly stri
   if (!context.ok) return context;
   const { defaults, catalog, profiles } = context.value;
   const mode = raw.value.mode?.value ?? defaults.defaultMode;
-  if (!(mode in defaults.modes)) return fail(`unknown mode "${mode}"${didYouMean(mode, Object.keys(defaults.modes))}`, `the modes are ${Object.keys(defaults.modes).join(' and ')}`);
+  if (!Object.hasOwn(defaults.modes, mode)) return fail(`unknown mode "${mode}"${didYouMean(mode, Object.keys(defaults.modes))}`, `the modes are ${Object.keys(defaults.modes).join(' and ')}`);
   const profile = raw.value.profile?.value ?? defaults.defaultProfile;
   if (!PROFILE_NAME.test(profile)) return fail(`"${profile}" is not a profile name`, 'profile names are made of letters, digits, _ and -');
-  const broken = catalog.kconfig.choice.withoutProfile[profile];
+  const broken = Object.hasOwn(catalog.kconfig.choice.withoutProfile, profile) ? catalog.kconfig.choice.withoutProfile[profile] : undefined;
   if (broken !== undefined) {
     const exists = profiles.get(profile);
     if (exists.ok && exists.value === undefined) return fail(`no profile "${profile}": ${broken.reason}`, `use --profile=${broken.use}`);

@@ -12,7 +12,8 @@ export interface CustomProfile {
   readonly needsFile: boolean;
 }
 
-export const CUSTOM_NAME = /^[A-Za-z0-9_-]+$/;
+/** Letters, digits, _ and -, not starting with - (it would read as a flag), at most 64 characters. */
+export const CUSTOM_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 
 export function customProfile(selection: Selection): CustomProfile {
   const { request, expanded } = selection;
@@ -23,7 +24,7 @@ export function customProfile(selection: Selection): CustomProfile {
 
 /** Refuses names that would escape the profiles folder or replace a file OSv's build relies on. */
 export function checkCustomName(name: string, selection: Selection, source: ProfileSource): Result<string> {
-  if (!CUSTOM_NAME.test(name)) return fail(`--name=${name}: a profile name is made of letters, digits, _ and -`, 'it becomes conf/profiles/<arch>/<name>.mk');
+  if (!CUSTOM_NAME.test(name)) return fail(`--name=${name}: a profile name is made of letters, digits, _ and - (not first), at most 64 characters`, 'it becomes conf/profiles/<arch>/<name>.mk');
   if (name === 'base') return fail('--name=base: base.mk holds the driver rules of OSv, not a profile', 'choose another name');
   const existing = source.get(name);
   if (existing.ok && existing.value?.inOsv === true && (name !== selection.request.profile || selection.request.drivers.size > 0)) {

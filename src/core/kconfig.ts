@@ -4,6 +4,7 @@
 // that cannot take (its dependency is off) is refused, naming the dependency.
 
 import { fail, ok, type Result } from './result.js';
+import { checkSyntax, type ValueSyntax } from './value-syntax.js';
 
 export type KconfigType = 'bool' | 'int' | 'hex' | 'string';
 
@@ -22,6 +23,8 @@ export interface KconfigOption {
   readonly note?: string;
   /** A bool option without which a non-default value has no effect. */
   readonly onlyWith?: string;
+  /** For strings: what the value may contain (it lands unquoted in make and the shell). */
+  readonly syntax?: ValueSyntax;
   readonly menu: string;
 }
 
@@ -68,7 +71,8 @@ export function defaultValue(option: KconfigOption, arch: string, mode: string):
   const d = option.default;
   if (typeof d === 'string') return d;
   if ('template' in d) return d.template.replace(/\{mode\}/g, mode).replace(/\{arch\}/g, arch);
-  return d.values[d.by === 'mode' ? mode : arch] ?? '';
+  const key = d.by === 'mode' ? mode : arch;
+  return Object.hasOwn(d.values, key) ? (d.values[key] as string) : '';
 }
 
 /**
@@ -83,9 +87,12 @@ export function parseValue(option: KconfigOption, raw: string): Result<string> {
       if (raw === '0' || raw === 'n') return ok('n');
       return fail(`${setting}: ${option.name} is a bool: the value must be 0, 1, n or y`, `write ${KCONFIG_PREFIX}${option.name}=1 or =0`);
     case 'int':
-      return /^-?[0-9]+$/.test(raw) ? ok(raw) : fail(`${setting}: ${option.name} is an int: the value must be a decimal number`, `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`);
+      // Kconfig's decimal syntax; no leading zero (the C header would read 0256 as octal); 64-bit.
+      if (!/^-?(0|[1-9][0-9]*)$/.test(raw)) return fail(`${setting}: ${option.name} is an int: the value must be a decimal number without leading zeros`, `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`);
+      if (BigInt(raw) > 9223372036854775807n || BigInt(raw) < -9223372036854775808n) return fail(`${setting}: ${option.name} is out of the 64-bit range`, `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`);
+      return ok(raw);
     case 'hex':
-      return /^(0[xX])?[0-9a-fA-F]+$/.test(raw) ? ok(raw) : fail(`${setting}: ${option.name} is a hex value: the value must be hex digits, optionally after 0x`, `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`);
+      return /^(0[xX])?[0-9a-fA-F]{1,16}$/.test(raw) ? ok(raw) : fail(`${setting}: ${option.name} is a hex value: the value must be 1 to 16 hex digits, optionally after 0x`, `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`);
     case 'string':
       // A control character would break .config's one-line format and the C header. OSv's
       // conf/Makefile copies string values unquoted into kernel_conf.mk, which make includes:
@@ -94,7 +101,7 @@ export function parseValue(option: KconfigOption, raw: string): Result<string> {
       // eslint-disable-next-line no-control-regex
       if (/[\u0000-\u001f\u007f]/.test(raw)) return fail(`${KCONFIG_PREFIX}${option.name}: the value contains a control character (newline, tab, ...)`, 'give the value on one line, without control characters');
       if (/[$#]/.test(raw)) return fail(`${KCONFIG_PREFIX}${option.name}: the value contains "${/\$/.test(raw) ? '$' : '#'}", which OSv's kernel_conf.mk would hand to make unquoted`, 'make would expand $ or cut the value at #: leave them out');
-      return ok(raw);
+      return checkSyntax(`${KCONFIG_PREFIX}${option.name}`, raw, option.syntax ?? 'word');
   }
 }
 
@@ -127,6 +134,6 @@ export function resolveKconfig(kconfig: Kconfig, arch: string, mode: string, giv
 
 /** The choice value .config can select for a profile, or undefined when the choice lacks it. */
 export function choiceFor(kconfig: Kconfig, arch: string, profile: string): string | undefined {
-  const values = kconfig.choice.values[arch] ?? [];
-  return values.includes(profile) && kconfig.choice.withoutProfile[profile] === undefined ? profile : undefined;
+  const values = Object.hasOwn(kconfig.choice.values, arch) ? (kconfig.choice.values[arch] as readonly string[]) : [];
+  return values.includes(profile) && !Object.hasOwn(kconfig.choice.withoutProfile, profile) ? profile : undefined;
 }

@@ -5,6 +5,7 @@
 import { fail, ok, type Result } from './result.js';
 import { didYouMean } from './suggest.js';
 import type { Bit } from './catalog.js';
+import { checkSyntax, type ValueSyntax } from './value-syntax.js';
 
 export interface OptionValue {
   readonly description: string;
@@ -25,6 +26,8 @@ export interface BuildOption {
   readonly help: string;
   readonly values?: Readonly<Record<string, OptionValue>>;
   readonly onlyWith?: { readonly option: string; readonly values: readonly string[] };
+  /** For strings: what the value may contain (it is handed to make on the command line). */
+  readonly syntax?: ValueSyntax;
 }
 
 export interface OptionState {
@@ -43,7 +46,7 @@ export function parseOptionValue(option: BuildOption, raw: string): Result<strin
   // cannot be written on one command line.
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f$]/.test(raw)) return fail(`${option.setting}: the value contains a control character or "$"`, 'make would expand "$": leave it out');
-  return ok(raw);
+  return checkSyntax(option.setting, raw, option.syntax ?? 'word');
 }
 
 export function resolveOptions(options: readonly BuildOption[], given: ReadonlyMap<string, string>): OptionState[] {

@@ -61,7 +61,7 @@ export function parseSettings(tokens: readonly string[], flags: { arch?: string;
     }
     const name = token.slice(0, eq);
     const value = token.slice(eq + 1);
-    const alias = ALIASES[name];
+    const alias = Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
     if (alias !== undefined) {
       const before = fixed[alias];
       if (before !== undefined && before.value !== value) {

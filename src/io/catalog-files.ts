@@ -13,6 +13,7 @@ import type { BuildOption } from '../core/options.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { didYouMean } from '../core/suggest.js';
+import type { ValueSyntax } from '../core/value-syntax.js';
 import { displayPath, fileIssues, readDataFile, type LoadedFile, type Validator } from './data-file.js';
 
 /**
@@ -38,7 +39,7 @@ interface DriversFile {
 }
 interface KconfigFile {
   mainmenu: string;
-  menus: { title: string; options: { name: string; type: KconfigType; prompt: string; default: DefaultSpec; depends_on?: string; arch?: string; makefile: boolean; help: string; note?: string; only_with?: string }[] }[];
+  menus: { title: string; options: { name: string; type: KconfigType; prompt: string; default: DefaultSpec; depends_on?: string; arch?: string; makefile: boolean; help: string; note?: string; only_with?: string; syntax?: ValueSyntax }[] }[];
   choice: { name: string; prompt: string; default: string; values: Record<string, string[]>; without_profile: Record<string, { use: string; reason: string }> };
 }
 interface DefaultsFile {
@@ -111,6 +112,7 @@ function readKconfig(): Result<Kconfig> {
         help: o.help,
         ...(o.note === undefined ? {} : { note: o.note }),
         ...(o.only_with === undefined ? {} : { onlyWith: o.only_with }),
+        ...(o.syntax === undefined ? {} : { syntax: o.syntax }),
         menu: m.title,
       })),
     })),
@@ -129,6 +131,7 @@ interface OptionsFile {
     help: string;
     values?: Record<string, { description: string; libsolaris?: 'bootfs' | 'image' | 'none'; uses_zfs?: boolean; root_on_disk?: boolean; needs_kernel_symbols_of?: string; requires?: Record<string, Bit> }>;
     only_with?: { option: string; values: string[] };
+    syntax?: ValueSyntax;
   }[];
 }
 
@@ -165,6 +168,7 @@ function loadOptions(): Result<BuildOption[]> {
               ),
             }),
         ...(o.only_with === undefined ? {} : { onlyWith: o.only_with }),
+        ...(o.syntax === undefined ? {} : { syntax: o.syntax }),
       })),
     );
   })();

