@@ -16,10 +16,12 @@ import { run as list } from './commands/list.js';
 import { run as size } from './commands/size.js';
 import { run as symbols } from './commands/symbols.js';
 import { explainHelp, importHelp, listHelp, mainHelp, sizeHelp, symbolsHelp } from './help.js';
-import type { CommandOutput } from './output.js';
+import { printable, type CommandOutput } from './output.js';
 
 export interface Streams {
+  /** Writes to stdout; a failure (a full disk, a closed stream) is thrown as an errno error. */
   out(text: string): void;
+  /** Writes to stderr; a failure is ignored: a warning that cannot be shown must not stop the run. */
   err(text: string): void;
 }
 
@@ -44,22 +46,43 @@ function writeAll(fd: number, text: string): void {
 
 const processStreams: Streams = {
   out: (text) => writeAll(1, text),
-  err: (text) => writeAll(2, text),
+  err: (text) => {
+    try {
+      writeAll(2, text);
+    } catch {
+      // nowhere left to say it
+    }
+  },
 };
+
+/** stdout could not take the output: say so on stderr and fail, rather than lose it silently. */
+function outputFailed(e: unknown, streams: Streams, wroteFiles: boolean): number {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EBADF' ? 'stdout is closed' : code ?? (e as Error).message;
+  streams.err(`osvconf: error: cannot write the output: ${why}\n${wroteFiles ? '  hint: the files were written; only this report was lost\n' : ''}`);
+  return EXIT_USER;
+}
 
 export const EXIT_OK = 0;
 export const EXIT_USER = 1;
 export const EXIT_USAGE = 2;
 
+/** At most this many detail lines of one error (the rest are counted). */
+const MAX_DETAILS = 50;
+
+// Messages quote user input (values, file contents): control characters are shown escaped and
+// each line is clipped, so that a terminal never receives an escape sequence from a file.
 function formatError(error: OsvError): string {
-  let text = `osvconf: error: ${error.message}\n`;
-  for (const line of error.details ?? []) text += `  ${line}\n`;
-  if (error.hint !== undefined) text += `  hint: ${error.hint}\n`;
+  let text = `osvconf: error: ${printable(error.message)}\n`;
+  const details = error.details ?? [];
+  for (const line of details.slice(0, MAX_DETAILS)) text += `  ${printable(line)}\n`;
+  if (details.length > MAX_DETAILS) text += `  ... and ${details.length - MAX_DETAILS} more\n`;
+  if (error.hint !== undefined) text += `  hint: ${printable(error.hint)}\n`;
   return text;
 }
 
 function formatWarning(w: Warning): string {
-  return `osvconf: ${w.level ?? 'warning'}: ${w.message}\n` + (w.hint === undefined ? '' : `  hint: ${w.hint}\n`);
+  return `osvconf: ${w.level ?? 'warning'}: ${printable(w.message)}\n` + (w.hint === undefined ? '' : `  hint: ${printable(w.hint)}\n`);
 }
 
 function dispatch(args: ParsedArgs): Promise<Result<CommandOutput>> {
@@ -89,12 +112,12 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       return EXIT_USAGE;
     }
     const args = parsed.value;
-    if (args.switches.has('version')) {
-      streams.out(`osvconf ${VERSION}\n`);
-      return EXIT_OK;
-    }
-    if (args.switches.has('help') || args.command === 'help') {
-      streams.out(helpFor(args));
+    if (args.switches.has('version') || args.switches.has('help') || args.command === 'help') {
+      try {
+        streams.out(args.switches.has('version') ? `osvconf ${VERSION}\n` : helpFor(args));
+      } catch (e) {
+        return outputFailed(e, streams, false);
+      }
       return EXIT_OK;
     }
     // On a terminal, `osvconf` alone (or `osvconf tui`) opens the configurator; ink and react
@@ -123,7 +146,11 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       return result.error.kind === 'usage' ? EXIT_USAGE : EXIT_USER;
     }
     for (const w of result.value.warnings) streams.err(formatWarning(w));
-    streams.out(result.value.stdout);
+    try {
+      streams.out(result.value.stdout);
+    } catch (e) {
+      return outputFailed(e, streams, args.values.has('out') && args.command === 'configure');
+    }
     return EXIT_OK;
   } catch (e) {
     // A bug, not bad input: say so plainly, without a stack trace unless asked for.

@@ -1,7 +1,7 @@
 // Turns parsed arguments into a resolved selection: defaults, arch, catalog, profiles, settings.
 // Shared by the commands that take the selection flags (configure, explain).
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ArchCatalog, Defaults } from '../core/catalog.js';
 import { defaultValue } from '../core/kconfig.js';
@@ -12,7 +12,7 @@ import { select, type Selection, type Warning } from '../core/select.js';
 import { bindSettings, parseSettings, SETTING_WORDS } from '../core/settings.js';
 import { fromDotConfig, isKconfigFile, overlay, parseSavedConfiguration, type LoadedConfiguration } from '../core/saved-config.js';
 import { parseDotConfig } from '../io/dot-config.js';
-import { readTextCapped } from '../io/read-file.js';
+import { MAX_VERSION_SCRIPT_BYTES, readTextCapped } from '../io/read-file.js';
 import { didYouMean } from '../core/suggest.js';
 import { archesWithDriver, checkProfilesDir, loadArchCatalog, loadDefaults, PROFILE_NAME, profileSource } from '../io/catalog-files.js';
 import type { Validator } from '../io/data-file.js';
@@ -154,7 +154,9 @@ function checkVersionScript(selection: Selection, tree: string): Result<Warning[
   if (!script.exists) {
     return ok([{ code: 'version-script-missing', message: `conf_version_script=${script.setting}: no such file (looked at ${script.path}); with conf_hide_symbols=1 OSv's make stops with "Missing version script"`, hint: 'write it with osvconf symbols APP --out=FILE before building' }]);
   }
-  const names = versionScriptNames(readFileSync(script.path, 'utf8'));
+  const read = readTextCapped(script.path, 'version script', MAX_VERSION_SCRIPT_BYTES);
+  if (!read.ok) return read;
+  const names = versionScriptNames(read.value);
   if (names === '*') return ok([]);
   const warnings: Warning[] = [];
   for (const o of selection.options) {

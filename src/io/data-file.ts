@@ -1,7 +1,7 @@
 // Reads one JSON data file and checks it against its precompiled schema validator. Every problem
 // is reported as `file:line:col: /json/pointer: what is wrong`.
 
-import { readFileSync } from 'node:fs';
+import { MAX_DATA_BYTES, readTextCapped } from './read-file.js';
 import { relative, isAbsolute } from 'node:path';
 import type { DataIssue } from '../core/catalog.js';
 import { fail, ok, type Result } from '../core/result.js';
@@ -32,13 +32,8 @@ export function displayPath(path: string): string {
 }
 
 function readText(path: string, what: string): Result<string> {
-  try {
-    return ok(readFileSync(path, 'utf8'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
-    return fail(`cannot read ${what} ${displayPath(path)}: ${reason}`);
-  }
+  // Only a regular file, capped, a BOM dropped (JSON.parse would call it an unexpected character).
+  return readTextCapped(path, `${what}`, MAX_DATA_BYTES);
 }
 
 function located(path: string, text: string, scan: JsonScan, issue: DataIssue): string {

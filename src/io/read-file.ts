@@ -34,6 +34,10 @@ export function errnoWords(e: unknown): string {
 }
 
 export const MIB = 1024 * 1024;
+/** Caps on what osvconf reads (the README lists them). */
+export const MAX_VERSION_SCRIPT_BYTES = 16 * MIB;
+export const MAX_LIST_BYTES = 16 * MIB;
+export const MAX_DATA_BYTES = 16 * MIB;
 
 export function readBytesCapped(path: string, what: string, maxBytes: number): Result<Buffer> {
   let fd: number;

@@ -1,8 +1,9 @@
 // The app's ELF files from the command line: files, directories (searched for ELF files) and
 // usr.manifest-style lists (`/guest/path: host/path`, host paths relative to the list).
 
-import { lstatSync, openSync, readFileSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { MAX_LIST_BYTES, readBytesCapped, readTextCapped } from '../io/read-file.js';
 import { fail, ok, type Result } from '../core/result.js';
 
 /** An app file bigger than this is not read (it would be read whole into memory). */
@@ -18,25 +19,50 @@ function isElf(path: string): boolean {
   }
 }
 
-/** Regular ELF files below a directory, in a stable order; symlinks are not followed. */
-function scan(dir: string): string[] {
+/** How deep and how wide a directory of app files is searched (no recursion a tree controls). */
+const MAX_SCAN_DEPTH = 64;
+const MAX_SCAN_ENTRIES = 200_000;
+
+/** Regular ELF files below a directory, in sorted depth-first order; symlinks are not followed. Iterative. */
+function scan(dir: string): Result<string[]> {
   const found: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      const st = lstatSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && st.size >= 4 && isElf(p)) found.push(p);
+  const list = (d: string): string[] => {
+    try {
+      return readdirSync(d).sort();
+    } catch {
+      return []; // vanished or unreadable: nothing we can use
     }
   };
-  walk(dir);
-  return found;
+  const stack: { path: string; names: string[]; next: number }[] = [{ path: dir, names: list(dir), next: 0 }];
+  let seen = 0;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as { path: string; names: string[]; next: number };
+    if (top.next >= top.names.length) {
+      stack.pop();
+      continue;
+    }
+    const p = join(top.path, top.names[top.next++] as string);
+    if (++seen > MAX_SCAN_ENTRIES) return fail(`${dir}: more than ${MAX_SCAN_ENTRIES} entries below it`, 'give the directory of the app itself');
+    let st;
+    try {
+      st = lstatSync(p);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) {
+      if (stack.length >= MAX_SCAN_DEPTH) return fail(`${p}: directories nested more than ${MAX_SCAN_DEPTH} deep`, 'give the directory of the app itself');
+      stack.push({ path: p, names: list(p), next: 0 });
+    } else if (st.isFile() && st.size >= 4 && isElf(p)) found.push(p);
+  }
+  return ok(found);
 }
 
 function fromManifest(path: string): Result<string[]> {
   const base = dirname(path);
   const files: string[] = [];
-  const lines = readFileSync(path, 'utf8').split('\n');
+  const read = readTextCapped(path, 'manifest', MAX_LIST_BYTES);
+  if (!read.ok) return read;
+  const lines = read.value.split('\n');
   for (const [i, raw] of lines.entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line === '[manifest]') continue;
@@ -52,7 +78,11 @@ function fromManifest(path: string): Result<string[]> {
     } catch {
       return fail(`${path}:${i + 1}: ${host}: no such file`);
     }
-    if (st.isDirectory()) files.push(...scan(target));
+    if (st.isDirectory()) {
+      const found = scan(target);
+      if (!found.ok) return found;
+      files.push(...found.value);
+    }
     else if (st.isFile() && st.size >= 4 && isElf(target)) files.push(target);
   }
   return ok(files);
@@ -70,12 +100,15 @@ export function collectInputs(args: readonly string[]): Result<string[]> {
     }
     if (st.isDirectory()) {
       const found = scan(arg);
-      if (found.length === 0) return fail(`${arg}: no ELF files in this directory`);
-      files.push(...found);
+      if (!found.ok) return found;
+      if (found.value.length === 0) return fail(`${arg}: no ELF files in this directory`);
+      files.push(...found.value);
     } else if (arg.endsWith('.manifest')) {
       const listed = fromManifest(arg);
       if (!listed.ok) return listed;
       files.push(...listed.value);
+    } else if (!st.isFile()) {
+      return fail(`${arg}: not a regular file (a pipe, socket or device)`, 'give the app\'s ELF files or the directory holding them');
     } else if (st.size > MAX_ELF_BYTES) {
       return fail(`${arg}: ${st.size} bytes is too big for an app file`);
     } else files.push(arg);
@@ -84,9 +117,5 @@ export function collectInputs(args: readonly string[]): Result<string[]> {
 }
 
 export function readBytes(path: string): Result<Uint8Array> {
-  try {
-    return ok(readFileSync(path));
-  } catch (e) {
-    return fail(`${path}: cannot read it: ${(e as Error).message}`);
-  }
+  return readBytesCapped(path, 'ELF file', MAX_ELF_BYTES);
 }

@@ -62,7 +62,7 @@ describe('osvconf size --elf', () => {
   it.each([
     [[`--elf=${join(ROOT, 'test', 'fixtures', 'elf', 'not-elf.txt')}`], 'not an ELF file'],
     [[`--elf=${join(ROOT, 'test', 'fixtures', 'elf', 'aarch64-app.so')}`], 'is an aarch64 kernel, but the selection is for x64'],
-    [['--elf=/nonexistent/kernel.elf'], 'cannot read it'],
+    [['--elf=/nonexistent/kernel.elf'], 'cannot read ELF file /nonexistent/kernel.elf: no such file'],
   ])('refuses %j', (args, message) => {
     const run = osvconf(['size', ...args]);
     expect(run.code).toBe(1);

@@ -2,7 +2,8 @@
 // (DIR/<arch>/<name>.json, default ./profiles), usable with --profiles-dir=DIR. Nothing is
 // written unless every file imports.
 
-import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { readTextCapped } from '../../io/read-file.js';
 import { join } from 'node:path';
 import type { ArchCatalog } from '../../core/catalog.js';
 import { fail, ok, usage, type Result } from '../../core/result.js';
@@ -27,9 +28,17 @@ function fsTree(root: string): TreeReader {
       } catch {
         return undefined;
       }
-      if (st.isSymbolicLink()) return { kind: 'link', target: readlinkSync(path) };
+      // Entries may vanish or change meanwhile: whatever cannot be read is left out, never thrown.
+      if (st.isSymbolicLink()) {
+        try {
+          return { kind: 'link', target: readlinkSync(path) };
+        } catch {
+          return undefined;
+        }
+      }
       if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
-      return { kind: 'file', text: readFileSync(path, 'utf8') };
+      const text = readTextCapped(path, 'profile', MAX_FILE_BYTES);
+      return text.ok ? { kind: 'file', text: text.value } : undefined;
     },
   };
 }

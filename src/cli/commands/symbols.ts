@@ -2,7 +2,7 @@
 // An app-specific version script for conf_version_script=, with a report of what the app
 // needs that the kernel does not export.
 
-import { readFileSync } from 'node:fs';
+import { MAX_LIST_BYTES, readTextCapped } from '../../io/read-file.js';
 import { basename, dirname } from 'node:path';
 import { fail, ok, usage, type Result } from '../../core/result.js';
 import type { Warning } from '../../core/select.js';
@@ -18,12 +18,9 @@ function keepList(args: ParsedArgs): Result<string[]> {
   const names = (args.values.get('keep') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const file = args.values.get('keep-file');
   if (file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      return fail(`--keep-file=${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
+    const read = readTextCapped(file, '--keep-file', MAX_LIST_BYTES);
+    if (!read.ok) return read;
+    const text = read.value;
     names.push(...text.split('\n').map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== ''));
   }
   const bad = names.find((n) => !/^[A-Za-z_.$][A-Za-z0-9_.$@]*$/.test(n));
