@@ -44,6 +44,41 @@ interface Section {
 
 class Corrupt extends Error {}
 
+/** A symbol or version name longer than this is corrupt input (long C++ names stay below). */
+export const MAX_NAME_BYTES = 64 * 1024;
+
+/**
+ * Names from a string table, each offset decoded once, every search bounded by the table and by
+ * MAX_NAME_BYTES, and all searches together by a budget of a few times the table's size (names
+ * may share suffixes, a little): a table without NULs, or many symbols naming long strings at
+ * different offsets, costs linear time and memory, not (symbols x table size).
+ */
+function stringTable(bytes: Uint8Array, table: { readonly offset: number; readonly size: number }, strict: boolean): (offset: number, what: string) => string {
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  const cache = new Map<number, string>();
+  let budget = 4 * table.size + 1024 * 1024;
+  return (offset, what) => {
+    const hit = cache.get(offset);
+    if (hit !== undefined) return hit;
+    if (offset >= table.size) {
+      if (strict) throw new Corrupt(`${what}: name offset ${offset} is outside its string table (${table.size} bytes)`);
+      return '';
+    }
+    const start = table.offset + offset;
+    const limit = Math.min(table.offset + table.size, start + MAX_NAME_BYTES + 1);
+    const end = bytes.subarray(start, limit).indexOf(0);
+    budget -= end < 0 ? limit - start : end + 1;
+    if (budget < 0) throw new Corrupt(`${what}: the names overlap far more than a linker writes them (a crafted string table)`);
+    if (end < 0) {
+      if (limit - start > MAX_NAME_BYTES) throw new Corrupt(`${what}: the name at ${offset} is longer than ${MAX_NAME_BYTES} bytes`);
+      if (strict) throw new Corrupt(`${what}: name at ${offset} runs past the end of its string table`);
+    }
+    const name = decoder.decode(bytes.subarray(start, end < 0 ? limit : start + end));
+    cache.set(offset, name);
+    return name;
+  };
+}
+
 export function readElf(bytes: Uint8Array, file: string): Result<ElfInfo> {
   const bad = (what: string): Result<ElfInfo> => fail(`${file}: ${what}`, 'give the ELF files of the app as built for OSv (64-bit, little-endian)');
   if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) return bad('not an ELF file');
@@ -108,32 +143,32 @@ export function readElf(bytes: Uint8Array, file: string): Result<ElfInfo> {
     const strtab = sections[dynsym.link];
     if (strtab === undefined || strtab.type !== SHT_STRTAB) throw new Corrupt(`.dynsym links to section ${dynsym.link}, which is not a string table`);
 
-    const decoder = new TextDecoder('utf-8', { fatal: false });
-    const stringAt = (table: Section, offset: number, what: string): string => {
-      if (offset >= table.size) throw new Corrupt(`${what}: name offset ${offset} is outside its string table (${table.size} bytes)`);
-      // Search only inside the table: a table without NULs must not make every lookup scan the file.
-      const inTable = bytes.subarray(table.offset + offset, table.offset + table.size);
-      const end = inTable.indexOf(0);
-      if (end < 0) throw new Corrupt(`${what}: name at ${offset} runs past the end of its string table`);
-      return decoder.decode(inTable.subarray(0, end));
-    };
+    const symbolName = stringTable(bytes, strtab, true);
 
     // GNU symbol versioning: .gnu.version holds a version index per dynamic symbol; the names
     // of imported versions live in .gnu.version_r.
     const versionNames = new Map<number, string>();
     const verneed = sections.find((s) => s.type === SHT_GNU_VERNEED);
-    if (verneed !== undefined) {
+    if (verneed !== undefined && verneed.size > 0) {
       const names = sections[verneed.link];
       if (names === undefined || names.type !== SHT_STRTAB) throw new Corrupt('.gnu.version_r does not link to a string table');
+      const versionName = stringTable(bytes, names, true);
       let at = verneed.offset;
-      // Each step moves forward inside the section, so the walk ends; the bound guards against loops.
-      for (let steps = 0; steps < verneed.size / 16 + 1; steps++) {
+      // Every entry, needed file or version, takes 16 bytes of the section: a walk of more steps
+      // than fit reuses entries (a loop, or counts that lie) and is refused. Linear in the section.
+      let budget = verneed.size / 16 + 1;
+      const spend = (): void => {
+        if (--budget < 0) throw new Corrupt('.gnu.version_r has more entries than fit in its section (a loop, or counts that lie)');
+      };
+      for (;;) {
+        spend();
         if (at + 16 > verneed.offset + verneed.size) throw new Corrupt('.gnu.version_r runs past its section');
         const count = u16(at + 2);
         let aux = at + u32(at + 8);
         for (let k = 0; k < count; k++) {
+          spend();
           if (aux + 16 > verneed.offset + verneed.size || aux < verneed.offset) throw new Corrupt('.gnu.version_r entry runs past its section');
-          versionNames.set(u16(aux + 6) & 0x7fff, stringAt(names, u32(aux + 8), 'a version name'));
+          versionNames.set(u16(aux + 6) & 0x7fff, versionName(u32(aux + 8), 'a version name'));
           const next = u32(aux + 12);
           if (next === 0) break;
           aux += next;
@@ -152,7 +187,7 @@ export function readElf(bytes: Uint8Array, file: string): Result<ElfInfo> {
       const at = dynsym.offset + i * SYM_SIZE;
       const binding = (bytes[at + 4] as number) >> 4;
       if (binding !== 1 && binding !== 2) continue; // local or OS-specific: not linked against
-      const name = stringAt(strtab, u32(at), `dynamic symbol ${i}`);
+      const name = symbolName(u32(at), `dynamic symbol ${i}`);
       if (name === '') continue;
       const shndx = u16(at + 6);
       if (shndx !== 0) {
@@ -209,14 +244,8 @@ export function readElfSizes(bytes: Uint8Array, file: string): Result<ElfSized> 
       return { nameAt: u32(at), type: u32(at + 4), flags: u64(at + 8), offset: u64(at + 24), size: u64(at + 32), link: u32(at + 40), entsize: u64(at + 56) };
     });
     const shstr = raw[u16(62)];
-    const decoder = new TextDecoder();
-    const name = (table: { offset: number; size: number }, at: number): string => {
-      if (at >= table.size) return '';
-      const inTable = bytes.subarray(table.offset + at, table.offset + table.size);
-      const end = inTable.indexOf(0);
-      return decoder.decode(inTable.subarray(0, end < 0 ? inTable.length : end));
-    };
-    const sections = raw.slice(1).map((s) => ({ name: shstr === undefined ? '' : name(shstr, s.nameAt), size: s.size, alloc: (s.flags & 2) !== 0, nobits: s.type === 8 }));
+    const sectionName = shstr === undefined || shstr.offset + shstr.size > bytes.length ? undefined : stringTable(bytes, shstr, false);
+    const sections = raw.slice(1).map((s) => ({ name: sectionName === undefined ? '' : sectionName(s.nameAt, 'a section name'), size: s.size, alloc: (s.flags & 2) !== 0, nobits: s.type === 8 }));
     const symtab = raw.find((s) => s.type === 2) ?? raw.find((s) => s.type === SHT_DYNSYM);
     const symbols: { name: string; size: number }[] = [];
     if (symtab !== undefined) {
@@ -224,13 +253,14 @@ export function readElfSizes(bytes: Uint8Array, file: string): Result<ElfSized> 
       if (symtab.offset + symtab.size > bytes.length) throw new Corrupt('the symbol table runs past the end of the file');
       const strtab = raw[symtab.link];
       if (strtab === undefined || strtab.type !== SHT_STRTAB || strtab.offset + strtab.size > bytes.length) throw new Corrupt('the symbol table does not link to a string table inside the file');
+      const symbolName = stringTable(bytes, strtab, false);
       for (let i = 1; i < symtab.size / SYM_SIZE; i++) {
         const at = symtab.offset + i * SYM_SIZE;
         const type = (bytes[at + 4] as number) & 0xf;
         if (type !== 1 && type !== 2) continue; // OBJECT or FUNC
         const size = u64(at + 16);
         if (size === 0 || u16(at + 6) === 0) continue;
-        symbols.push({ name: name(strtab, u32(at)), size });
+        symbols.push({ name: symbolName(u32(at), `symbol ${i}`), size });
       }
     }
     return ok({ arch: header.value.arch, fileSize: bytes.length, sections, symbols, symbolTable: symtab === undefined ? 'none' : symtab.type === 2 ? '.symtab' : '.dynsym' });
