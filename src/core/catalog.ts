@@ -106,9 +106,17 @@ export function checkDrivers(catalog: ArchCatalog): DataIssue[] {
 }
 
 /** Profile contents that need the catalog: every flag it sets must be a driver of its arch. */
+const driverNameSets = new WeakMap<ArchCatalog, { names: string[]; known: Set<string> }>();
+
 export function checkProfileSets(profile: Profile, catalog: ArchCatalog, suggest: (word: string, candidates: readonly string[]) => string): DataIssue[] {
-  const names = catalog.drivers.map((d) => d.name);
-  const known = new Set(names);
+  // Built once per catalog, not per profile: a tree of a thousand profiles stays linear.
+  let sets = driverNameSets.get(catalog);
+  if (sets === undefined) {
+    const names = catalog.drivers.map((d) => d.name);
+    sets = { names, known: new Set(names) };
+    driverNameSets.set(catalog, sets);
+  }
+  const { names, known } = sets;
   return profile.sets
     .filter(([flag]) => !known.has(flag))
     .map(([flag]) => ({ pointer: pointer('sets', flag), message: `unknown driver "${flag}" on ${catalog.arch}${suggest(flag, names)}` }));

@@ -41,22 +41,34 @@ export function unknownProfile<T>(name: string, source: ProfileSource, context =
   return fail(`${context}unknown profile "${name}" for ${source.arch}${didYouMean(name, source.names())}`, `osvconf list profiles --arch=${source.arch} shows the available profiles`);
 }
 
+/** Deeper include chains are refused (OSv's own nest two deep); so is an expansion of more
+ * profile files than this in all (includes that fan out again and again, as make would read them). */
+export const MAX_INCLUDE_DEPTH = 64;
+export const MAX_INCLUDED = 10_000;
+
 export function expandProfile(name: string, source: ProfileSource): Result<ExpandedProfile> {
   const top = source.get(name);
   if (!top.ok) return top;
   if (top.value === undefined) return unknownProfile(name, source);
   const assignments: Assignment[] = [];
-  // The chain of profiles being expanded, to name a whole include cycle.
+  // The chain of profiles being expanded, to name a whole include cycle. The recursion is bounded
+  // by MAX_INCLUDE_DEPTH, so no file can exhaust the stack.
   const stack: string[] = [];
+  const onStack = new Set<string>();
+  let included = 0;
 
   const visit = (profile: Profile, via: readonly string[]): Result<string> => {
-    if (stack.includes(profile.name)) {
+    if (onStack.has(profile.name)) {
       const cycle = [...stack.slice(stack.indexOf(profile.name)), profile.name];
       return fail(`profile include cycle: ${cycle.join(' -> ')}`, 'remove one of these includes (make would include them forever)');
     }
+    if (stack.length >= MAX_INCLUDE_DEPTH) return fail(`profile ${name}: includes nested more than ${MAX_INCLUDE_DEPTH} deep (${stack.slice(0, 3).join(' -> ')} -> ...)`, 'flatten the profiles: OSv\'s own nest two deep');
+    if (++included > MAX_INCLUDED) return fail(`profile ${name}: its includes expand to more than ${MAX_INCLUDED} profile files`, 'include each profile once: make reads an included file again every time it is named');
     stack.push(profile.name);
+    onStack.add(profile.name);
     const done = profile.aliasOf === undefined ? visitFile(profile, via) : visitAlias(profile, profile.aliasOf, via);
     stack.pop();
+    onStack.delete(profile.name);
     return done;
   };
 

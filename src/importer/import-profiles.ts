@@ -132,6 +132,23 @@ export function importProfiles(tree: TreeReader, catalogs: readonly ArchCatalog[
           errors.push(`${dir}/${file}: a symlink to "${target}": only a link to another .mk file in ${dir}/ is understood`);
           continue;
         }
+        // Follow the chain of links in the folder: it must end at a file, not loop or dangle.
+        const seen = new Set([file]);
+        let end: string = target;
+        let hop = tree.entry(arch, end);
+        while (hop?.kind === 'link' && !seen.has(end) && seen.size <= 64) {
+          seen.add(end);
+          end = hop.target;
+          hop = end.includes('/') ? undefined : tree.entry(arch, end);
+        }
+        if (seen.has(end) || seen.size > 64) {
+          errors.push(`${dir}/${file}: a symlink loop (${[...seen, end].join(' -> ')})`);
+          continue;
+        }
+        if (hop === undefined) {
+          errors.push(`${dir}/${file}: a symlink to "${target}", which leads to no file`);
+          continue;
+        }
         const json: ProfileJson = { description: `${origin} (a symlink to ${target})`, hypervisors: [], alias_of: target.slice(0, -3) };
         const b = builtin(arch, name);
         profiles.push({ arch, name, json, sameAsBuiltin: b?.aliasOf === json.alias_of, flattened: false });

@@ -36,10 +36,17 @@ class Stop extends Error {
 }
 
 const MAX_INCLUDE_DEPTH = 32;
+/** An expansion longer than this is refused (X1 = $(X0)$(X0), forty times, doubles forever). */
+export const MAX_EXPANSION = 1024 * 1024;
+/** All expansions of one evaluation together: references followed. */
+const MAX_REFERENCES = 1_000_000;
 
 export function evaluate(file: string, statements: readonly Statement[], builtins: Readonly<Record<string, string>>, read: IncludeReader): { ok: true; value: Evaluation } | { ok: false; error: EvalError } {
   const vars = new Map<string, Variable>();
   const including: string[] = [file];
+  let references = 0;
+  // Names come from the files: never look them up on the object's prototype.
+  const builtin = (name: string): string | undefined => (Object.hasOwn(builtins, name) ? builtins[name] : undefined);
 
   const expand = (text: string, at: Source, depth = 0): string => {
     if (depth > 50) throw new Stop({ ...at, message: 'variable references nest too deeply (a variable refers to itself?)' });
@@ -61,9 +68,11 @@ export function evaluate(file: string, statements: readonly Statement[], builtin
       const end = text.indexOf(close, i + 2);
       const name = end < 0 ? '' : text.slice(i + 2, end);
       if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) throw new Stop({ ...at, message: `unsupported "${text.slice(i, end < 0 ? undefined : end + 1)}": only plain variable references are understood, no functions` });
+      if (++references > MAX_REFERENCES) throw new Stop({ ...at, message: `more than ${MAX_REFERENCES} variable references to expand (variables that refer to each other over and over)` });
       const v = vars.get(name);
       if (v !== undefined) out += v.recursive ? expand(v.raw, at, depth + 1) : v.raw;
-      else out += builtins[name] ?? '';
+      else out += builtin(name) ?? '';
+      if (out.length > MAX_EXPANSION) throw new Stop({ ...at, message: `a value expands to more than ${MAX_EXPANSION} characters (variables that double each other?)` });
       i = end;
     }
     return out;
@@ -73,7 +82,7 @@ export function evaluate(file: string, statements: readonly Statement[], builtin
     if ('name' in cond) {
       const v = vars.get(cond.name);
       // ifdef asks whether the variable has a non-empty value, without expanding it.
-      const defined = (v !== undefined && v.raw !== '') || (builtins[cond.name] ?? '') !== '';
+      const defined = (v !== undefined && v.raw !== '') || (builtin(cond.name) ?? '') !== '';
       return cond.kind === 'def' ? defined : !defined;
     }
     const equal = expand(cond.a, at) === expand(cond.b, at);
@@ -84,11 +93,11 @@ export function evaluate(file: string, statements: readonly Statement[], builtin
     for (const st of list) {
       const at = { file: current, line: st.line };
       if (st.kind === 'assign') {
-        if (st.op === '?=' && (vars.has(st.name) || builtins[st.name] !== undefined)) continue;
+        if (st.op === '?=' && (vars.has(st.name) || builtin(st.name) !== undefined)) continue;
         vars.set(st.name, st.op === ':=' ? { raw: expand(st.value, at), recursive: false, at } : { raw: st.value, recursive: true, at });
       } else if (st.kind === 'export') {
         // `export VAR` defines an undefined VAR as empty, so a later `VAR ?= 0` does nothing.
-        for (const name of st.names) if (!vars.has(name) && builtins[name] === undefined) vars.set(name, { raw: '', recursive: true, at });
+        for (const name of st.names) if (!vars.has(name) && builtin(name) === undefined) vars.set(name, { raw: '', recursive: true, at });
       } else if (st.kind === 'if') {
         run(current, test(st.test, at) ? st.then : st.otherwise);
       } else {

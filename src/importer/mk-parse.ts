@@ -86,6 +86,8 @@ interface Frame {
   inElse: boolean;
 }
 
+export const MAX_NESTING = 64;
+
 export function parseMake(text: string): { statements: Statement[]; errors: ParseError[] } {
   const top: Statement[] = [];
   const errors: ParseError[] = [];
@@ -106,13 +108,16 @@ export function parseMake(text: string): { statements: Statement[]; errors: Pars
     const body = stripComment(raw).replace(/^\s+/, '');
     const s = body.trim();
     if (s === '') continue;
-    const word = /^(\S+)\s*(.*)$/.exec(s) as RegExpExecArray;
+    const word = /^(\S+)\s*([\s\S]*)$/.exec(s) as RegExpExecArray;
     const keyword = word[1] as string;
     const rest = word[2] as string;
 
     if (keyword === 'ifeq' || keyword === 'ifneq' || keyword === 'ifdef' || keyword === 'ifndef') {
       const test = condition(keyword, rest);
       if (typeof test === 'string') errors.push({ line, message: test });
+      // OSv's profiles nest conditionals one or two deep; deeper is refused, so that evaluating
+      // the tree (recursive) stays bounded.
+      else if (stack.length >= MAX_NESTING) return { statements: top, errors: [...errors, { line, message: `conditionals nested more than ${MAX_NESTING} deep` }] };
       else stack.push(openIf(line, test, current()));
       continue;
     }

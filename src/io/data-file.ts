@@ -1,7 +1,7 @@
 // Reads one JSON data file and checks it against its precompiled schema validator. Every problem
 // is reported as `file:line:col: /json/pointer: what is wrong`.
 
-import { MAX_DATA_BYTES, readTextCapped } from './read-file.js';
+import { MAX_DATA_BYTES, MIB, readTextCapped } from './read-file.js';
 import { relative, isAbsolute } from 'node:path';
 import type { DataIssue } from '../core/catalog.js';
 import { fail, ok, type Result } from '../core/result.js';
@@ -31,10 +31,9 @@ export function displayPath(path: string): string {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
-function readText(path: string, what: string): Result<string> {
-  // Only a regular file, capped, a BOM dropped (JSON.parse would call it an unexpected character).
-  return readTextCapped(path, `${what}`, MAX_DATA_BYTES);
-}
+/** A user's profile is a few hundred bytes; shipped data files are bigger. */
+export const MAX_USER_FILE_BYTES = MIB;
+
 
 function located(path: string, text: string, scan: JsonScan, issue: DataIssue): string {
   let ptr = issue.pointer;
@@ -84,7 +83,8 @@ function describeSchemaError(e: SchemaError): DataIssue {
  * files were validated when osvconf was built, and are read without either.
  */
 export function readDataFile(path: string, what: string, validate?: Validator): Result<LoadedFile> {
-  const text = readText(path, what);
+  // Only a regular file, capped, a BOM dropped (JSON.parse would call it an unexpected character).
+  const text = readTextCapped(path, what, validate === undefined ? MAX_DATA_BYTES : MAX_USER_FILE_BYTES);
   if (!text.ok) return text;
   let scan: JsonScan | undefined = validate !== undefined ? scanJson(text.value) : undefined;
   if (scan?.error !== undefined) return syntaxError(path, text.value, what, scan.error);

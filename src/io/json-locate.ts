@@ -31,6 +31,9 @@ const LITERAL = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 const escapePointer = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
+/** How deep a data file may nest (osvconf's own files nest a few levels). */
+export const MAX_JSON_DEPTH = 64;
+
 export function scanJson(text: string): JsonScan {
   const positions = new Map<string, number>();
   let i = 0;
@@ -94,8 +97,11 @@ export function scanJson(text: string): JsonScan {
       if (text[i] === close) throw new ScanError(i, `trailing comma before "${close}"`);
     }
   };
-  const value = (path: string): void => {
+  // The data files nest a few levels; deeper nesting is refused before it costs stack or the
+  // quadratic memory of long JSON pointers.
+  const value = (path: string, depth: number): void => {
     ws();
+    if (depth > MAX_JSON_DEPTH) throw new ScanError(i, `values nested more than ${MAX_JSON_DEPTH} deep`);
     if (!positions.has(path)) positions.set(path, i);
     const c = text[i];
     if (c === '{') {
@@ -110,12 +116,12 @@ export function scanJson(text: string): JsonScan {
         const child = `${path}/${escapePointer(key)}`;
         positions.set(child, keyAt);
         expect(':', '":"');
-        value(child);
+        value(child, depth + 1);
       });
       return;
     }
     if (c === '[') {
-      sequence(']', (n) => value(`${path}/${n}`));
+      sequence(']', (n) => value(`${path}/${n}`, depth + 1));
       return;
     }
     if (c === '"') {
@@ -128,7 +134,7 @@ export function scanJson(text: string): JsonScan {
     i += literal[0].length;
   };
   try {
-    value('');
+    value('', 0);
     ws();
     if (i < text.length) throw new ScanError(i, `unexpected ${describe(i)} after the end of the JSON value`);
     return { positions };
