@@ -3,7 +3,8 @@
 // Commands stay separate chunks, loaded by dynamic import() only when used. ink and react stay
 // external so that the TUI is loaded from node_modules only when it is opened.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,22 +23,37 @@ const common = {
 await build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core/index.js' });
 await build({ ...common, entryPoints: ['src/size/calibrate.ts'], outfile: 'dist/calibrate.js' });
 await build({ ...common, entryPoints: ['src/size/model.ts'], outfile: 'dist/size/model.js' });
-// ink and react stay in node_modules; the TUI is a bundle of its own that main.js imports as a
-// file, so that the scripted path shares no chunk with it.
+// ink and react stay in node_modules; the TUI is an ESM bundle of its own (ink needs ESM).
 const ui = ['ink', 'ink-*', 'react', 'react/*', '@inkjs/*'];
-const tuiAsFile = {
-  name: 'tui-as-file',
+await build({ ...common, entryPoints: ['src/cli/tui.ts'], outfile: 'dist/cli/tui.js', external: ui });
+
+// The scripted CLI: one minified CommonJS file, run by bin/osvconf.cjs from a V8 code cache made
+// here. Measured on Node 20: an ES module graph costs start-up time (the ESM loader, one compile
+// per file, lazy compiles at first call); one CommonJS script with a code cache costs about what
+// `node -e 0` does. What the scripted path rarely needs stays in files of their own, required
+// only when used: the schema validators, the diff of --dry-run, and the TUI (through a tiny
+// CommonJS shim, since only import() can load it).
+// Each lazy import() becomes a small module that require()s the file: esbuild evaluates it only
+// when the import() runs, and require() needs no dynamic-import callback in the vm script.
+const LAZY = { './tui.js': './load-tui.cjs', '../generated/validators.js': './validators.cjs', diff: './diff.cjs' };
+const lazyFiles = {
+  name: 'lazy-files',
   setup(b) {
-    b.onResolve({ filter: /^\.\/tui\.js$/ }, () => ({ path: './tui.js', external: true }));
+    b.onResolve({ filter: /^(\.\/tui\.js|\.\.\/generated\/validators\.js|diff)$/ }, (args) => ({ path: LAZY[args.path], namespace: 'lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
   },
 };
-await build({ ...common, entryPoints: ['src/cli/tui.ts'], outfile: 'dist/cli/tui.js', external: ui });
-await build({
-  ...common,
-  plugins: [tuiAsFile],
-  entryPoints: ['src/cli/main.ts'],
-  outdir: 'dist/cli',
-  splitting: true,
-  external: ui,
-  chunkNames: 'chunks/[name]-[hash]',
-});
+const cjs = { ...common, format: 'cjs', minify: true, define: { 'import.meta.url': 'importMetaUrl' }, banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" } };
+await build({ ...cjs, plugins: [lazyFiles], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.cjs', external: [...ui, ...Object.values(LAZY)] });
+await build({ ...cjs, entryPoints: ['src/generated/validators.ts'], outfile: 'dist/cli/validators.cjs' });
+await build({ ...cjs, stdin: { contents: "export * from 'diff';", resolveDir: root }, outfile: 'dist/cli/diff.cjs' });
+writeFileSync(join(root, 'dist', 'cli', 'load-tui.cjs'), "// Loads the TUI's ES module bundle for main.cjs (only import() can).\nexports.runTui = async (...args) => (await import('./tui.js')).runTui(...args);\n");
+
+// The code cache: main.cjs compiled and run once on a typical command (so that the functions it
+// calls are compiled too), then V8's cached data saved beside it. A Node.js whose V8 differs
+// rejects the cache and compiles as usual.
+const require = createRequire(import.meta.url);
+const { loadMain } = require('../bin/load-main.cjs');
+const loaded = loadMain({ useCache: false });
+await loaded.main(['--profile=virtio-pci', 'conf_hide_symbols=1', '--print=drivers_config.h'], { out() {}, err() {} });
+writeFileSync(join(root, 'dist', 'cli', 'main.cjs.cache'), loaded.script.createCachedData());

@@ -12,7 +12,6 @@
 //   that the next run removes. A rename failing half-way puts the old files back;
 // - on failure only what this run created is removed, directories only when empty.
 
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -314,8 +313,18 @@ function makeDirs(dir: string, created: string[]): void {
   }
 }
 
+/**
+ * A name for a temp or backup beside the target. It need not be secret: files are created with
+ * O_EXCL|O_NOFOLLOW, so a name someone planted fails instead of being written through (and
+ * node:crypto would cost the scripted path its start-up time).
+ */
+function sideName(target: string, kind: 'tmp' | 'old'): string {
+  const tag = Math.floor(Math.random() * 0xffffffffffff).toString(16).padStart(12, '0');
+  return join(dirname(target), `.${basename(target)}.osvconf-${process.pid}-${tag}.${kind}`);
+}
+
 function writeTemp(target: string, content: string, old: Stats | undefined): string {
-  const temp = join(dirname(target), `.${basename(target)}.osvconf-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  const temp = sideName(target, 'tmp');
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, old === undefined ? 0o666 : old.mode & 0o7777);
   try {
     if (old !== undefined) {
@@ -373,7 +382,7 @@ export function writePlan(root: string, files: readonly PlannedFile[], options: 
         const temp = writeTemp(target, (files[i] as PlannedFile).content, o.stats);
         let backup: string | undefined;
         if (o.stats !== undefined) {
-          backup = join(dirname(target), `.${basename(target)}.osvconf-${process.pid}-${randomBytes(6).toString('hex')}.old`);
+          backup = sideName(target, 'old');
           linkSync(target, backup);
         }
         steps.push({ temp, target, ...(backup === undefined ? {} : { backup }) });

@@ -1,6 +1,7 @@
 // The scripted path must stay fast: it may not load ink or react (the TUI), nor ejs or ajv's
 // compiler (templates and validators are precompiled at build time), and it loads the schema
-// validators only when there are user files to validate.
+// validators only when there are user files to validate. The CLI is CommonJS run from a code
+// cache (bin/load-main.cjs): require()s are traced with --require, import()s with --import.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,28 +9,29 @@ import { ROOT, osvconf, tempDir } from '../helpers/cli.js';
 
 function traced(args: string[]): string[] {
   const file = join(tempDir(), 'imports.txt');
-  const run = osvconf(args, { env: { ...process.env, OSVCONF_TRACE_IMPORTS: file }, nodeArgs: ['--import', join(ROOT, 'test', 'fixtures', 'trace-imports.mjs')] });
+  const run = osvconf(args, { env: { ...process.env, OSVCONF_TRACE_IMPORTS: file }, nodeArgs: ['--require', join(ROOT, 'test', 'fixtures', 'trace-requires.cjs'), '--import', join(ROOT, 'test', 'fixtures', 'trace-imports.mjs')] });
   expect(run.code, run.stderr).toBe(0);
   return readFileSync(file, 'utf8').trim().split('\n');
 }
 
 const FORBIDDEN = /\/node_modules\/(ink|react|react-reconciler|ejs)\/|\/node_modules\/ajv\/dist\/(ajv|core|compile\/)/;
-const chunk = (urls: string[], name: string): boolean => urls.some((u) => new RegExp(`/dist/cli/chunks/${name}-[A-Z0-9]+\\.js$`).test(u));
+const chunk = (urls: string[], name: string): boolean => urls.some((u) => u.endsWith(`/dist/cli/${name}.cjs`));
+const LAUNCHER = /\/bin\/(osvconf|load-main)\.cjs$/;
 
 describe('modules loaded by the scripted CLI', () => {
   for (const args of [['--profile=virtio-pci', '--print=drivers_config.h'], ['list', 'drivers'], ['explain', 'conf_drivers_pci'], ['--profile=xen', '--out=' + tempDir()]]) {
     it(args.join(' '), () => {
       const loaded = traced([...args]);
       // The trace works: it sees the CLI.
-      expect(loaded.some((u) => u.endsWith('/dist/cli/main.js'))).toBe(true);
+      expect(loaded.some((u) => u.endsWith('/bin/load-main.cjs'))).toBe(true);
       expect(loaded.filter((u) => FORBIDDEN.test(u))).toEqual([]);
-      // Only node: built-ins besides the launcher and main.js: no chunk, no validators.
-      expect(loaded.filter((u) => !u.startsWith('node:') && !u.endsWith('/bin/osvconf.js') && !u.endsWith('/dist/cli/main.js'))).toEqual([]);
+      // Only node: built-ins besides the launcher (which runs dist/cli/main.cjs): no validators, no diff.
+      expect(loaded.filter((u) => !u.startsWith('node:') && !LAUNCHER.test(u))).toEqual([]);
     });
   }
 
   it('--dry-run loads the diff chunk', () => {
-    expect(chunk(traced(['--profile=xen', `--out=${tempDir()}`, '--dry-run']), 'libesm')).toBe(true);
+    expect(chunk(traced(['--profile=xen', `--out=${tempDir()}`, '--dry-run']), 'diff')).toBe(true);
   });
 
   it('loads the schema validators for --profiles-dir, and still no ink, react or ejs', () => {

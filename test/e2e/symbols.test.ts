@@ -199,7 +199,7 @@ describe('ELF reader fuzz (seeded): mutated real binaries never crash it', () =>
     const bad = join(dir, 'bad.elf');
     writeFileSync(bad, bytes);
     const out = join(dir, 'never.vs');
-    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'osvconf.js'), 'symbols', bad, `--out=${out}`], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'osvconf.cjs'), 'symbols', bad, `--out=${out}`], { encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('bad.elf: corrupt ELF file');
     expect(existsSync(out)).toBe(false);

@@ -1,4 +1,4 @@
-// Runs the built CLI (bin/osvconf.js -> dist/) as a user would, in a child process.
+// Runs the built CLI (bin/osvconf.cjs -> dist/) as a user would, in a child process.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = join(ROOT, 'bin', 'osvconf.js');
+export const BIN = join(ROOT, 'bin', 'osvconf.cjs');
 /** OSv facts and reference outputs, beside the clone (present in CI). */
 export const REFERENCE = join(ROOT, '..', 'shared', 'osv-reference');
 export const HAVE_REFERENCE = existsSync(REFERENCE);
