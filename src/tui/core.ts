@@ -9,7 +9,7 @@ import { ok, type Result } from '../core/result.js';
 import { checkCustomName } from '../core/custom-profile.js';
 import { explain } from '../core/explain.js';
 import { select, type Selection } from '../core/select.js';
-import { textOf } from '../cli/commands/explain.js';
+import { textOf } from '../app/explain-text.js';
 import { bindSettings, parseSettings } from '../core/settings.js';
 import { loadArchCatalog, profileSource, type UserProfiles } from '../io/catalog-files.js';
 import { loadSizeModel } from '../io/size-files.js';

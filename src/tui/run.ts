@@ -4,10 +4,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fail, ok, usage, type Result } from '../core/result.js';
-import { plan } from '../cli/commands/configure.js';
+import { plan } from '../app/plan.js';
 import { renderBuildCommand } from '../generators/build-command.js';
-import type { ParsedArgs } from '../cli/args.js';
-import { resolveSelection } from '../cli/selection.js';
+import { resolveSelection, type SelectionOptions } from '../app/selection.js';
+
+/** What the configurator reads of the command line (the CLI's parsed arguments have this shape). */
+export interface TuiArgs extends SelectionOptions {
+  readonly positionals: readonly string[];
+}
 import { validate_profile } from '../generated/validators.js';
 import { createTwoFilesPatch } from 'diff';
 import { comparePlan, writePlan } from '../io/write-plan.js';
@@ -82,7 +86,7 @@ function appScriptTool(where: string | undefined, defaultArch: string): AppScrip
  * line goes over it. A file that cannot be taken stops the configurator with the reason: it is
  * never replaced by defaults without a word, so a save cannot overwrite the user's settings.
  */
-function treeConfiguration(args: ParsedArgs, tree: string | undefined): string | undefined {
+function treeConfiguration(args: TuiArgs, tree: string | undefined): string | undefined {
   if (tree === undefined) return undefined;
   const arch = args.values.get('arch');
   const mode = args.values.get('mode');
@@ -99,9 +103,9 @@ function treeConfiguration(args: ParsedArgs, tree: string | undefined): string |
   return existsSync(dotConfig) ? dotConfig : undefined;
 }
 
-async function initialSettings(args: ParsedArgs, tree: string | undefined): Promise<Result<{ settings: Settings; loaded?: string; notes: readonly string[] }>> {
+async function initialSettings(args: TuiArgs, tree: string | undefined): Promise<Result<{ settings: Settings; loaded?: string; notes: readonly string[] }>> {
   const file = args.values.get('load') ?? treeConfiguration(args, tree);
-  const withLoad: ParsedArgs = file === undefined ? args : { ...args, values: new Map([...args.values, ['load', file]]) };
+  const withLoad: TuiArgs = file === undefined ? args : { ...args, values: new Map([...args.values, ['load', file]]) };
   const resolved = await resolveSelection(withLoad, args.positionals);
   if (!resolved.ok) {
     if (file === undefined) return resolved;
@@ -123,7 +127,7 @@ async function initialSettings(args: ParsedArgs, tree: string | undefined): Prom
   });
 }
 
-export async function runTui(args: ParsedArgs, terminal: TuiStreams): Promise<Result<number>> {
+export async function runTui(args: TuiArgs, terminal: TuiStreams): Promise<Result<number>> {
   if (!terminal.isTTY) {
     return usage('the interactive configurator needs a terminal', 'in scripts use the flags: osvconf --profile=NAME [SETTING...] --print=ARTIFACT or --out=DIR (osvconf --help)');
   }

@@ -4,23 +4,17 @@ import { join } from 'node:path';
 import { checkCustomName, customProfile } from '../../core/custom-profile.js';
 import { checkOutDir, isOsvCheckout } from '../../io/out-dir.js';
 import { fail, ok, usage, type Result } from '../../core/result.js';
-import type { Selection } from '../../core/select.js';
 import { didYouMean } from '../../core/suggest.js';
 import { ARTIFACTS, findArtifact, notesOf } from '../../generators/artifacts.js';
 import { comparePlan, writePlan, type FileOutcome, type PlannedFile } from '../../io/write-plan.js';
 import { allowOnly, type ParsedArgs } from '../args.js';
 import { json, output, type CommandOutput } from '../output.js';
 import { selectionJson } from '../report.js';
-import { resolveSelection } from '../selection.js';
+import { resolveSelection } from '../../app/selection.js';
+import { plan } from '../../app/plan.js';
 
 export const CONFIGURE_FLAGS = ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'print', 'out', 'dry-run', 'name', 'json', 'force', 'strict'];
 
-
-/** Everything --out writes, rendered in memory before anything touches the disk. */
-export function plan(selection: Selection): { files: PlannedFile[]; artifacts: typeof ARTIFACTS } {
-  const artifacts = ARTIFACTS.filter((a) => a.path(selection) !== undefined);
-  return { files: artifacts.map((a) => ({ path: a.path(selection) as string, content: a.render(selection), owns: a.owns })), artifacts };
-}
 
 async function dryRun(out: string, files: readonly PlannedFile[], outcomes: readonly FileOutcome[]): Promise<string> {
   const { createTwoFilesPatch } = await import('diff');

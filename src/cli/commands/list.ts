@@ -6,7 +6,7 @@ import { fail, ok, usage, type Result } from '../../core/result.js';
 import { didYouMean } from '../../core/suggest.js';
 import { allowOnly, type ParsedArgs } from '../args.js';
 import { json, output, table, type CommandOutput } from '../output.js';
-import { loadContext, type Context } from '../selection.js';
+import { loadContext, type Context } from '../../app/selection.js';
 
 const WHAT = ['profiles', 'drivers', 'options'] as const;
 

@@ -17,7 +17,7 @@ import { sizeInputOf } from '../../size/input.js';
 import { createEstimator, type Estimate, type Estimator } from '../../size/model.js';
 import { allowOnly, type ParsedArgs } from '../args.js';
 import { json, output, type CommandOutput } from '../output.js';
-import { appVersionScript, resolveSelection, type Context } from '../selection.js';
+import { appVersionScript, resolveSelection, type Context } from '../../app/selection.js';
 
 const kib = (n: number): string => `${Math.round(n).toLocaleString('en')} KiB`;
 

@@ -11,7 +11,7 @@ import { ownsNamedFile, writePlan } from '../../io/write-plan.js';
 import { collectInputs } from '../../symbols/inputs.js';
 import { generateVersionScript } from '../../symbols/generate.js';
 import { allowOnly, type ParsedArgs } from '../args.js';
-import { checkArch } from '../selection.js';
+import { checkArch } from '../../app/selection.js';
 import { json, output, type CommandOutput } from '../output.js';
 
 function keepList(args: ParsedArgs): Result<string[]> {

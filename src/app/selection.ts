@@ -17,7 +17,11 @@ import { didYouMean } from '../core/suggest.js';
 import { archesWithDriver, checkProfilesDir, loadArchCatalog, loadDefaults, PROFILE_NAME, profileSource } from '../io/catalog-files.js';
 import type { Validator } from '../io/data-file.js';
 import { kernelSymbols, versionScriptNames } from '../io/kernel-symbols.js';
-import type { ParsedArgs } from './args.js';
+/** The command-line options the selection reads (the CLI's parsed arguments have this shape). */
+export interface SelectionOptions {
+  readonly values: ReadonlyMap<string, string>;
+  readonly switches: ReadonlySet<string>;
+}
 
 export interface Context {
   readonly defaults: Defaults;
@@ -77,7 +81,7 @@ async function loadConfiguration(path: string, arch: string | undefined, mode: s
   return ok({ loaded: from.loaded, notes });
 }
 
-export async function resolveSelection(args: ParsedArgs, settings: readonly string[]): Promise<Result<Context & { selection: Selection }>> {
+export async function resolveSelection(args: SelectionOptions, settings: readonly string[]): Promise<Result<Context & { selection: Selection }>> {
   const flags = {
     ...(args.values.has('arch') ? { arch: args.values.get('arch') as string } : {}),
     ...(args.values.has('mode') ? { mode: args.values.get('mode') as string } : {}),
