@@ -22,8 +22,12 @@ export function editDistance(a: string, b: string): number {
   return at(rows - 1, cols - 1);
 }
 
+/** Names are short: a longer word is nothing anyone mistyped (and the distance costs its length times each candidate's). */
+const MAX_WORD = 128;
+
 /** The candidates close to `word`, best first (at most `limit`). */
 export function closest(word: string, candidates: readonly string[], limit = 3): string[] {
+  if (word.length > MAX_WORD) return [];
   const lower = word.toLowerCase();
   const budget = Math.max(1, Math.floor(word.length / 3));
   const scored: { name: string; score: number }[] = [];
@@ -33,7 +37,8 @@ export function closest(word: string, candidates: readonly string[], limit = 3):
       scored.push({ name, score: -1 });
       continue;
     }
-    const distance = editDistance(lower, cand);
+    // The distance is at least the difference in length: skip the table when that already loses.
+    const distance = Math.abs(cand.length - lower.length) > budget ? budget + 1 : editDistance(lower, cand);
     if (distance <= budget) scored.push({ name, score: distance });
     else if (lower.length >= 3 && (cand.endsWith('_' + lower) || cand.endsWith(lower) || lower.endsWith('_' + cand))) scored.push({ name, score: budget + 1 });
   }
