@@ -90,6 +90,7 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
   let raw = parseSettings(settings, flags);
   if (!raw.ok) return raw;
   let customName = args.values.get('name');
+  let forced = args.switches.has('force');
   const notes: Warning[] = [];
   const loadPath = args.values.get('load');
   if (loadPath !== undefined) {
@@ -107,6 +108,10 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
     raw = parseSettings(overlay(file, overAliases), merged);
     if (!raw.ok) return raw;
     customName ??= file.name;
+    if (file.force === true) forced = true;
+    if (file.settings.length === 0 && file.arch === undefined && file.profile === undefined && file.mode === undefined) {
+      notes.push({ code: 'config-empty', message: `${loadPath} sets nothing: the defaults apply` });
+    }
   }
   const context = await loadContext(raw.value.arch?.value, args.values.get('profiles-dir'));
   if (!context.ok) return context;
@@ -123,7 +128,7 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
   const bound = bindSettings(raw.value, catalog, (name) => archesWithDriver(defaults, name, catalog.arch));
   if (!bound.ok) return bound;
   const selection = select(
-    { arch: catalog.arch, mode, profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, options: bound.value.options, force: args.switches.has('force'), strict: args.switches.has('strict'), ...(customName !== undefined ? { customName } : {}) },
+    { arch: catalog.arch, mode, profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, options: bound.value.options, force: forced, strict: args.switches.has('strict'), ...(customName !== undefined ? { customName } : {}) },
     catalog,
     profiles,
   );

@@ -135,7 +135,7 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       }
       return code.value;
     }
-    if (argv.length === 0) {
+    if (argv.every((a) => a === '--')) {
       // No terminal and no arguments: a script that forgot its flags. Never write by surprise.
       streams.err(formatError({ kind: 'usage', message: 'no arguments, and no terminal for the configurator', hint: 'in scripts give the selection and --out=DIR or --print=ARTIFACT (osvconf --help)' }));
       return EXIT_USAGE;

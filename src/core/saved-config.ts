@@ -25,6 +25,8 @@ export interface LoadedConfiguration {
   readonly mode?: string;
   readonly profile?: string;
   readonly name?: string;
+  /** The file was saved with --force (a conflict kept as make resolves it). */
+  readonly force?: boolean;
   /** Every other setting, NAME=VALUE, in file order. */
   readonly settings: readonly string[];
 }
@@ -32,7 +34,7 @@ export interface LoadedConfiguration {
 /** The first lines of a saved configuration; also how osvconf recognises a file it wrote. */
 export const SAVED_MARKER = '# osvconf configuration';
 
-const HEADER_KEYS = ['arch', 'mode', 'conf_drivers_profile', 'name'] as const;
+const HEADER_KEYS = ['arch', 'mode', 'conf_drivers_profile', 'name', 'force'] as const;
 /** A setting name in OSv's spelling (also the header keys). */
 const SETTING_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -41,6 +43,8 @@ export function savedSettings(selection: Selection): string[] {
   const { request } = selection;
   const lines = [`arch=${request.arch}`, `mode=${request.mode}`, `conf_drivers_profile=${request.profile}`];
   if (request.customName !== undefined) lines.push(`name=${request.customName}`);
+  // A selection that keeps make's result for a conflict needs --force again to load.
+  if (request.force && selection.drivers.conflicts.length > 0) lines.push('force=1');
   for (const o of selection.options) if (request.options.has(o.option.name)) lines.push(`${o.option.setting}=${request.options.get(o.option.name) as string}`);
   for (const f of selection.drivers.flags) if (request.drivers.has(f.name)) lines.push(`conf_drivers_${f.name}=${request.drivers.get(f.name) as number}`);
   for (const k of selection.kconfig) {
@@ -77,7 +81,9 @@ export function parseSavedConfiguration(text: string, path: string): Result<Load
   const mode = get('mode');
   const profile = get('conf_drivers_profile');
   const name = get('name');
-  return ok({ ...(arch === undefined ? {} : { arch }), ...(mode === undefined ? {} : { mode }), ...(profile === undefined ? {} : { profile }), ...(name === undefined ? {} : { name }), settings });
+  const force = get('force');
+  if (force !== undefined && force !== '1' && force !== '0') return fail(`${path}: force=${force}: the value must be 0 or 1`);
+  return ok({ ...(force === '1' ? { force: true } : {}), ...(arch === undefined ? {} : { arch }), ...(mode === undefined ? {} : { mode }), ...(profile === undefined ? {} : { profile }), ...(name === undefined ? {} : { name }), settings });
 }
 
 function clip(s: string): string {

@@ -10,13 +10,24 @@ import { fail, ok, type Result } from './result.js';
 export type ValueSyntax = 'path' | 'flags' | 'word';
 
 const ALLOWED: Readonly<Record<ValueSyntax, { readonly re: RegExp; readonly says: string }>> = {
-  path: { re: /^[A-Za-z0-9._/+,=:@%~-]*$/, says: 'a file path: letters, digits and . _ / + , = : @ % ~ -' },
+  // No ~: OSv's Makefile hands the path to a shell, which would expand ~user.
+  path: { re: /^[A-Za-z0-9._/+,=:@%-]*$/, says: 'a file path: letters, digits and . _ / + , = : @ % -' },
   flags: { re: /^[A-Za-z0-9._/+,=:@% -]*$/, says: 'options separated by spaces: letters, digits and . _ / + , = : @ % -' },
   word: { re: /^[A-Za-z0-9._+-]*$/, says: 'one word: letters, digits and . _ + -' },
 };
 
+/**
+ * Compiler and linker options that make gcc or ld run another program or load code: the
+ * characters are harmless, the option is not.
+ */
+const RUNS_CODE = /^(-wrapper|-B|-fplugin|-specs|--specs|-plugin|--plugin|-Wl,-plugin|-Wl,--plugin|-Xlinker|@)/;
+
 export function checkSyntax(setting: string, value: string, syntax: ValueSyntax): Result<string> {
   const rule = ALLOWED[syntax];
+  if (syntax === 'flags' && rule.re.test(value)) {
+    const runs = value.split(' ').find((w) => RUNS_CODE.test(w));
+    if (runs !== undefined) return fail(`${setting}: "${runs}" makes the compiler or linker run or load other code`, 'pass such options some other way, if you mean them; osvconf does not put them into the build');
+  }
   if (rule.re.test(value) && !(syntax === 'path' && value.startsWith('-'))) return ok(value);
   const bad = [...value].find((c) => !rule.re.test(c)) ?? value[0] ?? '';
   // eslint-disable-next-line no-control-regex

@@ -12,7 +12,8 @@ export interface DotConfig {
 export function parseDotConfig(text: string, choiceName: string): DotConfig {
   const values = new Map<string, string>();
   let choice: string | undefined;
-  for (const line of text.split('\n')) {
+  for (const read of text.split('\n')) {
+    const line = read.endsWith('\r') ? read.slice(0, -1) : read; // a file saved with CRLF line ends
     const off = /^# CONF_([A-Za-z0-9_-]+) is not set$/.exec(line);
     if (off !== null) {
       if (!(off[1] as string).startsWith(`${choiceName}_`)) values.set(off[1] as string, 'n');

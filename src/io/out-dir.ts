@@ -2,7 +2,7 @@
 // before, or a new or empty directory. Anything else (/, a home directory, a literal ~ the shell
 // did not expand, a project that is not OSv) is refused unless forced, before anything is written.
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fail, ok, type Result } from '../core/result.js';
 import { OSVCONF_DIR } from '../core/tree-layout.js';
@@ -16,12 +16,21 @@ export function isOsvCheckout(dir: string): boolean {
   }
 }
 
+/** The real path, or the path itself while it does not exist. */
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
 const OWN_ENTRIES = ['conf', 'build', '.osvconf.lock'];
 
 export function checkOutDir(out: string, force: boolean): Result<string> {
   if (out.startsWith('~')) return fail(`--out=${out}: a literal "~" (the shell did not expand it)`, 'write the path out, e.g. --out=$HOME/osv');
   if (out.startsWith('-')) return fail(`--out=${out}: a directory name starting with "-" looks like a flag`, 'write ./' + out + ' if you mean it');
-  if (resolve(out) === '/') return fail('--out=/: osvconf does not write into the root directory', 'give the OSv checkout');
+  if (resolve(out) === '/' || realOrSelf(out) === '/') return fail(`--out=${out}: osvconf does not write into the root directory`, 'give the OSv checkout');
   let entries: string[];
   try {
     if (!statSync(out).isDirectory()) return ok(out); // the write plan says what is wrong

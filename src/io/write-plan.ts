@@ -32,9 +32,9 @@ import {
   writeSync,
   type Stats,
 } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fail, ok, type Result } from '../core/result.js';
-import { errnoWords, MIB } from './read-file.js';
+import { errnoWords, MIB, readTextCapped } from './read-file.js';
 
 export interface PlannedFile {
   /** Relative to the output root, with / separators. */
@@ -177,41 +177,51 @@ function alive(pid: number): boolean {
 
 const pause = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
+/** Reads one of osvconf's own small files (lock, journal): a regular file, capped, or an error. */
+function readOwnFile(path: string): Result<string | undefined> {
+  if (lstat(path) === undefined) return ok(undefined);
+  const text = readTextCapped(path, 'osvconf file', MIB);
+  return text.ok ? text : fail(`${text.error.message}`, `remove ${path}: osvconf did not leave it`);
+}
+
 function takeLock(root: string): Result<() => void> {
   const path = join(root, LOCK);
   const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return ok(() => {
-        try {
-          unlinkSync(path);
-        } catch {
-          // already gone
-        }
-      });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return fail(`cannot lock ${root} for writing: ${errnoWords(e)}`, 'choose a writable --out directory; nothing was written');
-    }
-    let holder = NaN;
-    try {
-      holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    } catch {
-      // removed meanwhile, or being written: look again
-    }
-    if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
-      // The writer died (killed): its lock is stale. Remove it only if it is still that one.
+  // The pid is written first, then the lock appears at once by link(): a lock without a pid is
+  // never osvconf's.
+  const mine = join(root, `${LOCK}.${process.pid}.tmp`);
+  quietUnlink(mine);
+  try {
+    const fd = openSync(mine, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+  } catch (e) {
+    return fail(`cannot lock ${root} for writing: ${errnoWords(e)}`, 'choose a writable --out directory; nothing was written');
+  }
+  try {
+    for (;;) {
       try {
-        if (Number.parseInt(readFileSync(path, 'utf8'), 10) === holder) unlinkSync(path);
-      } catch {
-        // someone else took it over first
+        linkSync(mine, path);
+        return ok(() => quietUnlink(path));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return fail(`cannot lock ${root} for writing: ${errnoWords(e)}`, 'choose a writable --out directory; nothing was written');
       }
-      continue;
+      const held = readOwnFile(path);
+      if (!held.ok) return held;
+      if (held.value === undefined) continue; // released meanwhile
+      const holder = /^\d+\n$/.test(held.value) ? Number(held.value) : NaN;
+      if (!Number.isSafeInteger(holder) || holder <= 0) return fail(`${path} is not a lock osvconf wrote`, `remove it if no osvconf runs`);
+      if (!alive(holder)) {
+        // The writer died (killed): its lock is stale. Remove it only if it is still that one.
+        const again = readOwnFile(path);
+        if (again.ok && again.value === held.value) quietUnlink(path);
+        continue;
+      }
+      if (Date.now() > deadline) return fail(`another osvconf (pid ${holder}) is writing into ${root}`, `wait for it, or remove ${path} if no osvconf runs`);
+      pause(20);
     }
-    if (Date.now() > deadline) return fail(`another osvconf (pid ${holder}) is writing into ${root}`, `wait for it, or remove ${path} if no osvconf runs`);
-    pause(20);
+  } finally {
+    quietUnlink(mine);
   }
 }
 
@@ -225,7 +235,7 @@ interface Step {
 function writeJournal(root: string, steps: readonly Step[]): void {
   const path = join(root, JOURNAL);
   const temp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
   try {
     writeSync(fd, JSON.stringify(steps.map((s) => ({ temp: relative(root, s.temp), target: relative(root, s.target), ...(s.backup === undefined ? {} : { backup: relative(root, s.backup) }) }))));
     fsyncSync(fd);
@@ -244,38 +254,51 @@ const quietUnlink = (path: string): void => {
 };
 
 /**
- * Finishes what a killed run left: a complete journal is rolled forward (its temps renamed into
- * place, backups removed); temps of ours next to the planned files, without a journal, are
- * removed. Runs under the lock.
+ * Finishes what a killed run left, under the lock. A journal is osvconf's only if it reads as one,
+ * and it is trusted no further than a plan: an entry is rolled forward only for a file the current
+ * plan writes too, and only where that file may be written (inside the tree's real path, not a
+ * symbolic link, a file osvconf wrote); every other temp it names is removed. Then temps and
+ * backups of ours in the plan's folders are removed, whoever left them (no other osvconf runs:
+ * we hold the lock).
  */
-function recover(root: string, files: readonly PlannedFile[]): void {
+function recover(root: string, files: readonly PlannedFile[], options: WriteOptions, rootReal: string): Result<void> {
   const journal = join(root, JOURNAL);
-  let steps: { temp: string; target: string; backup?: string }[] = [];
+  const read = readOwnFile(journal);
+  if (!read.ok) return read;
+  let steps: unknown = [];
   try {
-    steps = JSON.parse(readFileSync(journal, 'utf8')) as typeof steps;
+    steps = read.value === undefined ? [] : JSON.parse(read.value);
   } catch {
-    steps = [];
+    steps = []; // torn or foreign: nothing in it is rolled forward
   }
-  for (const s of Array.isArray(steps) ? steps : []) {
+  const planned = new Map(files.map((f) => [f.path, f]));
+  const ours = (path: string): boolean => TEMP.test(basename(path)) && inside(rootReal, realDir(path));
+  for (const s of Array.isArray(steps) ? (steps as { temp?: unknown; target?: unknown; backup?: unknown }[]) : []) {
     if (typeof s?.temp !== 'string' || typeof s.target !== 'string') continue;
     const temp = join(root, s.temp);
     const target = join(root, s.target);
-    // Only paths inside the tree that name our own temp files.
-    if (!inside(root, temp) || !inside(root, target) || !TEMP.test(basename(temp))) continue;
-    if (lstat(temp)?.isFile() === true) {
+    if (!inside(root, temp) || !ours(temp)) continue;
+    const file = planned.get(relative(root, target).split(sep).join('/'));
+    const place = file === undefined ? undefined : checkPlace(rootReal, root, target);
+    const st = lstat(target);
+    const replaceable =
+      file !== undefined && place?.ok === true && dirname(temp) === dirname(target) && st?.isSymbolicLink() !== true &&
+      (st === undefined || (st.isFile() && (options.force === true || (() => {
+        const existing = readExisting(target, st);
+        return existing.ok && file.owns(existing.value);
+      })())));
+    if (replaceable && lstat(temp)?.isFile() === true) {
       try {
         renameSync(temp, target);
       } catch {
         quietUnlink(temp);
       }
-    }
-    if (typeof s.backup === 'string' && inside(root, join(root, s.backup)) && TEMP.test(basename(s.backup))) quietUnlink(join(root, s.backup));
+    } else quietUnlink(temp);
+    if (typeof s.backup === 'string' && inside(root, join(root, s.backup)) && ours(join(root, s.backup))) quietUnlink(join(root, s.backup));
   }
   quietUnlink(journal);
-  quietUnlink(`${journal}.${process.pid}.tmp`);
-  const dirs = new Set(files.map((f) => dirname(join(root, f.path))));
-  const names = new Set(files.map((f) => basename(f.path)));
-  for (const dir of dirs) {
+  for (const dir of new Set([resolve(root), ...files.map((f) => dirname(join(resolve(root), f.path)))])) {
+    if (!inside(rootReal, realDir(join(dir, 'x')))) continue;
     let entries: string[];
     try {
       entries = readdirSync(dir);
@@ -283,10 +306,20 @@ function recover(root: string, files: readonly PlannedFile[]): void {
       continue;
     }
     for (const e of entries) {
-      const m = /^\.(.+)\.osvconf-\d+-[0-9a-f]+\.(tmp|old)$/.exec(e);
-      if (m !== null && names.has(m[1] as string)) quietUnlink(join(dir, e));
+      const lockTemp = /^\.osvconf\.lock\.(\d+)\.tmp$/.exec(e);
+      // A lock temp belongs to a writer waiting for the lock, unless that writer is gone.
+      if (TEMP.test(e) || /^\.osvconf\.journal\.\d+\.tmp$/.test(e) || (lockTemp !== null && !alive(Number(lockTemp[1])))) quietUnlink(join(dir, e));
     }
-    for (const e of entries) if (/^\.osvconf\.journal\.\d+\.tmp$/.test(e)) quietUnlink(join(dir, e));
+  }
+  return ok(undefined);
+}
+
+/** The real path of the folder a path is in ('' when it cannot be resolved). */
+function realDir(path: string): string {
+  try {
+    return realpathSync(dirname(path));
+  } catch {
+    return '';
   }
 }
 
@@ -367,7 +400,8 @@ export function writePlan(root: string, files: readonly PlannedFile[], options: 
     return lock;
   }
   try {
-    recover(root, files);
+    const recovered = recover(root, files, options, realpathSync(root));
+    if (!recovered.ok) return recovered;
     // Compared again under the lock: another writer may have finished meanwhile.
     const compared = compare(root, files, options);
     if (!compared.ok) return compared;

@@ -2,7 +2,7 @@
 // touch under OSv's real make): each string option allows only what its syntax needs, ints and hex
 // follow Kconfig's syntax in 64 bits, and names from the command line never reach an object's
 // prototype. Each case: exit 1, the setting named, nothing written.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { osvconf, tempDir } from '../helpers/cli.js';
@@ -21,6 +21,11 @@ describe('hostile values are refused before anything is written', () => {
     ['conf_compiler_cflags=-msse2 $(shell id)', '"$"'],
     ['conf_compiler_cxx_level=gnu++14 -x', 'a space'],
     ['conf_linker_extra_options=--gc-sections;id', '";"'],
+    ['conf_compiler_opt=-wrapper /usr/bin/env,touch,/tmp/x', 'run or load other code'],
+    ['conf_compiler_cflags=-B/tmp/evil', 'run or load other code'],
+    ['conf_compiler_cflags=-fplugin=/tmp/x.so', 'run or load other code'],
+    ['conf_linker_extra_options=-plugin /tmp/x.so', 'run or load other code'],
+    ['conf_version_script=~root/x', '"~"'],
     ['conf_core_dynamic_percpu_size=0256', 'without leading zeros'],
     ['conf_core_dynamic_percpu_size=0x100', 'decimal number'],
     ['conf_core_dynamic_percpu_size=9223372036854775808', '64-bit range'],
@@ -56,9 +61,15 @@ describe('--out that is not a tree of the user', () => {
   for (const [out, message] of [
     ['/', 'does not write into the root directory'],
     ['~/osv', 'a literal "~"'],
+    ['__ROOT_LINK__', 'does not write into the root directory'],
   ] as const) {
     it(out, () => {
-      const run = osvconf(['--profile=xen', `--out=${out}`]);
+      let dir: string = out;
+      if (out === '__ROOT_LINK__') {
+        dir = join(tempDir(), 'rootlink');
+        symlinkSync('/', dir);
+      }
+      const run = osvconf(['--profile=xen', `--out=${dir}`, '--force']);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(message);
     });

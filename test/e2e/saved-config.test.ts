@@ -13,6 +13,8 @@ const SELECTIONS = [
   ['--profile=vmware', 'conf_drivers_hpet=1', '--name=myvm', 'fs=rofs', 'conf_hide_symbols=1', 'conf_tracepoints=0'],
   ['--arch=aarch64', '--mode=debug', '--profile=virtio-mmio', 'conf_lazy_stack=1', 'conf_core_debug_buffer_size=0x8000', 'conf_zfs=openzfs', 'fs=rofs_with_zfs'],
   ['--profile=all', 'conf_drivers_xen=0', 'conf_compiler_cxx_level=gnu++17', 'conf_networking_stack=0'],
+  // A conflict kept with --force: the file says so, and loads again without it.
+  ['--profile=virtio-pci', 'conf_drivers_pci=0', '--force'],
 ];
 
 function outTo(dir: string, selection: readonly string[]): string {
@@ -30,6 +32,7 @@ describe('the saved configuration', () => {
       for (const artifact of ARTIFACTS) {
         const direct = osvconf([...selection, `--print=${artifact}`]);
         const loaded = osvconf([`--load=${saved}`, `--print=${artifact}`]);
+        expect(loaded.stderr).not.toContain('error');
         expect(loaded.code, loaded.stderr).toBe(0);
         expect(loaded.stdout, `${selection.join(' ')}: ${artifact}`).toBe(direct.stdout);
       }
@@ -83,6 +86,15 @@ describe('the saved configuration', () => {
 });
 
 describe('--load of a Kconfig .config (OSv menuconfig, conf/examples/)', () => {
+  it('reads a file saved with CRLF line ends', () => {
+    const file = join(tempDir(), 'crlf.config');
+    writeFileSync(file, 'CONF_hide_symbols=y\r\n# CONF_tracepoints is not set\r\n');
+    const run = osvconf([`--load=${file}`, '--print=configuration']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('conf_hide_symbols=1\n');
+    expect(run.stdout).toContain('conf_tracepoints=0\n');
+  });
+
   it('keeps every value and the profile choice', () => {
     const dir = tempDir();
     const selection = ['--profile=xen', 'conf_hide_symbols=1', 'conf_lazy_stack=1', 'conf_fs_max_file_descriptors=0x2000', 'conf_compiler_opt=-O3'];

@@ -103,6 +103,45 @@ describe('write plan', () => {
     expect(readdirSync(root).sort()).toEqual(['a', 'b']);
   });
 
+  it('a planted journal cannot write outside the tree, nor replace a file osvconf did not write', () => {
+    const top = tempDir();
+    const tree = join(top, 'tree');
+    const victim = join(top, 'victim');
+    mkdirSync(tree);
+    mkdirSync(victim);
+    writeFileSync(join(victim, 'authorized_keys'), 'original\n');
+    symlinkSync(victim, join(tree, 'link'));
+    writeFileSync(join(tree, 'Makefile'), 'OSv\n');
+    writeFileSync(join(tree, '.x.osvconf-1-ab.tmp'), 'ATTACKER\n');
+    writeFileSync(join(tree, '.Makefile.osvconf-1-cd.tmp'), 'ATTACKER\n');
+    writeFileSync(join(tree, '.osvconf.journal'), JSON.stringify([{ temp: '.x.osvconf-1-ab.tmp', target: 'link/authorized_keys' }, { temp: '.Makefile.osvconf-1-cd.tmp', target: 'Makefile' }]));
+    expect(writePlan(tree, [file('x', 'x')]).ok).toBe(true);
+    expect(readFileSync(join(victim, 'authorized_keys'), 'utf8')).toBe('original\n');
+    expect(readFileSync(join(tree, 'Makefile'), 'utf8')).toBe('OSv\n');
+    expect(readdirSync(tree).sort()).toEqual(['Makefile', 'link', 'x']);
+  });
+
+  it('a FIFO or a foreign file at the lock or journal is an error, never a wait', () => {
+    for (const name of ['.osvconf.lock', '.osvconf.journal']) {
+      const root = tempDir();
+      execFileSync('mkfifo', [join(root, name)]);
+      const r = writePlan(root, [file('x', 'x')]);
+      expect(!r.ok && r.error.message, name).toContain('not a regular file');
+    }
+    const root = tempDir();
+    writeFileSync(join(root, '.osvconf.lock'), '');
+    const r = writePlan(root, [file('x', 'x')]);
+    expect(!r.ok && r.error.message).toContain('is not a lock osvconf wrote');
+  });
+
+  it("removes a killed run's temps in the plan's folders even when the plan changed", () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'conf'));
+    writeFileSync(join(root, 'conf', '.other.mk.osvconf-4242-0123456789ab.tmp'), 'left by a killed run');
+    expect(writePlan(root, [file('conf/mine.mk', 'm')]).ok).toBe(true);
+    expect(readdirSync(join(root, 'conf'))).toEqual(['mine.mk']);
+  });
+
   it("takes over the lock of a writer that died; a journal's paths out of the tree are ignored", () => {
     const root = tempDir();
     writeFileSync(join(root, '.osvconf.lock'), '999999999\n');
