@@ -94,6 +94,7 @@ function checkPlace(rootReal: string, root: string, target: string): Result<void
   try {
     real = realpathSync(ancestor);
   } catch (e) {
+    if (lstat(ancestor)?.isSymbolicLink() === true) return fail(`cannot write ${target}: ${ancestor} is a symbolic link that leads nowhere`, 'remove the link, or choose another --out');
     return fail(`cannot write ${target}: ${errnoWords(e)}`);
   }
   if (!inside(rootReal, real)) {

@@ -3,7 +3,7 @@
 // goes through the same plan as `osvconf --out` and reports back with actions.
 
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
-import { useEffect, useReducer, useState } from 'react';
+import { useEffect, useReducer, useRef, useState } from 'react';
 import type { Item } from './menu.js';
 import { title } from './menu.js';
 import { currentItems, cursorOf, dirty, reduce, searchResults, type Action, type SaveFile, type State, type TuiCore } from './state.js';
@@ -17,7 +17,9 @@ export interface SaveTarget {
 }
 
 /** Runs `osvconf symbols` for the app at a path and writes the script; the app shows the counts. */
-export type AppScriptTool = (path: string, state: State) => { ok: true; path: string; kept: number; missing: string[] } | { ok: false; error: string };
+export type AppScriptResult = { ok: true; path: string; kept: number; missing: string[] } | { ok: false; error: string };
+/** Starts the symbols generator for the app at a path; it answers later and can be stopped. */
+export type AppScriptTool = (path: string, state: State) => { done: Promise<AppScriptResult>; cancel(): void };
 
 export interface AppProps {
   readonly core: TuiCore;
@@ -160,6 +162,7 @@ export function App({ core, initial, save, appScript, color, onExit }: AppProps)
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const generating = useRef<{ cancel(): void } | undefined>(undefined);
 
   useEffect(() => {
     const onResize = () => setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
@@ -185,9 +188,24 @@ export function App({ core, initial, save, appScript, color, onExit }: AppProps)
   // One key at a time; ink hands a burst of typed or pasted characters over as one string.
   const handle = (input: string, key: Key): void => {
     const o = state.overlay;
+    // While the generator runs, Esc stops it; the screen keeps answering.
+    if (generating.current !== undefined && key.escape) {
+      generating.current.cancel();
+      return;
+    }
     if (o.kind === 'edit' && o.item.setting === 'app' && key.return) {
-      const made = appScript === undefined ? { ok: false as const, error: 'the symbols generator is not available here' } : appScript(o.buffer.trim(), state);
-      dispatch(made.ok ? { type: 'version-script', path: made.path, kept: made.kept, missing: made.missing } : { type: 'note', text: made.error, error: true });
+      if (appScript === undefined) {
+        dispatch({ type: 'note', text: 'the symbols generator is not available here', error: true });
+        return;
+      }
+      if (generating.current !== undefined) return;
+      const job = appScript(o.buffer.trim(), state);
+      generating.current = job;
+      dispatch({ type: 'note', text: 'generating the version script... (Esc stops it)', error: false });
+      void job.done.then((made) => {
+        generating.current = undefined;
+        dispatch(made.ok ? { type: 'version-script', path: made.path, kept: made.kept, missing: made.missing } : { type: 'note', text: made.error, error: true });
+      });
       return;
     }
     if (o.kind === 'edit' || o.kind === 'search') {

@@ -18,9 +18,9 @@ import { comparePlan, writePlan } from '../io/write-plan.js';
 import { OSVCONF_DIR, SAVED_SUFFIX } from '../core/tree-layout.js';
 import type { Validator } from '../io/data-file.js';
 import { loadDefaults } from '../io/catalog-files.js';
-import type { AppScriptTool, SaveTarget } from './App.js';
-import { collectInputs } from '../symbols/inputs.js';
-import { generateVersionScript } from '../symbols/generate.js';
+import type { AppScriptResult, AppScriptTool, SaveTarget } from './App.js';
+import { spawn } from 'node:child_process';
+import { PACKAGE_ROOT } from '../io/catalog-files.js';
 import { createTuiCore } from './core.js';
 import { initialState, type SaveFile, type Settings, type State } from './state.js';
 
@@ -61,21 +61,38 @@ function saveTarget(where: string | undefined): SaveTarget {
   return { where, plan: (s) => files(s, true), write: (s) => files(s, false) };
 }
 
-/** The symbols generator behind the Visibility screen: writes <app>.version_script into the tree. */
-function appScriptTool(where: string | undefined, defaultArch: string): AppScriptTool {
+/**
+ * The symbols generator behind the Visibility screen: `osvconf symbols` in a child process, so
+ * that reading big (or hostile) ELF files never blocks the screen and Esc, q or Ctrl-C stop it.
+ * It writes <app>.version_script into the tree and answers with the counts (--json).
+ */
+function appScriptTool(where: string | undefined): AppScriptTool {
   return (path, state) => {
-    if (path === '') return { ok: false, error: 'give the app\'s ELF file or directory' };
-    const inputs = collectInputs([path]);
-    if (!inputs.ok) return { ok: false, error: inputs.error.message };
-    const fs = state.selection.options.filter((o) => o.option.values !== undefined).map((o) => `${o.option.setting}=${o.value}`);
-    const made = generateVersionScript(inputs.value, { arch: state.settings.arch, defaultArch, keep: [], settings: fs });
-    if (!made.ok) return { ok: false, error: made.error.message };
-    const dir = resolve(where ?? process.cwd());
-    const file = `${basename(resolve(path))}.version_script`;
-    const written = writePlan(dir, [{ path: file, content: made.value.script, owns: (text) => text.startsWith('{\n  global:') }]);
-    if (!written.ok) return { ok: false, error: written.error.message };
-    const kept = made.value.result.app.length + made.value.result.vdso.length + made.value.blocks.reduce((n, b) => n + b.names.length, 0);
-    return { ok: true, path: join(dir, file), kept, missing: made.value.result.missing.filter((m) => !m.weak).map((m) => m.name) };
+    if (path === '') return { done: Promise.resolve({ ok: false, error: "give the app's ELF file or directory" }), cancel: () => undefined };
+    const fsSettings = state.selection.options.filter((o) => o.option.values !== undefined).map((o) => `${o.option.setting}=${o.value}`);
+    const out = join(resolve(where ?? process.cwd()), `${basename(resolve(path))}.version_script`);
+    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'osvconf.cjs'), 'symbols', path, `--arch=${state.settings.arch}`, ...fsSettings, `--out=${out}`, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const kill = (): void => void child.kill('SIGKILL');
+    process.once('exit', kill); // quitting (q, Ctrl-C, a signal) stops it too
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const done = new Promise<AppScriptResult>((answer) => {
+      child.on('error', (e) => answer({ ok: false, error: `cannot run osvconf symbols: ${e.message}` }));
+      child.on('close', (code, signal) => {
+        process.off('exit', kill);
+        if (signal !== null) return answer({ ok: false, error: 'version script generation stopped' });
+        if (code !== 0) return answer({ ok: false, error: /osvconf: error: (.*)/.exec(stderr)?.[1] ?? `osvconf symbols failed (exit ${code})` });
+        try {
+          const report = JSON.parse(stdout) as { kept: number; missing: { name: string; weak: boolean }[] };
+          answer({ ok: true, path: out, kept: report.kept, missing: report.missing.filter((m) => !m.weak).map((m) => m.name) });
+        } catch {
+          answer({ ok: false, error: 'osvconf symbols gave no report' });
+        }
+      });
+    });
+    return { done, cancel: kill };
   };
 }
 
@@ -151,7 +168,7 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams): Promise<Resul
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./App.js')]);
   let quit = false;
   const app = render(
-    createElement(App, { core: core.value, initial: state, save: saveTarget(out), appScript: appScriptTool(out, defaults.value.defaultArch), color: process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb', onExit: () => void (quit = true) }),
+    createElement(App, { core: core.value, initial: state, save: saveTarget(out), appScript: appScriptTool(out), color: process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb', onExit: () => void (quit = true) }),
     { exitOnCtrlC: true },
   );
   await app.waitUntilExit();
