@@ -68,6 +68,14 @@ describe('write plan', () => {
     expect(readdirSync(tree)).toEqual(['build']);
   });
 
+  it('a directory that is a dangling symlink is named as such', () => {
+    const root = tempDir();
+    symlinkSync(join(root, 'nowhere'), join(root, 'build'));
+    const r = writePlan(root, [file('build/gen/x.h', 'x')]);
+    expect(!r.ok && r.error.message).toContain('is a symbolic link that leads nowhere');
+    expect(readdirSync(root)).toEqual(['build']);
+  });
+
   it('keeps the mode of a replaced file; a read-only one is refused unless forced', () => {
     const root = tempDir();
     writeFileSync(join(root, 'm'), `${MARK}old`);
