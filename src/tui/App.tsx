@@ -29,6 +29,8 @@ export interface AppProps {
   readonly color: boolean;
   /** Called once, with the final state, when the user quits. */
   readonly onExit: (state: State) => void;
+  /** Called after each key is handled (tests wait for it instead of sleeping). */
+  readonly onKey?: () => void;
 }
 
 // On by you, on by the profile or a default, implied (locked), off.
@@ -157,12 +159,13 @@ function Overlay({ core, state, height }: { core: TuiCore; state: State; height:
   return null;
 }
 
-export function App({ core, initial, save, appScript, color, onExit }: AppProps) {
+export function App({ core, initial, save, appScript, color, onExit, onKey }: AppProps) {
   const [state, dispatch] = useReducer((s: State, a: Action) => reduce(core, s, a), initial);
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
   const generating = useRef<{ cancel(): void } | undefined>(undefined);
+  const [keysTaken, setKeysTaken] = useState(0);
 
   useEffect(() => {
     const onResize = () => setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
@@ -185,8 +188,13 @@ export function App({ core, initial, save, appScript, color, onExit }: AppProps)
     }
   }, [state, exit, onExit]);
 
+  // The state of the last render: a key that arrives before ink re-subscribes this handler must
+  // not act on the state of the render before.
+  const latest = useRef(state);
+  latest.current = state;
   // One key at a time; ink hands a burst of typed or pasted characters over as one string.
   const handle = (input: string, key: Key): void => {
+    const state = latest.current;
     const o = state.overlay;
     // While the generator runs, Esc stops it; the screen keeps answering.
     if (generating.current !== undefined && key.escape) {
@@ -245,7 +253,12 @@ export function App({ core, initial, save, appScript, color, onExit }: AppProps)
     const plain = !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && input.length > 1 && state.overlay.kind !== 'edit' && state.overlay.kind !== 'search';
     if (plain) for (const ch of input) handle(ch === '\r' || ch === '\n' ? '' : ch, { ...key, return: ch === '\r' || ch === '\n' });
     else handle(input, key);
+    if (onKey !== undefined) setKeysTaken((n) => n + 1);
   });
+  // Said after the render that shows the key's effect, so that the next key meets the new state.
+  useEffect(() => {
+    if (keysTaken > 0) onKey?.();
+  }, [keysTaken, onKey]);
 
   const list = currentItems(core, state);
   const cursor = Math.min(cursorOf(state), Math.max(0, list.length - 1));

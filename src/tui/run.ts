@@ -1,7 +1,7 @@
 // osvconf on a terminal (or osvconf tui): loads the core, then ink and the app (only here: the
 // scripted path never loads them). Without a terminal it refuses at once, never waiting for input.
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fail, ok, usage, type Result } from '../core/result.js';
 import { plan } from '../app/plan.js';
@@ -144,6 +144,15 @@ async function initialSettings(args: TuiArgs, tree: string | undefined): Promise
   });
 }
 
+/**
+ * OSVCONF_TUI_KEYLOG=FILE: a line per handled key, so that a test driving the terminal can wait
+ * for each key to be taken instead of sleeping.
+ */
+function keyLog(): { onKey?: () => void } {
+  const file = process.env['OSVCONF_TUI_KEYLOG'];
+  return file === undefined ? {} : { onKey: () => appendFileSync(file, 'key\n') };
+}
+
 export async function runTui(args: TuiArgs, terminal: TuiStreams): Promise<Result<number>> {
   if (!terminal.isTTY) {
     return usage('the interactive configurator needs a terminal', 'in scripts use the flags: osvconf --profile=NAME [SETTING...] --print=ARTIFACT or --out=DIR (osvconf --help)');
@@ -168,7 +177,7 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams): Promise<Resul
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./App.js')]);
   let quit = false;
   const app = render(
-    createElement(App, { core: core.value, initial: state, save: saveTarget(out), appScript: appScriptTool(out), color: process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb', onExit: () => void (quit = true) }),
+    createElement(App, { core: core.value, initial: state, save: saveTarget(out), appScript: appScriptTool(out), color: process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb', onExit: () => void (quit = true), ...keyLog() }),
     { exitOnCtrlC: true },
   );
   await app.waitUntilExit();

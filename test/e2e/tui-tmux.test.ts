@@ -18,28 +18,47 @@ function osvTree(): string {
   return dir;
 }
 
+/** Each session's key log: the configurator writes a line per key it has handled. */
+const keyLogs = new Map<string, string>();
+
 function start(cwd: string, args: string): string {
   const name = `osvconf-${process.pid}-${sessions.length}`;
   sessions.push(name);
-  execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '80', '-y', '24', '-c', cwd, `NO_COLOR=1 ${process.execPath} ${BIN} ${args}; echo EXIT=$?; sleep 30`]);
+  const log = join(tempDir('osvconf-keys-'), 'keys');
+  writeFileSync(log, '');
+  keyLogs.set(name, log);
+  execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '80', '-y', '24', '-c', cwd, `NO_COLOR=1 OSVCONF_TUI_KEYLOG=${log} ${process.execPath} ${BIN} ${args}; echo EXIT=$?; sleep 600`]);
   return name;
 }
 
 const screen = (s: string): string => execFileSync('tmux', ['capture-pane', '-t', s, '-p'], { encoding: 'utf8' });
 
-async function waitFor(s: string, test: (text: string) => boolean, what: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const text = screen(s);
-    if (test(text)) return text;
-    await new Promise((r) => setTimeout(r, 100));
+/** Polls until the condition holds; the deadline only turns a hang into a failure. */
+async function until<T>(probe: () => T | undefined, what: string, s: string): Promise<T> {
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    const got = probe();
+    if (got !== undefined) return got;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; the screen:\n${screen(s)}`);
+    await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`timed out waiting for ${what}; the screen:\n${screen(s)}`);
 }
 
+const waitFor = (s: string, test: (text: string) => boolean, what: string): Promise<string> =>
+  until(() => {
+    const text = screen(s);
+    return test(text) ? text : undefined;
+  }, what, s);
+
+const handled = (s: string): number => readFileSync(keyLogs.get(s) as string, 'utf8').length / 'key\n'.length;
+
+/** Sends keys one at a time, each after the configurator has handled the one before. */
 async function keys(s: string, ...k: string[]): Promise<void> {
   for (const key of k) {
-    execFileSync('tmux', ['send-keys', '-t', s, key]);
-    await new Promise((r) => setTimeout(r, 120));
+    const before = handled(s);
+    // A literal string of several characters arrives as one read: one handled event.
+    execFileSync('tmux', ['send-keys', '-t', s, ...(key.length > 1 && !/^(Enter|Space|Escape|C-.|Up|Down|Left|Right|BSpace|Home|End)$/.test(key) ? ['-l', key] : [key])]);
+    await until(() => (handled(s) > before ? true : undefined), `the key ${JSON.stringify(key)} to be taken`, s);
   }
 }
 
@@ -82,7 +101,7 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     // The saved configuration is the one the CLI writes for the same selection.
     expect(readFileSync(join(tree, 'conf', 'osvconf', 'release.x64.osvconf'), 'utf8')).toBe(osvconf(['--profile=virtio-kvm', 'conf_drivers_scsi=1', 'conf_drivers_nvme=1', 'conf_hide_symbols=1', 'fs=rofs', '--print=configuration']).stdout);
 
-    await keys(s, 'q');
+    execFileSync('tmux', ['send-keys', '-t', s, 'q']); // quits: no key to wait for
     await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
   });
 
@@ -164,7 +183,8 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     await waitFor(s, (t) => t.includes('* unsaved'), 'a change');
     await keys(s, 'q');
     await waitFor(s, (t) => t.includes('Quit without saving?'), 'the question');
-    await keys(s, 'n', 'C-c');
+    await keys(s, 'n');
+    execFileSync('tmux', ['send-keys', '-t', s, 'C-c']); // it ends the configurator: no key to wait for
     const text = await waitFor(s, (t) => /EXIT=\d+/.test(t), 'the exit');
     expect(text).not.toContain('EXIT=0');
     expect(readdirSync(tree).sort()).toEqual(['conf', 'scripts']);

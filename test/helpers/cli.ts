@@ -1,15 +1,14 @@
 // Runs the built CLI (bin/osvconf.cjs -> dist/) as a user would, in a child process.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'bin', 'osvconf.cjs');
-/** OSv facts and reference outputs, beside the clone (present in CI). */
-export const REFERENCE = join(ROOT, '..', 'shared', 'osv-reference');
-export const HAVE_REFERENCE = existsSync(REFERENCE);
+/** OSv facts and reference outputs, kept in the repository (test/fixtures/reference/README.md). */
+export const REFERENCE = join(ROOT, 'test', 'fixtures', 'reference');
 
 export interface Run {
   readonly code: number | null;

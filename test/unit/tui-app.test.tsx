@@ -17,7 +17,10 @@ beforeAll(async () => {
   ({ App } = await import('../../src/tui/App.js'));
 });
 
-const tick = () => new Promise((r) => setTimeout(r, 30));
+/** Waits for a condition, turn by turn of the event loop; vitest's deadline catches a hang. */
+async function until(test: () => boolean): Promise<void> {
+  while (!test()) await new Promise((r) => setImmediate(r));
+}
 
 function setup(writes: State[] = []) {
   const defaults = loadDefaults();
@@ -35,8 +38,15 @@ function setup(writes: State[] = []) {
     },
   };
   let exited: State | undefined;
-  const app = render(createElement(App, { core: core.value, initial: state.value, save, color: false, onExit: (s: State) => void (exited = s) }));
-  return { app, exited: () => exited };
+  let taken = 0;
+  const app = render(createElement(App, { core: core.value, initial: state.value, save, color: false, onExit: (s: State) => void (exited = s), onKey: () => void taken++ }));
+  /** Types a key and waits until the app has drawn what it did (no fixed sleep). */
+  const press = async (k: string): Promise<void> => {
+    const before = taken;
+    app.stdin.write(k);
+    await until(() => taken > before);
+  };
+  return { app, press, exited: () => exited };
 }
 
 describe('the TUI app', () => {
@@ -53,19 +63,13 @@ describe('the TUI app', () => {
   });
 
   it('moves with j, opens with Enter, toggles with Space: the mark and the size change', async () => {
-    const { app } = setup();
+    const { app, press } = setup();
     const sizeOf = (f: string) => Number(/([\d,]+) KiB ± /.exec(f)?.[1]?.replace(/,/g, ''));
     const before = sizeOf(app.lastFrame() ?? '');
-    for (const k of ['j', 'j', '\r', 'j', '\r']) {
-      app.stdin.write(k);
-      await tick();
-    }
+    for (const k of ['j', 'j', '\r', 'j', '\r']) await press(k);
     expect(app.lastFrame()).toContain('Drivers: Storage');
     // nvme is the sixth driver of the storage group on x64
-    for (const k of ['j', 'j', 'j', 'j', 'j', ' ']) {
-      app.stdin.write(k);
-      await tick();
-    }
+    for (const k of ['j', 'j', 'j', 'j', 'j', ' ']) await press(k);
     const frame = app.lastFrame() ?? '';
     expect(frame).toMatch(/>\[\*\] nvme/);
     expect(frame).toContain('* unsaved');
@@ -75,17 +79,16 @@ describe('the TUI app', () => {
 
   it('s shows the plan first, y writes, q then quits', async () => {
     const writes: State[] = [];
-    const { app, exited } = setup(writes);
-    app.stdin.write('s');
-    await tick();
+    const { app, press, exited } = setup(writes);
+    await press('s');
+    await until(() => (app.lastFrame() ?? '').includes('will write'));
     expect(app.lastFrame()).toContain('will write  build/release.x64/gen/include/osv/drivers_config.h (+1 -1 lines)');
     expect(writes).toHaveLength(0);
-    app.stdin.write('y');
-    await tick();
+    await press('y');
     expect(writes).toHaveLength(1);
     expect(app.lastFrame()).toContain('saved: 1 file written, 0 unchanged');
     app.stdin.write('q');
-    await tick();
+    await until(() => exited() !== undefined);
     expect(exited()).toBeDefined();
   });
 });
