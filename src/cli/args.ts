@@ -11,7 +11,7 @@ export interface FlagSpec {
   readonly help: string;
 }
 
-export const FLAGS: readonly FlagSpec[] = [
+export const FLAGS = [
   { name: 'arch', value: 'ARCH', help: 'target arch (default x64)' },
   { name: 'mode', value: 'MODE', help: 'release or debug (default release); names build/<mode>.<arch>' },
   { name: 'profile', value: 'NAME', help: 'driver profile (default all); same as conf_drivers_profile=NAME' },
@@ -31,7 +31,10 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'strict', help: 'treat pitfalls (combinations that build but break) as errors' },
   { name: 'help', short: 'h', help: 'show help' },
   { name: 'version', short: 'V', help: 'show the version' },
-];
+] as const satisfies readonly FlagSpec[];
+
+/** Every flag's name, as a type: the command table and the commands name flags only from here. */
+export type FlagName = (typeof FLAGS)[number]['name'];
 
 export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'size', 'tui', 'help'] as const;
 export type Command = (typeof COMMANDS)[number] | 'configure';
@@ -64,7 +67,7 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs> {
     const long = arg.startsWith('--');
     const eq = arg.indexOf('=');
     const key = long ? arg.slice(2, eq < 0 ? undefined : eq) : arg.slice(1);
-    const spec = FLAGS.find((f) => (long ? f.name === key : f.short === key));
+    const spec: FlagSpec | undefined = FLAGS.find((f: FlagSpec) => (long ? f.name === key : f.short === key));
     if (spec === undefined) {
       const names = FLAGS.map((f) => `--${f.name}`);
       return usage(`unknown option ${long ? `--${key}` : arg}${didYouMean(long ? `--${key}` : arg, names)}`, 'osvconf --help lists the options');

@@ -1,10 +1,11 @@
 // The --help texts. Flag descriptions come from args.ts so the two cannot drift apart.
 
 import { ARTIFACTS } from '../generators/artifacts.js';
-import { FLAGS } from './args.js';
+import { FLAGS, type FlagName } from './args.js';
 
-function flagLines(names: readonly string[]): string {
+function flagLines(names: readonly FlagName[]): string {
   return FLAGS.filter((f) => names.includes(f.name))
+    .map((f) => f as { name: string; short?: string; value?: string; help: string })
     .map((f) => {
       const left = `  ${f.short === undefined ? '    ' : `-${f.short}, `}--${f.name}${f.value === undefined ? '' : `=${f.value}`}`;
       return `${left.padEnd(28)}${f.help}`;
@@ -13,6 +14,7 @@ function flagLines(names: readonly string[]): string {
 }
 
 export function mainHelp(): string {
+  // The main help lists every flag: the scripted command takes most, the others are named by command.
   return `osvconf: configure an OSv kernel for one hypervisor and one application
 
 Usage:
@@ -63,7 +65,7 @@ Examples:
 `;
 }
 
-export function listHelp(): string {
+export function listHelp(flags: readonly FlagName[]): string {
   return `Usage: osvconf list profiles|drivers|options [--arch=ARCH] [--mode=MODE] [--profiles-dir=DIR] [--json]
 
   profiles   the driver profiles of the arch, with the hypervisors they are for
@@ -71,11 +73,11 @@ export function listHelp(): string {
   options    OSv's Kconfig options (conf_hide_symbols, conf_tracepoints, ...) with their
              defaults for the arch and --mode
 
-${flagLines(['arch', 'mode', 'profiles-dir', 'json'])}
+${flagLines(flags)}
 `;
 }
 
-export function explainHelp(): string {
+export function explainHelp(flags: readonly FlagName[]): string {
   return `Usage: osvconf explain [NAME] [--arch=ARCH] [--profile=NAME] [SETTING...] [--json]
 
 Explains NAME under the given selection: a driver (conf_drivers_<name>, CONF_drivers_<name> or <name>),
@@ -83,11 +85,11 @@ a Kconfig option (conf_<name> or <name>) or a profile. For a driver: its value, 
 (default, profile, implied by another driver, command line), what implies it, and which
 conflicts a change would cause. Without NAME: every setting with its value and origin.
 
-${flagLines(['arch', 'mode', 'profile', 'profiles-dir', 'json', 'force', 'strict'])}
+${flagLines(flags)}
 `;
 }
 
-export function importHelp(): string {
+export function importHelp(flags: readonly FlagName[]): string {
   return `Usage: osvconf import OSV_TREE [--to=DIR] [--dry-run] [--json]
 
 Reads the driver profiles of an OSv tree (conf/profiles/<arch>/*.mk) and writes them as osvconf
@@ -97,11 +99,11 @@ base.mk is evaluated as make reads it (without command-line settings) and writte
 symlink (microvm.mk) becomes an alias. Profiles identical to a built-in one are not written.
 An unsupported construct is reported as file:line; then nothing is written.
 
-${flagLines(['to', 'dry-run', 'json'])}
+${flagLines(flags)}
 `;
 }
 
-export function symbolsHelp(): string {
+export function symbolsHelp(flags: readonly FlagName[]): string {
   return `Usage: osvconf symbols APP.ELF|DIR|usr.manifest... [--arch=ARCH] [--keep=SYM,...] [--keep-file=FILE]
                        [--out=FILE] [--json] [--strict]
 
@@ -114,11 +116,11 @@ kernel. Reported: the symbols the app needs that the kernel does not export (it 
 load; --strict makes that an error) and calls to dlsym(), whose names only --keep can add.
 Without --out the script goes to stdout and the report to stderr.
 
-${flagLines(['arch', 'keep', 'keep-file', 'out', 'json', 'strict'])}
+${flagLines(flags)}
 `;
 }
 
-export function sizeHelp(): string {
+export function sizeHelp(flags: readonly FlagName[]): string {
   return `Usage: osvconf size [--arch=ARCH] [--profile=NAME] [SETTING...] [--compare=PROFILE|none] [--elf=FILE] [--json]
 
 Estimates kernel-stripped.elf (loader-stripped.elf without its bootfs) for the selection: the
@@ -131,6 +133,6 @@ FILE is read from --out=DIR, the OSv tree, or the current directory).
 --elf=FILE measures a real kernel ELF (sections, and symbols attributed to components by the
 rules in conf/size/attribution.json) and shows it beside the estimate.
 
-${flagLines(['arch', 'mode', 'profile', 'compare', 'elf', 'out', 'json'])}
+${flagLines(flags)}
 `;
 }

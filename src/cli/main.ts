@@ -6,16 +6,11 @@ import type { OsvError, Result } from '../core/result.js';
 import type { Warning } from '../core/select.js';
 import { VERSION } from '../generated/version.js';
 import { parseArgs, type ParsedArgs } from './args.js';
-// The commands are small and bundled with main, so that a run loads one module rather than a
-// chain of chunks (each costs start-up time on Node 20). What is big and rarely needed stays
-// behind a dynamic import(): the schema validators, the diff of --dry-run (and the TUI).
-import { run as configure } from './commands/configure.js';
-import { run as explain } from './commands/explain.js';
-import { run as importTree } from './commands/import.js';
-import { run as list } from './commands/list.js';
-import { run as size } from './commands/size.js';
-import { run as symbols } from './commands/symbols.js';
-import { explainHelp, importHelp, listHelp, mainHelp, sizeHelp, symbolsHelp } from './help.js';
+// The commands are small and bundled with main, so that a run loads one file. What is big and
+// rarely needed stays behind a dynamic import(): the schema validators, the diff of --dry-run
+// (and the TUI).
+import { allowOnly } from './args.js';
+import { COMMAND_TABLE, helpText, TUI_FLAGS } from './command-table.js';
 import { printable, type CommandOutput } from './output.js';
 
 export interface Streams {
@@ -86,22 +81,13 @@ function formatWarning(w: Warning): string {
 }
 
 function dispatch(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  if (args.command === 'list') return list(args);
-  if (args.command === 'explain') return explain(args);
-  if (args.command === 'import') return importTree(args);
-  if (args.command === 'symbols') return symbols(args);
-  if (args.command === 'size') return size(args);
-  return configure(args);
+  const spec = COMMAND_TABLE[args.command === 'help' || args.command === 'tui' ? 'configure' : args.command];
+  const allowed = allowOnly(args, spec.flags, spec.title);
+  return allowed.ok ? spec.run(args) : Promise.resolve(allowed);
 }
 
 function helpFor(args: ParsedArgs): string {
-  const topic = args.command === 'help' ? args.positionals[0] : args.command;
-  if (topic === 'list') return listHelp();
-  if (topic === 'explain') return explainHelp();
-  if (topic === 'import') return importHelp();
-  if (topic === 'symbols') return symbolsHelp();
-  if (topic === 'size') return sizeHelp();
-  return mainHelp();
+  return helpText(args.command === 'help' ? args.positionals[0] : args.command);
 }
 
 export async function main(argv: readonly string[], streams: Streams = processStreams): Promise<number> {
@@ -123,6 +109,11 @@ export async function main(argv: readonly string[], streams: Streams = processSt
     // On a terminal, `osvconf` alone (or `osvconf tui`) opens the configurator; ink and react
     // are loaded only then.
     if (args.command === 'tui' || (argv.length === 0 && process.stdin.isTTY === true && process.stdout.isTTY === true)) {
+      const allowed = allowOnly(args, TUI_FLAGS, 'osvconf tui');
+      if (!allowed.ok) {
+        streams.err(formatError(allowed.error));
+        return EXIT_USAGE;
+      }
       // ink stops redrawing when CI or CONTINUOUS_INTEGRATION is set, reading them as it loads
       // (with the TUI bundle, below). Here a person sits at a terminal: let it redraw.
       delete process.env['CI'];

@@ -7,13 +7,12 @@ import { fail, ok, usage, type Result } from '../../core/result.js';
 import { didYouMean } from '../../core/suggest.js';
 import { ARTIFACTS, findArtifact, notesOf } from '../../generators/artifacts.js';
 import { comparePlan, writePlan, type FileOutcome, type PlannedFile } from '../../io/write-plan.js';
-import { allowOnly, type ParsedArgs } from '../args.js';
+import type { ParsedArgs } from '../args.js';
 import { json, output, type CommandOutput } from '../output.js';
 import { selectionJson } from '../report.js';
 import { resolveSelection } from '../../app/selection.js';
 import { plan } from '../../app/plan.js';
 
-export const CONFIGURE_FLAGS = ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'print', 'out', 'dry-run', 'name', 'json', 'force', 'strict'];
 
 
 async function dryRun(out: string, files: readonly PlannedFile[], outcomes: readonly FileOutcome[]): Promise<string> {
@@ -31,8 +30,6 @@ async function dryRun(out: string, files: readonly PlannedFile[], outcomes: read
 }
 
 export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  const allowed = allowOnly(args, CONFIGURE_FLAGS, 'osvconf');
-  if (!allowed.ok) return allowed;
   const print = args.values.get('print');
   let out = args.values.get('out');
   const asJson = args.switches.has('json');

@@ -6,7 +6,7 @@ import { explain, type Explanation } from '../../core/explain.js';
 import { describeOrigin } from '../../core/origin.js';
 import { ok, type Result } from '../../core/result.js';
 import { select, type Selection } from '../../core/select.js';
-import { allowOnly, type ParsedArgs } from '../args.js';
+import type { ParsedArgs } from '../args.js';
 import { json, output, table, type CommandOutput } from '../output.js';
 import { resolveSelection } from '../../app/selection.js';
 import { textOf } from '../../app/explain-text.js';
@@ -30,8 +30,6 @@ function jsonOf(e: Explanation): unknown {
 }
 
 export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  const allowed = allowOnly(args, ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'json', 'force', 'strict'], 'osvconf explain');
-  if (!allowed.ok) return allowed;
   // The first operand without '=' is the name; the rest are settings.
   const name = args.positionals.find((p) => !p.includes('='));
   const settings = args.positionals.filter((p) => p !== name);

@@ -10,7 +10,7 @@ import { fail, ok, usage, type Result } from '../../core/result.js';
 import { importProfiles, type TreeReader } from '../../importer/import-profiles.js';
 import { loadArchCatalog, loadDefaults, profileSource } from '../../io/catalog-files.js';
 import { comparePlan, ownsNamedFile, writePlan } from '../../io/write-plan.js';
-import { allowOnly, type ParsedArgs } from '../args.js';
+import type { ParsedArgs } from '../args.js';
 import { json, output, type CommandOutput } from '../output.js';
 
 /** A profile file larger than this is not a profile. */
@@ -44,8 +44,6 @@ function fsTree(root: string): TreeReader {
 }
 
 export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  const allowed = allowOnly(args, ['to', 'dry-run', 'json'], 'osvconf import');
-  if (!allowed.ok) return allowed;
   const [root, ...rest] = args.positionals;
   if (root === undefined) return usage('osvconf import needs the OSv tree to read', 'write osvconf import path/to/osv [--to=DIR]');
   if (rest.length > 0) return usage(`unexpected "${rest[0]}" after osvconf import ${root}`, 'give one OSv tree');

@@ -4,7 +4,7 @@ import { driverSetting, type Profile } from '../../core/catalog.js';
 import { defaultValue, optionsFor } from '../../core/kconfig.js';
 import { fail, ok, usage, type Result } from '../../core/result.js';
 import { didYouMean } from '../../core/suggest.js';
-import { allowOnly, type ParsedArgs } from '../args.js';
+import type { ParsedArgs } from '../args.js';
 import { json, output, table, type CommandOutput } from '../output.js';
 import { loadContext, type Context } from '../../app/selection.js';
 
@@ -64,8 +64,6 @@ function listOptions(context: Context, asJson: boolean, mode: string): string {
 }
 
 export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  const allowed = allowOnly(args, ['arch', 'mode', 'profiles-dir', 'json'], 'osvconf list');
-  if (!allowed.ok) return allowed;
   const [what, ...rest] = args.positionals;
   if (what === undefined) return usage('osvconf list needs what to list', `write osvconf list ${WHAT.join('|')}`);
   if (!(WHAT as readonly string[]).includes(what)) return usage(`cannot list "${what}"${didYouMean(what, WHAT)}`, `write osvconf list ${WHAT.join('|')}`);

@@ -15,7 +15,7 @@ import { isVersionScript, versionScriptNames } from '../../io/kernel-symbols.js'
 import { MAX_VERSION_SCRIPT_BYTES, readTextCapped } from '../../io/read-file.js';
 import { sizeInputOf } from '../../size/input.js';
 import { createEstimator, type Estimate, type Estimator } from '../../size/model.js';
-import { allowOnly, type ParsedArgs } from '../args.js';
+import type { ParsedArgs } from '../args.js';
 import { json, output, type CommandOutput } from '../output.js';
 import { appVersionScript, resolveSelection, type Context } from '../../app/selection.js';
 
@@ -65,8 +65,6 @@ function measureElf(path: string, arch: string): Result<Measured> {
 }
 
 export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  const allowed = allowOnly(args, ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'compare', 'elf', 'json', 'force', 'strict', 'out'], 'osvconf size');
-  if (!allowed.ok) return allowed;
   const resolved = await resolveSelection(args, args.positionals);
   if (!resolved.ok) return resolved;
   const { selection } = resolved.value;

@@ -10,7 +10,7 @@ import { loadDefaults } from '../../io/catalog-files.js';
 import { ownsNamedFile, writePlan } from '../../io/write-plan.js';
 import { collectInputs } from '../../symbols/inputs.js';
 import { generateVersionScript } from '../../symbols/generate.js';
-import { allowOnly, type ParsedArgs } from '../args.js';
+import type { ParsedArgs } from '../args.js';
 import { checkArch } from '../../app/selection.js';
 import { json, output, type CommandOutput } from '../output.js';
 
@@ -29,8 +29,6 @@ function keepList(args: ParsedArgs): Result<string[]> {
 }
 
 export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  const allowed = allowOnly(args, ['arch', 'keep', 'keep-file', 'out', 'json', 'strict'], 'osvconf symbols');
-  if (!allowed.ok) return allowed;
   if (args.positionals.length === 0) return usage('osvconf symbols needs the app\'s ELF files', 'write osvconf symbols path/to/app [lib.so ...] (files, directories or a usr.manifest)');
   const defaults = loadDefaults();
   if (!defaults.ok) return defaults;

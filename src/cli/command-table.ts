@@ -1,0 +1,44 @@
+// The one table of commands: the flags each takes, what runs it and its --help. Parsing refuses
+// any other flag for the command (allowOnly), dispatch and help come from here, and a test checks
+// that every flag a command takes is in its help.
+
+import type { Result } from '../core/result.js';
+import type { FlagName, ParsedArgs } from './args.js';
+import { run as configure } from './commands/configure.js';
+import { run as explain } from './commands/explain.js';
+import { run as importTree } from './commands/import.js';
+import { run as list } from './commands/list.js';
+import { run as size } from './commands/size.js';
+import { run as symbols } from './commands/symbols.js';
+import { explainHelp, importHelp, listHelp, mainHelp, sizeHelp, symbolsHelp } from './help.js';
+import type { CommandOutput } from './output.js';
+
+export interface CommandSpec {
+  /** How a message names it: `osvconf` or `osvconf list`. */
+  readonly title: string;
+  readonly flags: readonly FlagName[];
+  readonly run: (args: ParsedArgs) => Promise<Result<CommandOutput>>;
+  readonly help: (flags: readonly FlagName[]) => string;
+}
+
+/** The flags of a selection (the scripted command, explain, size, the configurator). */
+const SELECTION: readonly FlagName[] = ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'force', 'strict'];
+
+export type ScriptedCommand = 'configure' | 'list' | 'explain' | 'import' | 'symbols' | 'size';
+
+export const COMMAND_TABLE: Readonly<Record<ScriptedCommand, CommandSpec>> = {
+  configure: { title: 'osvconf', flags: [...SELECTION, 'print', 'out', 'dry-run', 'name', 'json'], run: configure, help: () => mainHelp() },
+  list: { title: 'osvconf list', flags: ['arch', 'mode', 'profiles-dir', 'json'], run: list, help: listHelp },
+  explain: { title: 'osvconf explain', flags: [...SELECTION, 'json'], run: explain, help: explainHelp },
+  import: { title: 'osvconf import', flags: ['to', 'dry-run', 'json'], run: importTree, help: importHelp },
+  symbols: { title: 'osvconf symbols', flags: ['arch', 'keep', 'keep-file', 'out', 'json', 'strict'], run: symbols, help: symbolsHelp },
+  size: { title: 'osvconf size', flags: [...SELECTION, 'compare', 'elf', 'out', 'json'], run: size, help: sizeHelp },
+};
+
+/** What the configurator takes (osvconf tui ...). */
+export const TUI_FLAGS: readonly FlagName[] = ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'out', 'name'];
+
+export function helpText(command: string | undefined): string {
+  const spec = command !== undefined && Object.hasOwn(COMMAND_TABLE, command) ? COMMAND_TABLE[command as ScriptedCommand] : COMMAND_TABLE.configure;
+  return spec.help(spec.flags);
+}
