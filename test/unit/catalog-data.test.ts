@@ -109,6 +109,16 @@ describe('catalog equals osv-facts.json', () => {
 });
 
 describe('data coverage', () => {
+  it('every driver has a size: a component of the size model, or is named as having no code of its own', () => {
+    for (const arch of ['x64', 'aarch64']) {
+      const model = JSON.parse(readFileSync(join(ROOT, 'conf', 'size', `${arch}.json`), 'utf8')) as { no_code_of_their_own?: string[]; components: { when?: Record<string, number> }[] };
+      const drivers = rawDrivers(arch).map((d) => d.name);
+      const sized = new Set([...model.components.flatMap((c) => Object.keys(c.when ?? {})), ...(model.no_code_of_their_own ?? [])]);
+      expect(drivers.filter((d) => !sized.has(d)), arch).toEqual([]);
+      expect((model.no_code_of_their_own ?? []).filter((d) => !drivers.includes(d)), `${arch}: names that are no driver`).toEqual([]);
+    }
+  });
+
   it('every string value (Kconfig option or build option) names its syntax: it lands unquoted in make and the shell', () => {
     const missing: string[] = [];
     for (const arch of Object.keys((loadDefaults() as { ok: true; value: { arches: Record<string, unknown> } }).value.arches)) {
