@@ -1,11 +1,13 @@
-// npm run calibrate: fits the x64 size model to the published builds and writes the fitted
+// npm run calibrate: fits the x64 size model to the measured builds and writes the fitted
 // numbers and every calibration point's residual into conf/size/x64.json; aarch64, which has
-// no published sizes, borrows the fitted factors and core (and says so).
+// no measured sizes, borrows the fitted factors and core (and says so).
 //
 // The model is linear in its fitted parameters (core KiB and the KiB-per-source-byte factors
-// marked fit), so they are solved by weighted least squares on relative error over the points
-// without a version script. The version-script saving is then set from the point that has one.
-// Components are never tuned one by one: their sizes follow from their source bytes.
+// marked fit), so they are solved by weighted least squares on relative error over the current
+// points with symbols hidden and no version script. The extra KiB of the visible regime is then
+// set from the current points with symbols visible, and the version-script saving from a current
+// point that has a script. Points marked history (older OSv, other toolchains) are reported, not
+// fitted. Components are never tuned one by one: their sizes follow from their source bytes.
 
 import { select } from '../core/select.js';
 import { loadArchCatalog, loadDefaults, profileSource } from '../io/catalog-files.js';
@@ -66,7 +68,9 @@ export function calibrate(model: SizeModel): SizeModel {
     const input = sizeInputOf(selectionFor(m.arch, p), p.version_script_symbols === undefined ? undefined : { symbols: p.version_script_symbols, iconv: p.version_script_iconv ?? true }, p.without);
     return createEstimator(m).estimate(input).kernelKib;
   };
-  const plain = model.calibration.filter((p) => p.version_script_symbols === undefined);
+  const current = model.calibration.filter((p) => p.history !== true);
+  const visible = (p: CalibrationPoint): boolean => p.settings['hide_symbols'] === 'n';
+  const plain = current.filter((p) => p.version_script_symbols === undefined && !visible(p));
   if (plain.length < unknowns.length) fail(`calibration: ${plain.length} points for ${unknowns.length} unknowns`);
   const rows = plain.map((p) => {
     const fixed = evaluate(withParams(zero), p);
@@ -77,14 +81,21 @@ export function calibrate(model: SizeModel): SizeModel {
   const atb = unknowns.map((_, i) => rows.reduce((s, r) => s + ((r.coef[i] as number) * (r.p.kib - r.fixed)) / r.p.kib ** 2, 0));
   const solution = Object.fromEntries(unknowns.map((u, i) => [u, solve(ata, atb)[i] as number]));
   let result = withParams(solution);
+  // The visible regime: what is left of each visible point after everything else, averaged.
+  const shown = current.filter(visible);
+  if (shown.length > 0 && model.symbols_visible.fit === true) {
+    const zeroExtra: SizeModel = { ...result, symbols_visible: { ...result.symbols_visible, extra_kib: 0 } };
+    const extra = shown.reduce((sum, p) => sum + (p.kib - evaluate(zeroExtra, p)), 0) / shown.length;
+    result = { ...result, symbols_visible: { ...result.symbols_visible, extra_kib: Number(extra.toPrecision(6)) } };
+  }
   // The version-script saving: from the point that has a script, given everything else.
-  const scripted = model.calibration.find((p) => p.version_script_symbols !== undefined);
+  const scripted = current.find((p) => p.version_script_symbols !== undefined);
   if (scripted !== undefined && model.version_script.fit) {
     const { version_script_symbols: symbols, ...unscripted } = scripted;
     const withoutScript = evaluate(result, unscripted);
     const fraction = 1 - (symbols as number) / model.version_script.full_exports;
     const iconv = scripted.version_script_iconv === false ? model.version_script.iconv_saving_kib : 0;
-    result = withParams(solution, (withoutScript - scripted.kib - iconv) / fraction);
+    result = { ...withParams(solution, (withoutScript - scripted.kib - iconv) / fraction), symbols_visible: result.symbols_visible };
   }
   const round = (x: number, digits: number): number => Number(x.toPrecision(digits));
   result = {
@@ -98,7 +109,7 @@ export function calibrate(model: SizeModel): SizeModel {
     ...final,
     calibration: final.calibration.map((p) => {
       const m = evaluate(final, p);
-      return { ...p, model_kib: round(m, 6), residual_pct: round(((m - p.kib) / p.kib) * 100, 3) };
+      return { ...p, model_kib: round(m, 6), residual_pct: Number((((m - p.kib) / p.kib) * 100).toFixed(3)) };
     }),
   };
 }
@@ -113,7 +124,7 @@ function main(): void {
     factors: Object.fromEntries(Object.entries(arm.factors).map(([k, f]) => [k, f.fit ? { ...f, kib_per_source_byte: x64.factors[k]?.kib_per_source_byte ?? f.kib_per_source_byte } : f])),
     version_script: { ...arm.version_script, max_saving_kib: x64.version_script.max_saving_kib },
   });
-  for (const p of x64.calibration) console.log(`${p.name.padEnd(26)} published ${String(p.kib).padStart(6)} KiB  model ${p.model_kib?.toFixed(1).padStart(7)} KiB  residual ${p.residual_pct?.toFixed(2).padStart(6)} %`);
+  for (const p of x64.calibration) console.log(`${p.name.padEnd(26)} measured ${String(p.kib).padStart(6)} KiB  model ${p.model_kib?.toFixed(1).padStart(7)} KiB  residual ${p.residual_pct?.toFixed(2).padStart(6)} %${p.history === true ? "  (history: not fitted)" : ""}`);
   console.log(`core ${x64.core.kib} KiB; ${Object.entries(x64.factors).map(([k, f]) => `${k} ${(f.kib_per_source_byte * 1024).toFixed(3)} B/B`).join(', ')}; version script saving up to ${x64.version_script.max_saving_kib} KiB`);
 }
 

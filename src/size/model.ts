@@ -24,6 +24,8 @@ export interface CalibrationPoint {
   readonly profile: string;
   readonly settings: Readonly<Record<string, string>>;
   readonly without: readonly string[];
+  /** An older OSv or toolchain: reported, not fitted. */
+  readonly history?: boolean;
   readonly version_script_symbols?: number;
   readonly version_script_iconv?: boolean;
   readonly kib: number;
@@ -38,7 +40,7 @@ export interface SizeModel {
   readonly factors: Readonly<Record<string, { readonly kib_per_source_byte: number; readonly source: string; readonly fit: boolean }>>;
   readonly core: { readonly kib: number; readonly source: string; readonly fit: boolean };
   readonly components: readonly SizeComponent[];
-  readonly symbols_visible: { readonly extra_kib: number; readonly source: string; readonly note?: string };
+  readonly symbols_visible: { readonly extra_kib: number; readonly source: string; readonly note?: string; readonly fit?: boolean };
   readonly version_script: { readonly full_exports: number; readonly max_saving_kib: number; readonly source: string; readonly fit: boolean; readonly iconv_saving_kib: number; readonly iconv_source: string };
   readonly libsolaris: Readonly<Record<string, { readonly kib: number | null; readonly source: string }>>;
   readonly uncertainty_pct: { readonly hidden: number; readonly visible: number; readonly source: string };

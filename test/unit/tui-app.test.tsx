@@ -1,5 +1,8 @@
 // The ink app at a fixed width with ink-testing-library: what it draws and how keys act.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createElement } from 'react';
+import { ROOT } from '../helpers/cli.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaults } from '../../src/io/catalog-files.js';
 import type { SaveTarget } from '../../src/tui/App.js';
@@ -57,7 +60,9 @@ describe('the TUI app', () => {
     expect(frame).toContain('> ');
     expect(frame).toContain('Drivers --->');
     expect(frame).toMatch(/Kernel size/);
-    expect(frame).toMatch(/[\d,]+ KiB ± 5 %/);
+    // The panel states the model's uncertainty for hidden symbols (this selection hides them).
+    const hidden = (JSON.parse(readFileSync(join(ROOT, 'conf', 'size', 'x64.json'), 'utf8')) as { uncertainty_pct: { hidden: number } }).uncertainty_pct.hidden;
+    expect(frame).toMatch(new RegExp(`[\\d,]+ KiB ± ${hidden} %`));
     expect(frame).toContain('s save');
     app.unmount();
   });
