@@ -1,7 +1,7 @@
-// Bundles the CLI with esbuild: the scripted path then loads a handful of files instead of one
-// ES module per source file (each costs start-up time on Node 20, which has no compile cache).
-// Commands stay separate chunks, loaded by dynamic import() only when used. ink and react stay
-// external so that the TUI is loaded from node_modules only when it is opened.
+// Bundles with esbuild: the scripted CLI as one CommonJS file with every command in it (see
+// below for why, and for the code cache); the TUI as an ES module bundle of its own, with ink
+// and react left in node_modules and loaded only when the configurator opens; the pure core and
+// the size model as modules for library use and the benchmark.
 import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -5,12 +5,12 @@ import { writeSync } from 'node:fs';
 import type { OsvError, Result } from '../core/result.js';
 import type { Warning } from '../core/select.js';
 import { VERSION } from '../generated/version.js';
-import { parseArgs, type ParsedArgs } from './args.js';
-// The commands are small and bundled with main, so that a run loads one file. What is big and
-// rarely needed stays behind a dynamic import(): the schema validators, the diff of --dry-run
-// (and the TUI).
-import { allowOnly } from './args.js';
+// The commands are small and bundled with main (through the command table), so that a run loads
+// one file. What is big and rarely needed stays behind a dynamic import(): the schema
+// validators, the diff of --dry-run (and the TUI).
+import { allowOnly, parseArgs, type ParsedArgs } from './args.js';
 import { COMMAND_TABLE, helpText, TUI_FLAGS } from './command-table.js';
+import { errnoWords } from '../io/read-file.js';
 import { printable, type CommandOutput } from './output.js';
 
 export interface Streams {
@@ -52,8 +52,7 @@ const processStreams: Streams = {
 
 /** stdout could not take the output: say so on stderr and fail, rather than lose it silently. */
 function outputFailed(e: unknown, streams: Streams, wroteFiles: boolean): number {
-  const code = (e as NodeJS.ErrnoException).code;
-  const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EBADF' ? 'stdout is closed' : code ?? (e as Error).message;
+  const why = errnoWords(e);
   streams.err(`osvconf: error: cannot write the output: ${why}\n${wroteFiles ? '  hint: the files were written; only this report was lost\n' : ''}`);
   return EXIT_USER;
 }
@@ -81,6 +80,7 @@ function formatWarning(w: Warning): string {
 }
 
 function dispatch(args: ParsedArgs): Promise<Result<CommandOutput>> {
+  // help and tui are handled before dispatch.
   const spec = COMMAND_TABLE[args.command === 'help' || args.command === 'tui' ? 'configure' : args.command];
   const allowed = allowOnly(args, spec.flags, spec.title);
   return allowed.ok ? spec.run(args) : Promise.resolve(allowed);
@@ -140,7 +140,7 @@ export async function main(argv: readonly string[], streams: Streams = processSt
     try {
       streams.out(result.value.stdout);
     } catch (e) {
-      return outputFailed(e, streams, args.values.has('out') && args.command === 'configure');
+      return outputFailed(e, streams, result.value.wroteFiles === true);
     }
     return EXIT_OK;
   } catch (e) {

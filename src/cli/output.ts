@@ -5,10 +5,12 @@ import type { Warning } from '../core/select.js';
 export interface CommandOutput {
   readonly stdout: string;
   readonly warnings: readonly Warning[];
+  /** Files were written before stdout was (so a lost report does not mean nothing happened). */
+  readonly wroteFiles?: boolean;
 }
 
-export function output(stdout: string, warnings: readonly Warning[] = []): CommandOutput {
-  return { stdout, warnings };
+export function output(stdout: string, warnings: readonly Warning[] = [], wroteFiles = false): CommandOutput {
+  return wroteFiles ? { stdout, warnings, wroteFiles } : { stdout, warnings };
 }
 
 export function json(value: unknown): string {

@@ -105,9 +105,9 @@ export function checkDrivers(catalog: ArchCatalog): DataIssue[] {
   return issues;
 }
 
-/** Profile contents that need the catalog: every flag it sets must be a driver of its arch. */
 const driverNameSets = new WeakMap<ArchCatalog, { names: string[]; known: Set<string> }>();
 
+/** Profile contents that need the catalog: every flag it sets must be a driver of its arch. */
 export function checkProfileSets(profile: Profile, catalog: ArchCatalog, suggest: (word: string, candidates: readonly string[]) => string): DataIssue[] {
   // Built once per catalog, not per profile: a tree of a thousand profiles stays linear.
   let sets = driverNameSets.get(catalog);

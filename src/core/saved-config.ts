@@ -67,13 +67,15 @@ export function parseSavedConfiguration(text: string, path: string): Result<Load
     if (line.trim() === '' || line.startsWith('#')) continue;
     const at = `${path}:${i + 1}`;
     const eq = line.indexOf('=');
-    const key = eq < 0 ? line : line.slice(0, eq);
-    if (eq <= 0 || !SETTING_NAME.test(key)) return fail(`${at}: "${clip(line)}" is not a setting`, 'each line is NAME=VALUE in OSv\'s spelling, or a # comment');
+    const written = eq < 0 ? line : line.slice(0, eq);
+    // The profile has two spellings in OSv's history: one key, whichever is written.
+    const key = written === 'drivers_profile' ? 'conf_drivers_profile' : written;
+    if (eq <= 0 || !SETTING_NAME.test(written)) return fail(`${at}: "${clip(line)}" is not a setting`, 'each line is NAME=VALUE in OSv\'s spelling, or a # comment');
     const before = seen.get(key);
     if (before !== undefined) return fail(`${at}: ${key} is set twice (first on line ${before})`, 'keep one of them');
     seen.set(key, i + 1);
     const value = line.slice(eq + 1);
-    if ((HEADER_KEYS as readonly string[]).includes(key) || key === 'drivers_profile') header[key === 'drivers_profile' ? 'conf_drivers_profile' : key] = value;
+    if ((HEADER_KEYS as readonly string[]).includes(key)) header[key] = value;
     else settings.push(`${key}=${value}`);
   }
   const get = (k: string): string | undefined => (Object.hasOwn(header, k) ? header[k] : undefined);

@@ -20,12 +20,15 @@ const ALLOWED: Readonly<Record<ValueSyntax, { readonly re: RegExp; readonly says
  * Compiler and linker options that make gcc or ld run another program or load code: the
  * characters are harmless, the option is not.
  */
-const RUNS_CODE = /^(-wrapper|-B|-fplugin|-specs|--specs|-plugin|--plugin|-Wl,-plugin|-Wl,--plugin|-Xlinker|@)/;
+const RUNS_CODE = /^(-wrapper|-B(?!(symbolic|symbolic-functions|static|dynamic|group|shareable|no-symbolic)$)|-fplugin|-specs|--specs|-plugin|--plugin|-Xlinker|@)/;
+
+/** The words gcc and ld see: -Wl,a,b passes a and b to the linker. */
+const words = (value: string): string[] => value.split(' ').flatMap((w) => (w.startsWith('-Wl,') ? [w, ...w.slice(4).split(',')] : [w]));
 
 export function checkSyntax(setting: string, value: string, syntax: ValueSyntax): Result<string> {
   const rule = ALLOWED[syntax];
   if (syntax === 'flags' && rule.re.test(value)) {
-    const runs = value.split(' ').find((w) => RUNS_CODE.test(w));
+    const runs = words(value).find((w) => RUNS_CODE.test(w));
     if (runs !== undefined) return fail(`${setting}: "${runs}" makes the compiler or linker run or load other code`, 'pass such options some other way, if you mean them; osvconf does not put them into the build');
   }
   if (rule.re.test(value) && !(syntax === 'path' && value.startsWith('-'))) return ok(value);

@@ -64,7 +64,15 @@ function load<T>(path: string, what: string, validate?: Validator): Result<{ dat
   return ok({ data: file.value.data as T, file: file.value });
 }
 
+let defaultsCache: Result<Defaults> | undefined;
+
+/** The defaults file, read once per process. */
 export function loadDefaults(): Result<Defaults> {
+  defaultsCache ??= readDefaults();
+  return defaultsCache;
+}
+
+function readDefaults(): Result<Defaults> {
   const loaded = load<DefaultsFile>(join(CONF_DIR, 'osvconf.json'), 'defaults file');
   if (!loaded.ok) return loaded;
   const d = loaded.value.data;

@@ -28,6 +28,8 @@ export function errnoWords(e: unknown): string {
       return 'the name is too long';
     case 'EEXIST':
       return 'it already exists';
+    case 'EBADF':
+      return 'the stream is closed';
     default:
       return code ?? (e as Error).message;
   }
@@ -39,10 +41,11 @@ export const MAX_VERSION_SCRIPT_BYTES = 16 * MIB;
 export const MAX_LIST_BYTES = 16 * MIB;
 export const MAX_DATA_BYTES = 16 * MIB;
 
-export function readBytesCapped(path: string, what: string, maxBytes: number): Result<Buffer> {
+/** noFollow: refuse a symbolic link at the path itself (a file swapped for a link after a check). */
+export function readBytesCapped(path: string, what: string, maxBytes: number, options: { noFollow?: boolean } = {}): Result<Buffer> {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (options.noFollow === true ? constants.O_NOFOLLOW : 0));
   } catch (e) {
     return fail(`cannot read ${what} ${path}: ${errnoWords(e)}`);
   }

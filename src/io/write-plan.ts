@@ -23,7 +23,6 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readFileSync,
   realpathSync,
   renameSync,
   rmdirSync,
@@ -34,7 +33,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fail, ok, type Result } from '../core/result.js';
-import { errnoWords, MIB, readTextCapped } from './read-file.js';
+import { errnoWords, MIB, readBytesCapped, readTextCapped } from './read-file.js';
 
 export interface PlannedFile {
   /** Relative to the output root, with / separators. */
@@ -105,11 +104,9 @@ function checkPlace(rootReal: string, root: string, target: string): Result<void
 
 function readExisting(target: string, st: Stats): Result<string> {
   if (st.size > MAX_EXISTING_BYTES) return fail(`cannot replace ${target}: ${st.size} bytes is not a file osvconf wrote`, 'move it away, or give --force');
-  try {
-    return ok(readFileSync(target, 'utf8'));
-  } catch (e) {
-    return fail(`cannot read ${target}: ${errnoWords(e)}`);
-  }
+  // Bytes as they are (no BOM dropped): they are compared with the plan exactly.
+  const bytes = readBytesCapped(target, 'file', MAX_EXISTING_BYTES, { noFollow: true });
+  return bytes.ok ? ok(bytes.value.toString('utf8')) : bytes;
 }
 
 interface Compared extends FileOutcome {
@@ -185,6 +182,28 @@ function readOwnFile(path: string): Result<string | undefined> {
   return text.ok ? text : fail(`${text.error.message}`, `remove ${path}: osvconf did not leave it`);
 }
 
+/** Removes a dead writer's lock, if this process wins the takeover and the lock is still that one. */
+function takeOver(root: string, lockPath: string, stale: string): void {
+  const guard = join(root, `${LOCK}.takeover`);
+  try {
+    const fd = openSync(guard, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+  } catch {
+    // Another waiter is taking over; a guard left by a waiter that died goes too.
+    const other = readOwnFile(guard);
+    const pid = other.ok && other.value !== undefined && /^\d+\n$/.test(other.value) ? Number(other.value) : NaN;
+    if (other.ok && other.value !== undefined && (!Number.isSafeInteger(pid) || !alive(pid))) quietUnlink(guard);
+    return;
+  }
+  try {
+    const again = readOwnFile(lockPath);
+    if (again.ok && again.value === stale) quietUnlink(lockPath);
+  } finally {
+    quietUnlink(guard);
+  }
+}
+
 function takeLock(root: string): Result<() => void> {
   const path = join(root, LOCK);
   const deadline = Date.now() + LOCK_WAIT_MS;
@@ -213,9 +232,9 @@ function takeLock(root: string): Result<() => void> {
       const holder = /^\d+\n$/.test(held.value) ? Number(held.value) : NaN;
       if (!Number.isSafeInteger(holder) || holder <= 0) return fail(`${path} is not a lock osvconf wrote`, `remove it if no osvconf runs`);
       if (!alive(holder)) {
-        // The writer died (killed): its lock is stale. Remove it only if it is still that one.
-        const again = readOwnFile(path);
-        if (again.ok && again.value === held.value) quietUnlink(path);
+        // The writer died (killed): its lock is stale. One waiter at a time takes it over (the
+        // takeover file, created exclusively), so that two cannot both remove it and both write.
+        takeOver(root, path, held.value);
         continue;
       }
       if (Date.now() > deadline) return fail(`another osvconf (pid ${holder}) is writing into ${root}`, `wait for it, or remove ${path} if no osvconf runs`);
@@ -255,48 +274,70 @@ const quietUnlink = (path: string): void => {
 };
 
 /**
- * Finishes what a killed run left, under the lock. A journal is osvconf's only if it reads as one,
- * and it is trusted no further than a plan: an entry is rolled forward only for a file the current
- * plan writes too, and only where that file may be written (inside the tree's real path, not a
- * symbolic link, a file osvconf wrote); every other temp it names is removed. Then temps and
- * backups of ours in the plan's folders are removed, whoever left them (no other osvconf runs:
- * we hold the lock).
+ * Finishes what a killed run left, under the lock, so that its set of files ends all-new or
+ * all-old. A journal is osvconf's only if it reads as one, and it is trusted no further than a
+ * plan: it is rolled forward only when every file it still has to rename is one the current plan
+ * writes too, where that file may be written (inside the tree's real path, no symbolic link, a
+ * file osvconf wrote). Otherwise it is rolled back: the files already renamed get their backups
+ * back (or go, when they were new), the temps go. Then temps and backups of ours in the plan's
+ * folders are removed, whoever left them (no other osvconf runs: we hold the lock).
  */
 function recover(root: string, files: readonly PlannedFile[], options: WriteOptions, rootReal: string): Result<void> {
   const journal = join(root, JOURNAL);
   const read = readOwnFile(journal);
   if (!read.ok) return read;
-  let steps: unknown = [];
+  let parsed: unknown = [];
   try {
-    steps = read.value === undefined ? [] : JSON.parse(read.value);
+    parsed = read.value === undefined ? [] : JSON.parse(read.value);
   } catch {
-    steps = []; // torn or foreign: nothing in it is rolled forward
+    parsed = []; // torn or foreign: nothing in it is acted on
   }
   const planned = new Map(files.map((f) => [f.path, f]));
   const ours = (path: string): boolean => TEMP.test(basename(path)) && inside(rootReal, realDir(path));
-  for (const s of Array.isArray(steps) ? (steps as { temp?: unknown; target?: unknown; backup?: unknown }[]) : []) {
+  // Only entries that name our own side files next to a target inside the tree are acted on.
+  const steps: Step[] = [];
+  for (const s of Array.isArray(parsed) ? (parsed as { temp?: unknown; target?: unknown; backup?: unknown }[]) : []) {
     if (typeof s?.temp !== 'string' || typeof s.target !== 'string') continue;
     const temp = join(root, s.temp);
     const target = join(root, s.target);
-    if (!inside(root, temp) || !ours(temp)) continue;
-    const file = planned.get(relative(root, target).split(sep).join('/'));
-    const place = file === undefined ? undefined : checkPlace(rootReal, root, target);
-    const st = lstat(target);
-    const replaceable =
-      file !== undefined && place?.ok === true && dirname(temp) === dirname(target) && st?.isSymbolicLink() !== true &&
-      (st === undefined || (st.isFile() && (options.force === true || (() => {
-        const existing = readExisting(target, st);
-        return existing.ok && file.owns(existing.value);
-      })())));
-    if (replaceable && lstat(temp)?.isFile() === true) {
-      try {
-        renameSync(temp, target);
-      } catch {
-        quietUnlink(temp);
-      }
-    } else quietUnlink(temp);
-    if (typeof s.backup === 'string' && inside(root, join(root, s.backup)) && ours(join(root, s.backup))) quietUnlink(join(root, s.backup));
+    const backup = typeof s.backup === 'string' ? join(root, s.backup) : undefined;
+    if (!inside(root, temp) || !inside(root, target) || !ours(temp) || dirname(temp) !== dirname(target)) continue;
+    if (backup !== undefined && (!ours(backup) || dirname(backup) !== dirname(target))) continue;
+    if (!checkPlace(rootReal, root, target).ok || lstat(target)?.isSymbolicLink() === true) continue;
+    steps.push({ temp, target, ...(backup === undefined ? {} : { backup }) });
   }
+  const pending = steps.filter((s) => lstat(s.temp)?.isFile() === true);
+  const trusted = (s: Step): boolean => {
+    const file = planned.get(relative(root, s.target).split(sep).join('/'));
+    if (file === undefined) return false;
+    const st = lstat(s.target);
+    if (st === undefined) return true;
+    if (!st.isFile()) return false;
+    if (options.force === true) return true;
+    const existing = readExisting(s.target, st);
+    return existing.ok && file.owns(existing.value);
+  };
+  if (pending.every(trusted)) {
+    for (const s of pending) {
+      try {
+        renameSync(s.temp, s.target);
+      } catch {
+        quietUnlink(s.temp);
+      }
+    }
+  } else {
+    for (const s of steps) {
+      if (lstat(s.temp)?.isFile() === true) quietUnlink(s.temp); // not renamed yet: the old file is still there
+      else if (s.backup !== undefined && lstat(s.backup)?.isFile() === true) {
+        try {
+          renameSync(s.backup, s.target);
+        } catch {
+          // left as it is; the backup is removed below
+        }
+      } else if (s.backup === undefined) quietUnlink(s.target); // it was new
+    }
+  }
+  for (const s of steps) if (s.backup !== undefined) quietUnlink(s.backup);
   quietUnlink(journal);
   for (const dir of new Set([resolve(root), ...files.map((f) => dirname(join(resolve(root), f.path)))])) {
     if (!inside(rootReal, realDir(join(dir, 'x')))) continue;
@@ -438,18 +479,22 @@ export function writePlan(root: string, files: readonly PlannedFile[], options: 
         renameSync(s.temp, s.target);
         checkpoint();
       } catch (e) {
-        // Put the old files back: the set stays all-old.
+        // Put the old files back: the set stays all-old. A backup that cannot go back is kept
+        // and named, so that nothing is lost.
+        const unrestored: string[] = [];
         for (const done of steps.slice(0, i)) {
           try {
             if (done.backup !== undefined) renameSync(done.backup, done.target);
             else unlinkSync(done.target);
           } catch {
-            // the journal is removed below; what could not be restored is said in the message
+            unrestored.push(done.backup === undefined ? done.target : `${done.target} (the old file is ${done.backup})`);
           }
         }
         for (const rest of steps.slice(i)) quietUnlink(rest.temp);
-        for (const st of steps) if (st.backup !== undefined) quietUnlink(st.backup);
+        for (const st of steps) if (st.backup !== undefined && !unrestored.some((u) => u.includes(st.backup as string))) quietUnlink(st.backup);
         quietUnlink(join(root, JOURNAL));
+        removeCreatedDirs();
+        if (unrestored.length > 0) return fail(`cannot write ${s.target}: ${errnoWords(e)}`, 'some files could not be put back', unrestored.map((u) => `not restored: ${u}`));
         return fail(`cannot write ${s.target}: ${errnoWords(e)}`, 'nothing was changed: the files already replaced were put back');
       }
     }

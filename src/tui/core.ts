@@ -14,6 +14,7 @@ import { bindSettings, parseSettings } from '../core/settings.js';
 import { loadArchCatalog, profileSource, type UserProfiles } from '../io/catalog-files.js';
 import { loadSizeModel } from '../io/size-files.js';
 import { sizeInputOf } from '../size/input.js';
+import { sizeInputIn } from '../app/size-input.js';
 import { createEstimator, type Estimator } from '../size/model.js';
 import type { MenuContext } from './menu.js';
 import type { Settings, TuiCore } from './state.js';
@@ -34,7 +35,8 @@ export function settingsTokens(s: Settings, catalog: ArchCatalog): string[] {
   ];
 }
 
-export function createTuiCore(defaults: Defaults, user?: UserProfiles): Result<TuiCore> {
+/** tree: where the selection's app version script is read from (the size panel counts it, as osvconf size does). */
+export function createTuiCore(defaults: Defaults, user?: UserProfiles, tree: string = process.cwd()): Result<TuiCore> {
   const arches = new Map<string, ArchData>();
   for (const arch of Object.keys(defaults.arches)) {
     const catalog = loadArchCatalog(arch);
@@ -65,7 +67,7 @@ export function createTuiCore(defaults: Defaults, user?: UserProfiles): Result<T
 
   const core: TuiCore = {
     resolve,
-    estimate: (selection) => data(selection.request.arch).estimator.estimate(sizeInputOf(selection)),
+    estimate: (selection) => data(selection.request.arch).estimator.estimate(sizeInputIn(selection, tree)),
     context: (selection): MenuContext => {
       const d = data(selection.request.arch);
       const hide = selection.kconfig.find((k) => k.option.name === 'hide_symbols')?.value ?? 'n';

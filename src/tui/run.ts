@@ -15,7 +15,9 @@ export interface TuiArgs extends SelectionOptions {
 import { validate_profile } from '../generated/validators.js';
 import { createTwoFilesPatch } from 'diff';
 import { comparePlan, writePlan } from '../io/write-plan.js';
-import { OSVCONF_DIR, SAVED_SUFFIX } from '../core/tree-layout.js';
+import { buildDir, OSVCONF_DIR, SAVED_SUFFIX } from '../core/tree-layout.js';
+import type { Defaults } from '../core/catalog.js';
+import { checkOutDir, isOsvCheckout } from '../io/out-dir.js';
 import type { Validator } from '../io/data-file.js';
 import { loadDefaults } from '../io/catalog-files.js';
 import type { AppScriptResult, AppScriptTool, SaveTarget } from './App.js';
@@ -26,10 +28,6 @@ import { initialState, type SaveFile, type Settings, type State } from './state.
 
 export interface TuiStreams {
   readonly isTTY: boolean;
-}
-
-function osvTree(dir: string): boolean {
-  return existsSync(join(dir, 'conf', 'profiles')) && statSync(join(dir, 'conf', 'profiles')).isDirectory() && existsSync(join(dir, 'scripts', 'build'));
 }
 
 function diffStat(before: string | undefined, after: string): string {
@@ -45,6 +43,9 @@ function saveTarget(where: string | undefined): SaveTarget {
   const files = (state: State, compare: boolean): { ok: true; files: SaveFile[]; buildCommand?: string } | { ok: false; error: string } => {
     if (where === undefined) return { ok: false, error: 'no OSv tree to save into: start osvconf in an OSv checkout, or give --out=DIR' };
     const planned = plan(state.selection).files;
+    // The same rules as --out: no /, no literal ~, no foreign non-empty directory.
+    const place = checkOutDir(where, false);
+    if (!place.ok) return { ok: false, error: place.error.message };
     const done = compare ? comparePlan(where, planned) : writePlan(where, planned);
     if (!done.ok) return { ok: false, error: done.error.message };
     return {
@@ -71,7 +72,7 @@ function appScriptTool(where: string | undefined): AppScriptTool {
     if (path === '') return { done: Promise.resolve({ ok: false, error: "give the app's ELF file or directory" }), cancel: () => undefined };
     const fsSettings = state.selection.options.filter((o) => o.option.values !== undefined).map((o) => `${o.option.setting}=${o.value}`);
     const out = join(resolve(where ?? process.cwd()), `${basename(resolve(path))}.version_script`);
-    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'osvconf.cjs'), 'symbols', path, `--arch=${state.settings.arch}`, ...fsSettings, `--out=${out}`, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'osvconf.cjs'), 'symbols', `--arch=${state.settings.arch}`, `--out=${out}`, '--json', ...fsSettings, '--', path], { stdio: ['ignore', 'pipe', 'pipe'] });
     const kill = (): void => void child.kill('SIGKILL');
     process.once('exit', kill); // quitting (q, Ctrl-C, a signal) stops it too
     let stdout = '';
@@ -103,25 +104,36 @@ function appScriptTool(where: string | undefined): AppScriptTool {
  * line goes over it. A file that cannot be taken stops the configurator with the reason: it is
  * never replaced by defaults without a word, so a save cannot overwrite the user's settings.
  */
-function treeConfiguration(args: TuiArgs, tree: string | undefined): string | undefined {
+function treeConfiguration(args: TuiArgs, tree: string | undefined, defaults: Defaults): string | undefined {
   if (tree === undefined) return undefined;
   const arch = args.values.get('arch');
   const mode = args.values.get('mode');
   const dir = join(tree, OSVCONF_DIR);
-  const saved = existsSync(dir) && statSync(dir).isDirectory()
-    ? readdirSync(dir)
-        .filter((f) => f.endsWith(SAVED_SUFFIX) && (arch === undefined || f.endsWith(`.${arch}${SAVED_SUFFIX}`)) && (mode === undefined || f.startsWith(`${mode}.`)))
-        .map((f) => join(dir, f))
-        .filter((f) => statSync(f).isFile())
-        .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
-    : [];
-  if (saved[0] !== undefined) return saved[0];
-  const dotConfig = join(tree, 'build', `${mode ?? 'release'}.${arch ?? 'x64'}`, '.config');
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    // no saved configuration here
+  }
+  // Regular files only, each stat'ed once (a dangling link or a vanished file is passed over).
+  const saved = names
+    .filter((f) => f.endsWith(SAVED_SUFFIX) && (arch === undefined || f.endsWith(`.${arch}${SAVED_SUFFIX}`)) && (mode === undefined || f.startsWith(`${mode}.`)))
+    .flatMap((f) => {
+      try {
+        const st = statSync(join(dir, f));
+        return st.isFile() ? [{ path: join(dir, f), mtime: st.mtimeMs }] : [];
+      } catch {
+        return [];
+      }
+    })
+    .sort((a, b) => b.mtime - a.mtime);
+  if (saved[0] !== undefined) return saved[0].path;
+  const dotConfig = join(tree, buildDir({ arch: arch ?? defaults.defaultArch, mode: mode ?? defaults.defaultMode }), '.config');
   return existsSync(dotConfig) ? dotConfig : undefined;
 }
 
-async function initialSettings(args: TuiArgs, tree: string | undefined): Promise<Result<{ settings: Settings; loaded?: string; notes: readonly string[] }>> {
-  const file = args.values.get('load') ?? treeConfiguration(args, tree);
+async function initialSettings(args: TuiArgs, tree: string | undefined, defaults: Defaults): Promise<Result<{ settings: Settings; loaded?: string; notes: readonly string[] }>> {
+  const file = args.values.get('load') ?? treeConfiguration(args, tree, defaults);
   const withLoad: TuiArgs = file === undefined ? args : { ...args, values: new Map([...args.values, ['load', file]]) };
   const resolved = await resolveSelection(withLoad, args.positionals);
   if (!resolved.ok) {
@@ -159,12 +171,12 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams): Promise<Resul
   }
   const defaults = loadDefaults();
   if (!defaults.ok) return defaults;
-  const out = args.values.get('out') ?? (osvTree(process.cwd()) ? process.cwd() : undefined);
-  const initial = await initialSettings(args, out);
+  const out = args.values.get('out') ?? (isOsvCheckout(process.cwd()) ? process.cwd() : undefined);
+  const initial = await initialSettings(args, out, defaults.value);
   if (!initial.ok) return initial;
   const settings = initial.value.settings;
   const dir = args.values.get('profiles-dir');
-  const core = createTuiCore(defaults.value, dir === undefined ? undefined : { dir, validate: validate_profile as Validator });
+  const core = createTuiCore(defaults.value, dir === undefined ? undefined : { dir, validate: validate_profile as Validator }, out ?? process.cwd());
   if (!core.ok) return core;
   const baseline = core.value.resolve({ arch: settings.arch, mode: settings.mode, profile: defaults.value.defaultProfile, drivers: {}, kconfig: {}, options: {} });
   if (!baseline.ok) return baseline;

@@ -25,6 +25,7 @@ describe('hostile values are refused before anything is written', () => {
     ['conf_compiler_cflags=-B/tmp/evil', 'run or load other code'],
     ['conf_compiler_cflags=-fplugin=/tmp/x.so', 'run or load other code'],
     ['conf_linker_extra_options=-plugin /tmp/x.so', 'run or load other code'],
+    ['conf_linker_extra_options=-Wl,--gc-sections,-plugin=/tmp/x.so', 'run or load other code'],
     ['conf_version_script=~root/x', '"~"'],
     ['conf_core_dynamic_percpu_size=0256', 'without leading zeros'],
     ['conf_core_dynamic_percpu_size=0x100', 'decimal number'],
@@ -51,7 +52,7 @@ describe('hostile values are refused before anything is written', () => {
   }
 
   it('values each syntax allows still pass: flags with spaces, paths with dots and slashes', () => {
-    const run = osvconf(['conf_compiler_opt= -O2 -DNDEBUG -fno-plt', 'conf_syscalls_list_file=apps/my-app/syscalls.txt', 'conf_linker_extra_options=--print-gc-sections -z now', '--print=kernel_conf.mk']);
+    const run = osvconf(['conf_compiler_opt= -O2 -DNDEBUG -fno-plt', 'conf_syscalls_list_file=apps/my-app/syscalls.txt', 'conf_linker_extra_options=--print-gc-sections -z now -Bsymbolic', '--print=kernel_conf.mk']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('conf_syscalls_list_file=apps/my-app/syscalls.txt\n');
   });

@@ -59,6 +59,7 @@ describe('the saved configuration', () => {
       ['conf_tracepoints=0\nconf_tracepoints=1\n', ':2: conf_tracepoints is set twice (first on line 1)'],
       ['conf_tracepoint=0\n', 'unknown setting "conf_tracepoint"'],
       ['conf_drivers_profile=nope\n', 'nope'],
+      ['conf_drivers_profile=xen\ndrivers_profile=vmware\n', ':2: conf_drivers_profile is set twice (first on line 1)'],
     ] as const) {
       const file = join(dir, 'bad.osvconf');
       writeFileSync(file, text);

@@ -111,6 +111,24 @@ describe('write plan', () => {
     expect(readdirSync(root).sort()).toEqual(['a', 'b']);
   });
 
+  it('a journal the next plan cannot finish is rolled back: the set stays all-old', () => {
+    const root = tempDir();
+    // A killed run had renamed a (its backup kept) and not yet b; the next run writes only c.
+    writeFileSync(join(root, 'a'), `${MARK}new a`);
+    writeFileSync(join(root, '.a.osvconf-77-000000000001.old'), `${MARK}old a`);
+    writeFileSync(join(root, 'b'), `${MARK}old b`);
+    writeFileSync(join(root, '.b.osvconf-77-000000000002.tmp'), `${MARK}new b`);
+    writeFileSync(join(root, '.b.osvconf-77-000000000003.old'), `${MARK}old b`);
+    writeFileSync(join(root, '.osvconf.journal'), JSON.stringify([
+      { temp: '.a.osvconf-77-000000000009.tmp', target: 'a', backup: '.a.osvconf-77-000000000001.old' },
+      { temp: '.b.osvconf-77-000000000002.tmp', target: 'b', backup: '.b.osvconf-77-000000000003.old' },
+    ]));
+    expect(writePlan(root, [file('c', 'c')]).ok).toBe(true);
+    expect(readFileSync(join(root, 'a'), 'utf8')).toBe(`${MARK}old a`);
+    expect(readFileSync(join(root, 'b'), 'utf8')).toBe(`${MARK}old b`);
+    expect(readdirSync(root).sort()).toEqual(['a', 'b', 'c']);
+  });
+
   it('a planted journal cannot write outside the tree, nor replace a file osvconf did not write', () => {
     const top = tempDir();
     const tree = join(top, 'tree');

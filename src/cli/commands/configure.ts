@@ -83,8 +83,8 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const written = writePlan(out, files, { force: args.switches.has('force') });
   if (!written.ok) return written;
   if (asJson) {
-    return ok(output(json({ ...selectionJson(selection), out, files: written.value.map((f) => ({ path: f.path, status: f.status })), build_command: buildCommand.trimEnd() }), warnings));
+    return ok(output(json({ ...selectionJson(selection), out, files: written.value.map((f) => ({ path: f.path, status: f.status })), build_command: buildCommand.trimEnd() }), warnings, true));
   }
   const lines = written.value.map((f) => `${f.status.padEnd(9)} ${join(out as string, f.path)}\n`).join('');
-  return ok(output(`${lines}build with: ${buildCommand}`, warnings));
+  return ok(output(`${lines}build with: ${buildCommand}`, warnings, true));
 }

@@ -11,29 +11,14 @@ import { loadSizeModel } from '../../io/size-files.js';
 import { readBytes } from '../../symbols/inputs.js';
 import { readElfSizes } from '../../symbols/elf.js';
 import { attribute, compileRules, type Measured } from '../../size/measure.js';
-import { isVersionScript, versionScriptNames } from '../../io/kernel-symbols.js';
-import { MAX_VERSION_SCRIPT_BYTES, readTextCapped } from '../../io/read-file.js';
 import { sizeInputOf } from '../../size/input.js';
 import { createEstimator, type Estimate, type Estimator } from '../../size/model.js';
 import type { ParsedArgs } from '../args.js';
 import { json, output, type CommandOutput } from '../output.js';
-import { appVersionScript, resolveSelection, type Context } from '../../app/selection.js';
+import { resolveSelection, type Context } from '../../app/selection.js';
+import { appScriptSize } from '../../app/size-input.js';
 
 const kib = (n: number): string => `${Math.round(n).toLocaleString('en')} KiB`;
-
-/** The app version script of the selection: its symbol count and whether it keeps iconv. */
-function versionScriptOf(selection: Selection, tree: string): Result<{ symbols: number; iconv: boolean } | undefined> {
-  const script = appVersionScript(selection, tree);
-  if (script === undefined) return ok(undefined);
-  if (!script.exists) return fail(`conf_version_script=${script.setting}: no such file (looked at ${script.path})`, 'write it with osvconf symbols APP --out=FILE');
-  const read = readTextCapped(script.path, 'version script', MAX_VERSION_SCRIPT_BYTES);
-  if (!read.ok) return read;
-  const text = read.value;
-  if (!isVersionScript(text)) return fail(`${script.path} is not a version script`, 'a version script reads { global: name; ... local: *; };');
-  const names = versionScriptNames(text);
-  if (names === '*') return ok(undefined);
-  return ok({ symbols: names.size, iconv: [...names].some((n) => n.startsWith('iconv')) });
-}
 
 function baselineOf(args: ParsedArgs, context: Context, selection: Selection, estimator: Estimator): Result<{ label: string; estimate: Estimate } | undefined> {
   const compare = args.values.get('compare') ?? context.defaults.defaultProfile;
@@ -68,7 +53,7 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const resolved = await resolveSelection(args, args.positionals);
   if (!resolved.ok) return resolved;
   const { selection } = resolved.value;
-  const script = versionScriptOf(selection, args.values.get('out') ?? process.cwd());
+  const script = appScriptSize(selection, args.values.get('out') ?? process.cwd());
   if (!script.ok) return script;
   const model = loadSizeModel(selection.request.arch);
   const estimator = createEstimator(model);

@@ -81,9 +81,9 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
       missing: result.missing.map((m) => ({ name: m.name, weak: m.weak, needed_by: m.neededBy })),
       keep_unknown: result.keepUnknown,
       ...(out === undefined ? { script } : { out }),
-    }), warnings));
+    }), warnings, out !== undefined));
   }
   const summary: Warning = { code: 'summary', level: 'note', message: `${kept} symbols kept for ${arch} (${result.vdso.length} for the vDSO, ${result.app.length} for the app${blocks.map((b) => `, ${b.names.length} for ${b.title}`).join('')}) from ${files.length} file${files.length === 1 ? '' : 's'}; ${hard.length} missing${weak.length > 0 ? ` (and ${weak.length} weak, allowed to stay unresolved)` : ''}${out === undefined ? '' : `; wrote ${out}`}`, hint: `use it with conf_hide_symbols=1 conf_version_script=${out ?? 'FILE'}` };
-  if (out !== undefined) return ok(output(`${summary.message}\n  hint: ${summary.hint}\n`, warnings));
+  if (out !== undefined) return ok(output(`${summary.message}\n  hint: ${summary.hint}\n`, warnings, true));
   return ok(output(script, [...warnings, summary]));
 }

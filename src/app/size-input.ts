@@ -1,0 +1,51 @@
+// What the size model reads for a selection in a tree, the same for `osvconf size` and the
+// configurator's size panel: the selection, and the app version script it builds with (its
+// symbol count), read from the tree as make reads it.
+import { statSync } from 'node:fs';
+import { fail, ok, type Result } from '../core/result.js';
+import type { Selection } from '../core/select.js';
+import { isVersionScript, versionScriptNames } from '../io/kernel-symbols.js';
+import { MAX_VERSION_SCRIPT_BYTES, readTextCapped } from '../io/read-file.js';
+import { sizeInputOf } from '../size/input.js';
+import type { SizeInput } from '../size/model.js';
+import { appVersionScript } from './selection.js';
+
+/** The app version script of the selection: its symbol count and whether it keeps iconv. */
+export function appScriptSize(selection: Selection, tree: string): Result<{ symbols: number; iconv: boolean } | undefined> {
+  const script = appVersionScript(selection, tree);
+  if (script === undefined) return ok(undefined);
+  if (!script.exists) return fail(`conf_version_script=${script.setting}: no such file (looked at ${script.path})`, 'write it with osvconf symbols APP --out=FILE');
+  // The configurator asks on every change: read a script again only when it changed on disk.
+  let stamp = '';
+  try {
+    const st = statSync(script.path);
+    stamp = `${st.mtimeMs}/${st.size}/${st.ino}`;
+  } catch {
+    // read below says what is wrong
+  }
+  const cached = scriptCache.get(script.path);
+  if (cached !== undefined && stamp !== '' && cached.stamp === stamp) return cached.result;
+  const result = readScript(script.path);
+  if (stamp !== '') scriptCache.set(script.path, { stamp, result });
+  return result;
+}
+
+const scriptCache = new Map<string, { stamp: string; result: Result<{ symbols: number; iconv: boolean } | undefined> }>();
+
+function readScript(path: string): Result<{ symbols: number; iconv: boolean } | undefined> {
+  const read = readTextCapped(path, 'version script', MAX_VERSION_SCRIPT_BYTES);
+  if (!read.ok) return read;
+  const text = read.value;
+  if (!isVersionScript(text)) return fail(`${path} is not a version script`, 'a version script reads { global: name; ... local: *; };');
+  const names = versionScriptNames(text);
+  if (names === '*') return ok(undefined);
+  return ok({ symbols: names.size, iconv: [...names].some((n) => n.startsWith('iconv')) });
+}
+
+/** The size model's input: the selection and its app version script when it has one it can read. */
+export function sizeInputIn(selection: Selection, tree: string): SizeInput {
+  const script = appScriptSize(selection, tree);
+  // A script that cannot be read (missing, not a version script) is estimated without: osvconf
+  // size and the selection's checks say what is wrong with it.
+  return sizeInputOf(selection, script.ok ? script.value : undefined);
+}
