@@ -40,18 +40,25 @@ export function checkArch(arch: string, defaults: Defaults): Result<string> {
  * Defaults, the arch's catalog and its profiles, from --arch and --profiles-dir. The schema
  * validators are loaded only when there are user profiles to validate.
  */
-export async function loadContext(archFlag: string | undefined, profilesDir: string | undefined): Promise<Result<Context>> {
+/** The defaults and the catalog of the arch a flag names (the default arch without one). */
+function archContext(archFlag: string | undefined): Result<{ defaults: Defaults; catalog: ArchCatalog }> {
   const defaults = loadDefaults();
   if (!defaults.ok) return defaults;
   const arch = checkArch(archFlag ?? defaults.value.defaultArch, defaults.value);
   if (!arch.ok) return arch;
   const catalog = loadArchCatalog(arch.value);
-  if (!catalog.ok) return catalog;
-  if (profilesDir === undefined) return ok({ defaults: defaults.value, catalog: catalog.value, profiles: profileSource(catalog.value, defaults.value) });
-  const checked = checkProfilesDir(profilesDir, defaults.value);
+  return catalog.ok ? ok({ defaults: defaults.value, catalog: catalog.value }) : catalog;
+}
+
+export async function loadContext(archFlag: string | undefined, profilesDir: string | undefined): Promise<Result<Context>> {
+  const context = archContext(archFlag);
+  if (!context.ok) return context;
+  const { defaults, catalog } = context.value;
+  if (profilesDir === undefined) return ok({ defaults, catalog, profiles: profileSource(catalog, defaults) });
+  const checked = checkProfilesDir(profilesDir, defaults);
   if (!checked.ok) return checked;
   const { validate_profile } = await import('../generated/validators.js');
-  return ok({ defaults: defaults.value, catalog: catalog.value, profiles: profileSource(catalog.value, defaults.value, { dir: profilesDir, validate: validate_profile as Validator }) });
+  return ok({ defaults, catalog, profiles: profileSource(catalog, defaults, { dir: profilesDir, validate: validate_profile as Validator }) });
 }
 
 /** The file --load names: a saved configuration, or a Kconfig .config (OSv's menuconfig, conf/examples/). */
@@ -64,16 +71,13 @@ async function loadConfiguration(path: string, arch: string | undefined, mode: s
     const parsed = parseSavedConfiguration(text.value, path);
     return parsed.ok ? ok({ loaded: parsed.value, notes: [] }) : parsed;
   }
-  const defaults = loadDefaults();
-  if (!defaults.ok) return defaults;
-  const checked = checkArch(arch ?? defaults.value.defaultArch, defaults.value);
-  if (!checked.ok) return checked;
-  const catalog = loadArchCatalog(checked.value);
-  if (!catalog.ok) return catalog;
-  const from = fromDotConfig(parseDotConfig(text.value, catalog.value.kconfig.choice.name), catalog.value, mode ?? defaults.value.defaultMode);
+  const context = archContext(arch);
+  if (!context.ok) return context;
+  const { defaults, catalog } = context.value;
+  const from = fromDotConfig(parseDotConfig(text.value, catalog.kconfig.choice.name), catalog, mode ?? defaults.defaultMode);
   const notes: Warning[] = [];
   if (from.unknown.length > 0) {
-    notes.push({ code: 'config-unknown-options', message: `not taken: ${from.unknown.join(', ')} (this OSv's Kconfig has no such option on ${checked.value}), from ${path}`, hint: 'the file may come from another OSv version; osvconf list options shows what this one has' });
+    notes.push({ code: 'config-unknown-options', message: `not taken: ${from.unknown.join(', ')} (this OSv's Kconfig has no such option on ${catalog.arch}), from ${path}`, hint: 'the file may come from another OSv version; osvconf list options shows what this one has' });
   }
   if (from.absent.length > 0) {
     notes.push({ code: 'config-new-options', level: 'note', message: `${path} does not mention ${from.absent.join(', ')} (NEW): they take their defaults` });
