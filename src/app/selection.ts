@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ArchCatalog, Defaults } from '../core/catalog.js';
-import { defaultValue } from '../core/kconfig.js';
+import { defaultValue, withRole } from '../core/kconfig.js';
 import { valueFacts } from '../core/options.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { fail, ok, type Result } from '../core/result.js';
@@ -148,9 +148,8 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
  * is read relative to the OSv tree, as make reads it; `exists: false` when there is no such file.
  */
 export function appVersionScript(selection: Selection, tree: string): { setting: string; path: string; exists: boolean } | undefined {
-  const state = (name: string) => selection.kconfig.find((k) => k.option.name === name);
-  const script = state('version_script');
-  if (state('hide_symbols')?.value !== 'y' || script === undefined) return undefined;
+  const script = withRole(selection.kconfig, 'version-script');
+  if (withRole(selection.kconfig, 'hide-symbols')?.value !== 'y' || script === undefined) return undefined;
   if (script.value === defaultValue(script.option, selection.request.arch, selection.request.mode)) return undefined;
   const path = isAbsolute(script.value) ? script.value : join(tree, script.value);
   return { setting: script.value, path, exists: existsSync(path) };

@@ -8,6 +8,9 @@ import { checkSyntax, type ValueSyntax } from './value-syntax.js';
 
 export type KconfigType = 'bool' | 'int' | 'hex' | 'string';
 
+/** The options osvconf's rules read by what they do, not by name. */
+export type KconfigRole = 'hide-symbols' | 'version-script';
+
 export type DefaultSpec = string | { readonly by: 'mode' | 'arch'; readonly values: Readonly<Record<string, string>> } | { readonly template: string };
 
 export interface KconfigOption {
@@ -25,6 +28,8 @@ export interface KconfigOption {
   readonly onlyWith?: string;
   /** For strings: what the value may contain (it lands unquoted in make and the shell). */
   readonly syntax?: ValueSyntax;
+  /** What osvconf's rules need the option for (conf/kconfig.json says which option plays it). */
+  readonly role?: KconfigRole;
   readonly menu: string;
 }
 
@@ -60,6 +65,11 @@ export const KCONFIG_PREFIX = 'conf_';
 
 export function allOptions(kconfig: Kconfig): KconfigOption[] {
   return kconfig.menus.flatMap((m) => m.options);
+}
+
+/** The resolved state of the option that plays a role, when the arch has one. */
+export function withRole<T extends { readonly option: KconfigOption }>(states: readonly T[], role: KconfigRole): T | undefined {
+  return states.find((k) => k.option.role === role);
 }
 
 /** The options that exist on this arch, in menu order. */

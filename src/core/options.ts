@@ -28,6 +28,8 @@ export interface BuildOption {
   readonly onlyWith?: { readonly option: string; readonly values: readonly string[] };
   /** For strings: what the value may contain (it is handed to make on the command line). */
   readonly syntax?: ValueSyntax;
+  /** What osvconf's rules need the option for (conf/options.json says which option plays it). */
+  readonly role?: 'zfs-implementation';
 }
 
 export interface OptionState {

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkDrivers, checkProfileSets, type ArchCatalog, type Bit, type Defaults, type Driver, type Profile } from '../core/catalog.js';
-import type { DefaultSpec, Kconfig, KconfigType } from '../core/kconfig.js';
+import type { DefaultSpec, Kconfig, KconfigRole, KconfigType } from '../core/kconfig.js';
 import type { BuildOption } from '../core/options.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { fail, ok, type Result } from '../core/result.js';
@@ -39,7 +39,7 @@ interface DriversFile {
 }
 interface KconfigFile {
   mainmenu: string;
-  menus: { title: string; options: { name: string; type: KconfigType; prompt: string; default: DefaultSpec; depends_on?: string; arch?: string; makefile: boolean; help: string; note?: string; only_with?: string; syntax?: ValueSyntax }[] }[];
+  menus: { title: string; options: { name: string; type: KconfigType; prompt: string; default: DefaultSpec; depends_on?: string; arch?: string; makefile: boolean; help: string; note?: string; only_with?: string; syntax?: ValueSyntax; role?: KconfigRole }[] }[];
   choice: { name: string; prompt: string; default: string; values: Record<string, string[]>; without_profile: Record<string, { use: string; reason: string }> };
 }
 interface DefaultsFile {
@@ -121,6 +121,7 @@ function readKconfig(): Result<Kconfig> {
         ...(o.note === undefined ? {} : { note: o.note }),
         ...(o.only_with === undefined ? {} : { onlyWith: o.only_with }),
         ...(o.syntax === undefined ? {} : { syntax: o.syntax }),
+        ...(o.role === undefined ? {} : { role: o.role }),
         menu: m.title,
       })),
     })),
@@ -140,6 +141,7 @@ interface OptionsFile {
     values?: Record<string, { description: string; libsolaris?: 'bootfs' | 'image' | 'none'; uses_zfs?: boolean; root_on_disk?: boolean; needs_kernel_symbols_of?: string; requires?: Record<string, Bit> }>;
     only_with?: { option: string; values: string[] };
     syntax?: ValueSyntax;
+    role?: 'zfs-implementation';
   }[];
 }
 
@@ -177,6 +179,7 @@ function loadOptions(): Result<BuildOption[]> {
             }),
         ...(o.only_with === undefined ? {} : { onlyWith: o.only_with }),
         ...(o.syntax === undefined ? {} : { syntax: o.syntax }),
+        ...(o.role === undefined ? {} : { role: o.role }),
       })),
     );
   })();

@@ -42,7 +42,9 @@ function selectionFor(arch: string, point: CalibrationPoint) {
   const defaults = loadDefaults();
   const catalog = loadArchCatalog(arch);
   if (!defaults.ok || !catalog.ok) fail('calibration: the catalog does not load');
-  const kconfig = new Map(Object.entries({ hide_symbols: 'y', ...point.settings }));
+  // Calibration builds hide symbols unless the point's settings say otherwise.
+  const hiding = catalog.value.kconfig.menus.flatMap((m) => m.options).find((o) => o.role === 'hide-symbols');
+  const kconfig = new Map(Object.entries({ ...(hiding === undefined ? {} : { [hiding.name]: 'y' }), ...point.settings }));
   const s = select(
     { arch, mode: 'release', profile: point.profile, drivers: new Map(), kconfig, options: new Map(), force: false, strict: false },
     catalog.value,
@@ -69,7 +71,8 @@ export function calibrate(model: SizeModel): SizeModel {
     return createEstimator(m).estimate(input).kernelKib;
   };
   const current = model.calibration.filter((p) => p.history !== true);
-  const visible = (p: CalibrationPoint): boolean => p.settings['hide_symbols'] === 'n';
+  // A point with symbols visible: its selection says so (the option is found by its role).
+  const visible = (p: CalibrationPoint): boolean => !sizeInputOf(selectionFor(model.arch, p)).hidden;
   const plain = current.filter((p) => p.version_script_symbols === undefined && !visible(p));
   if (plain.length < unknowns.length) fail(`calibration: ${plain.length} points for ${unknowns.length} unknowns`);
   const rows = plain.map((p) => {

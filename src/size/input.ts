@@ -1,5 +1,5 @@
 // What the size model reads from a resolved selection.
-import { KCONFIG_PREFIX } from '../core/kconfig.js';
+import { KCONFIG_PREFIX, withRole } from '../core/kconfig.js';
 import { valueFacts } from '../core/options.js';
 import type { Selection } from '../core/select.js';
 import type { SizeInput } from './model.js';
@@ -8,10 +8,12 @@ export function sizeInputOf(selection: Selection, versionScript?: { symbols: num
   const values = new Map<string, 0 | 1>();
   for (const f of selection.drivers.flags) values.set(f.name, f.value);
   for (const k of selection.kconfig) if (k.option.type === 'bool') values.set(KCONFIG_PREFIX + k.option.name, k.visible && k.value === 'y' ? 1 : 0);
-  const hidden = values.get(`${KCONFIG_PREFIX}hide_symbols`) === 1;
+  const hiding = withRole(selection.kconfig, 'hide-symbols');
+  const hidden = hiding !== undefined && hiding.visible && hiding.value === 'y';
   const fs = selection.options.find((o) => valueFacts(o)?.libsolaris !== undefined);
   const where = fs === undefined ? undefined : valueFacts(fs)?.libsolaris;
-  const zfs = selection.options.find((o) => o.option.name === 'conf_zfs')?.value ?? 'bsd';
+  const zfsOption = selection.options.find((o) => o.option.role === 'zfs-implementation');
+  const zfs = zfsOption?.value ?? '';
   return {
     values,
     hidden,

@@ -3,7 +3,7 @@
 // Catalogs and profiles are read once, up front.
 
 import type { ArchCatalog, Defaults, Profile } from '../core/catalog.js';
-import { defaultValue } from '../core/kconfig.js';
+import { defaultValue, withRole } from '../core/kconfig.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { ok, type Result } from '../core/result.js';
 import { checkCustomName } from '../core/custom-profile.js';
@@ -66,17 +66,19 @@ export function createTuiCore(defaults: Defaults, user?: UserProfiles, tree: str
   };
 
   const core: TuiCore = {
+    defaultProfile: defaults.defaultProfile,
     resolve,
     estimate: (selection) => data(selection.request.arch).estimator.estimate(sizeInputIn(selection, tree)),
     context: (selection): MenuContext => {
       const d = data(selection.request.arch);
-      const hide = selection.kconfig.find((k) => k.option.name === 'hide_symbols')?.value ?? 'n';
+      const hiding = withRole(selection.kconfig, 'hide-symbols');
+      const hide = hiding?.value ?? 'n';
       const cacheKey = `${selection.request.arch}/${selection.request.mode}/${hide}`;
       let sizes = profileKib.get(cacheKey);
       if (sizes === undefined) {
         const m = new Map<string, number>();
         for (const p of d.profiles) {
-          const s = select({ arch: selection.request.arch, mode: selection.request.mode, profile: p.name, drivers: new Map(), kconfig: new Map([['hide_symbols', hide]]), options: new Map(), force: true, strict: false }, d.catalog, d.source);
+          const s = select({ arch: selection.request.arch, mode: selection.request.mode, profile: p.name, drivers: new Map(), kconfig: new Map(hiding === undefined ? [] : [[hiding.option.name, hide]]), options: new Map(), force: true, strict: false }, d.catalog, d.source);
           if (s.ok) m.set(p.name, d.estimator.estimate(sizeInputOf(s.value)).kernelKib);
         }
         sizes = m;

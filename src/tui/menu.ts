@@ -3,6 +3,7 @@
 
 import { driverSetting, type Profile } from '../core/catalog.js';
 import { customProfile } from '../core/custom-profile.js';
+import { withRole } from '../core/kconfig.js';
 import { describeOrigin } from '../core/origin.js';
 import type { Selection } from '../core/select.js';
 
@@ -42,7 +43,6 @@ export function title(id: string, ctx: MenuContext): string {
 
 export function items(id: string, ctx: MenuContext): Item[] {
   const s = ctx.selection;
-  const kconfig = (name: string) => s.kconfig.find((k) => k.option.name === name);
   switch (id) {
     case 'root':
       return [
@@ -72,7 +72,7 @@ export function items(id: string, ctx: MenuContext): Item[] {
       return GROUPS.filter(([g]) => s.catalog.drivers.some((d) => d.group === g)).map(([g, label]) => ({ kind: 'menu' as const, id: `drivers:${g}`, label }));
     case 'visibility':
       return [
-        ...[kconfig('hide_symbols'), kconfig('version_script')].flatMap((k) => (k === undefined ? [] : [kconfigItem(k)])),
+        ...[withRole(s.kconfig, 'hide-symbols'), withRole(s.kconfig, 'version-script')].flatMap((k) => (k === undefined ? [] : [kconfigItem(k)])),
         { kind: 'text', id: 'app-elf', label: 'Generate a version script from the app (its ELF file or directory)', setting: 'app', value: '', type: 'string' },
       ];
     case 'fs':

@@ -4,6 +4,7 @@
 // is planned and written by the app, which reports back with actions.
 
 import type { Result } from '../core/result.js';
+import { withRole } from '../core/kconfig.js';
 import type { Selection } from '../core/select.js';
 import type { Estimate } from '../size/model.js';
 import { allItems, items, type Item, type MenuContext } from './menu.js';
@@ -21,6 +22,8 @@ export interface Settings {
 
 /** What the reducer needs from the core; tui/core.ts builds it over the catalog. */
 export interface TuiCore {
+  /** The profile a selection falls back to (conf/osvconf.json's default). */
+  readonly defaultProfile: string;
   resolve(settings: Settings): Result<Selection>;
   context(selection: Selection): MenuContext;
   estimate(selection: Selection): Estimate;
@@ -153,8 +156,8 @@ function setValue(core: TuiCore, state: State, setting: string, value: string): 
     // what had to go.
     const attempts: [Settings, string | undefined][] = [
       [{ ...s, arch: value, drivers: {} }, undefined],
-      [{ ...s, arch: value, drivers: {}, profile: 'all' }, `profile ${s.profile} does not exist on ${value}: using all`],
-      [{ ...s, arch: value, drivers: {}, profile: 'all', kconfig: {}, options: {} }, `your settings do not all apply to ${value}: starting from its defaults`],
+      [{ ...s, arch: value, drivers: {}, profile: core.defaultProfile }, `profile ${s.profile} does not exist on ${value}: using ${core.defaultProfile}`],
+      [{ ...s, arch: value, drivers: {}, profile: core.defaultProfile, kconfig: {}, options: {} }, `your settings do not all apply to ${value}: starting from its defaults`],
     ];
     const fits = attempts.find(([next]) => core.resolve(next).ok) ?? attempts[attempts.length - 1];
     const [next, note] = fits as [Settings, string | undefined];
@@ -212,7 +215,11 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
   if (action.type === 'note') return { ...state, overlay: { kind: 'none' }, message: { text: action.text, error: action.error } };
   if (action.type === 'version-script') {
     const s = state.settings;
-    const next = change(core, state, { ...s, kconfig: { ...s.kconfig, hide_symbols: 'y', version_script: action.path } });
+    // The options that hide symbols and name the script, by their roles in the data.
+    const hiding = withRole(state.selection.kconfig, 'hide-symbols');
+    const script = withRole(state.selection.kconfig, 'version-script');
+    if (hiding === undefined || script === undefined) return { ...state, message: { text: 'this OSv has no options to hide symbols with a version script', error: true } };
+    const next = change(core, state, { ...s, kconfig: { ...s.kconfig, [hiding.option.name]: 'y', [script.option.name]: action.path } });
     if (next.settings === s) return next;
     // The path shows in the menu; the status line keeps to what fits 80 columns.
     const missing = action.missing.length === 0 ? '' : `; ${action.missing.length} missing (OSv does not export them): ${action.missing.join(', ')}`;

@@ -151,4 +151,22 @@ describe('code carries rules, data carries facts', () => {
     }
     expect(hits).toEqual([]);
   });
+
+  it('options that rules need are found by their role in the data, never by a name in the code', () => {
+    const kconfig = JSON.parse(readFileSync(join(ROOT, 'conf', 'kconfig.json'), 'utf8')) as { menus: { options: { name: string; role?: string }[] }[] };
+    const options = JSON.parse(readFileSync(join(ROOT, 'conf', 'options.json'), 'utf8')) as { options: { name: string; role?: string }[] };
+    const defaults = JSON.parse(readFileSync(join(ROOT, 'conf', 'osvconf.json'), 'utf8')) as { default_profile: string };
+    const withRoles = [...kconfig.menus.flatMap((m) => m.options), ...options.options].filter((o) => o.role !== undefined).map((o) => o.name);
+    expect(withRoles.length).toBeGreaterThanOrEqual(3);
+    const sources = walk(join(ROOT, 'src')).filter((f) => /\.tsx?$/.test(f) && !f.includes(join('src', 'generated')));
+    const hits: string[] = [];
+    // As a string literal in code: a rule keyed on the name (messages and comments may name them).
+    for (const file of sources) {
+      const text = readFileSync(file, 'utf8');
+      // (A template's name is not an option's: renderTemplate('version_script') is fine.)
+      const code = text.split('\n').filter((l) => !l.includes('renderTemplate(')).join('\n');
+      for (const name of [...withRoles, defaults.default_profile]) if (new RegExp(`['"]${name}['"]`).test(code)) hits.push(`${file}: '${name}'`);
+    }
+    expect(hits).toEqual([]);
+  });
 });
