@@ -25,6 +25,7 @@ export const FLAGS = [
   { name: 'compare', value: 'PROFILE', help: 'size: the baseline profile (symbols visible), or none (default: all)' },
   { name: 'elf', value: 'FILE', help: 'size: measure a real kernel ELF file and show it beside the estimate' },
   { name: 'to', value: 'DIR', help: 'import: where to write the profiles (default ./profiles)' },
+  { name: 'in', value: 'FILE', help: 'get, set: the saved configuration to read (and, for set, to write)' },
   { name: 'name', value: 'NAME', help: 'the name of the custom profile (default: the profile, or <profile>-custom with driver settings)' },
   { name: 'json', help: 'machine-readable output on stdout' },
   { name: 'force', help: 'keep make\'s result for conflicting settings (with a warning) instead of refusing' },
@@ -36,7 +37,7 @@ export const FLAGS = [
 /** Every flag's name, as a type: the command table and the commands name flags only from here. */
 export type FlagName = (typeof FLAGS)[number]['name'];
 
-export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'size', 'tui', 'help'] as const;
+export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'size', 'diff', 'get', 'set', 'tui', 'help'] as const;
 export type Command = (typeof COMMANDS)[number] | 'configure';
 
 export interface ParsedArgs {

@@ -10,7 +10,9 @@ import { run as importTree } from './commands/import.js';
 import { run as list } from './commands/list.js';
 import { run as size } from './commands/size.js';
 import { run as symbols } from './commands/symbols.js';
-import { explainHelp, importHelp, listHelp, mainHelp, sizeHelp, symbolsHelp } from './help.js';
+import { run as diff } from './commands/diff.js';
+import { runGet, runSet } from './commands/get-set.js';
+import { diffHelp, explainHelp, getHelp, importHelp, listHelp, mainHelp, setHelp, sizeHelp, symbolsHelp } from './help.js';
 import type { CommandOutput } from './output.js';
 
 export interface CommandSpec {
@@ -24,7 +26,7 @@ export interface CommandSpec {
 /** The flags of a selection (the scripted command, explain, size, the configurator). */
 const SELECTION: readonly FlagName[] = ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'force', 'strict'];
 
-export type ScriptedCommand = 'configure' | 'list' | 'explain' | 'import' | 'symbols' | 'size';
+export type ScriptedCommand = 'configure' | 'list' | 'explain' | 'import' | 'symbols' | 'size' | 'diff' | 'get' | 'set';
 
 export const COMMAND_TABLE: Readonly<Record<ScriptedCommand, CommandSpec>> = {
   configure: { title: 'osvconf', flags: [...SELECTION, 'print', 'out', 'dry-run', 'name', 'json'], run: configure, help: () => mainHelp() },
@@ -33,6 +35,9 @@ export const COMMAND_TABLE: Readonly<Record<ScriptedCommand, CommandSpec>> = {
   import: { title: 'osvconf import', flags: ['to', 'dry-run', 'json'], run: importTree, help: importHelp },
   symbols: { title: 'osvconf symbols', flags: ['arch', 'keep', 'keep-file', 'out', 'json', 'strict'], run: symbols, help: symbolsHelp },
   size: { title: 'osvconf size', flags: [...SELECTION, 'compare', 'elf', 'out', 'json'], run: size, help: sizeHelp },
+  diff: { title: 'osvconf diff', flags: ['arch', 'mode', 'profiles-dir', 'force', 'json'], run: diff, help: diffHelp },
+  get: { title: 'osvconf get', flags: ['in', 'arch', 'mode', 'profiles-dir', 'force', 'json'], run: runGet, help: getHelp },
+  set: { title: 'osvconf set', flags: ['in', 'arch', 'mode', 'profiles-dir', 'force', 'strict'], run: runSet, help: setHelp },
 };
 
 /** What the configurator takes (osvconf tui ...). */

@@ -25,6 +25,9 @@ Usage:
   osvconf import OSV_TREE [--to=DIR] [--dry-run] [--json]
   osvconf symbols APP.ELF|DIR|usr.manifest... [--arch=ARCH] [--keep=SYM,...] [--out=FILE] [--json]
   osvconf size [selection as above] [--compare=PROFILE|none] [--elf=FILE] [--json]
+  osvconf diff A B [--json]                 two saved configurations or .config files, setting by setting
+  osvconf get NAME... --in=FILE             values of settings in a saved configuration
+  osvconf set NAME=VALUE... --in=FILE       change a saved configuration (checked like any command line)
   osvconf                                  on a terminal: the interactive configurator
   osvconf tui [selection as above] [--out=DIR]   the configurator, starting from that selection
   (With arguments, osvconf is the scripted CLI on a terminal too. Without arguments and without
@@ -132,6 +135,41 @@ conf_hide_symbols=1 and conf_version_script=FILE the script's symbol count is us
 FILE is read from --out=DIR, the OSv tree, or the current directory).
 --elf=FILE measures a real kernel ELF (sections, and symbols attributed to components by the
 rules in conf/size/attribution.json) and shows it beside the estimate.
+
+${flagLines(flags)}
+`;
+}
+
+export function diffHelp(flags: readonly FlagName[]): string {
+  return `Usage: osvconf diff A B [--json]
+
+Compares two configurations, each a saved configuration (conf/osvconf/<mode>.<arch>.osvconf) or a
+Kconfig .config (OSv's menuconfig, conf/examples/): every setting whose value differs, old -> new,
+grouped by menu (drivers by group, Kconfig options by menu, build options), each with what that
+change alone adds or saves in the kernel (estimated, applied to A), and the total. An app version
+script named by conf_version_script is read from the current directory, as osvconf size does.
+
+${flagLines(flags)}
+`;
+}
+
+export function getHelp(flags: readonly FlagName[]): string {
+  return `Usage: osvconf get NAME... --in=FILE [--json]
+
+Prints NAME=VALUE for each setting in the selection a saved configuration (or a .config) makes,
+whether the file sets it or it follows from the profile and the defaults. Names in OSv's spelling:
+conf_drivers_<name>, conf_<option>, fs, conf_zfs, conf_drivers_profile, arch, mode.
+
+${flagLines(flags)}
+`;
+}
+
+export function setHelp(flags: readonly FlagName[]): string {
+  return `Usage: osvconf set NAME=VALUE... --in=FILE
+
+Changes a saved configuration: the file's settings with these over them, checked like any command
+line (an unknown name, a bad value or a conflict is refused and nothing is written), then the
+file is written back (only a file osvconf wrote is replaced; a missing one is created).
 
 ${flagLines(flags)}
 `;
