@@ -61,6 +61,32 @@ export const EXIT_OK = 0;
 export const EXIT_USER = 1;
 export const EXIT_USAGE = 2;
 
+/** The error as --json prints it: { "error": { kind, message, details, hint } }. */
+function jsonError(error: OsvError): string {
+  return `${JSON.stringify({ error: { kind: error.kind, message: error.message, ...(error.details === undefined ? {} : { details: error.details }), ...(error.hint === undefined ? {} : { hint: error.hint }) } }, null, 2)}\n`;
+}
+
+/** A --json object gets the warnings too (they also go to stderr, as text). */
+function withWarnings(stdout: string, warnings: readonly Warning[]): string {
+  if (warnings.length === 0) return stdout;
+  let value: unknown;
+  try {
+    value = JSON.parse(stdout);
+  } catch {
+    return stdout;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return stdout;
+  return `${JSON.stringify({ ...value, warnings: warnings.map((w) => ({ code: w.code, level: w.level ?? 'warning', message: w.message, ...(w.hint === undefined ? {} : { hint: w.hint }) })) }, null, 2)}\n`;
+}
+
+function writeQuietly(streams: Streams, text: string): void {
+  try {
+    streams.out(text);
+  } catch {
+    // the error is on stderr already
+  }
+}
+
 /** At most this many detail lines of one error (the rest are counted). */
 const MAX_DETAILS = 50;
 
@@ -132,13 +158,16 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       return EXIT_USAGE;
     }
     const result = await dispatch(args);
+    const asJson = args.switches.has('json');
     if (!result.ok) {
       streams.err(formatError(result.error));
+      // With --json a script reads the error on stdout too, as one object.
+      if (asJson) writeQuietly(streams, jsonError(result.error));
       return result.error.kind === 'usage' ? EXIT_USAGE : EXIT_USER;
     }
     for (const w of result.value.warnings) streams.err(formatWarning(w));
     try {
-      streams.out(result.value.stdout);
+      streams.out(asJson ? withWarnings(result.value.stdout, result.value.warnings) : result.value.stdout);
     } catch (e) {
       return outputFailed(e, streams, result.value.wroteFiles === true);
     }

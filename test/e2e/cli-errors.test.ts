@@ -158,3 +158,22 @@ describe('--out that cannot be written', () => {
 describe('without --print or --out', () => {
   it('outside an OSv checkout: a usage error saying so', () => expectError(osvconf(['--profile=xen'], { cwd: tempDir() }), 2, 'nothing to do', 'OSv checkout'));
 });
+
+describe('--json for scripts', () => {
+  it('a failing command prints the error as a JSON object on stdout too, with the exit code', () => {
+    const run = osvconf(['--profile=virtio-pci', 'conf_drivers_pci=0', '--json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as { error: { kind: string; message: string; hint?: string } };
+    expect(report.error.kind).toBe('user');
+    expect(report.error.message).toContain('conflicts with');
+    expect(report.error.hint).toContain('--force');
+    expect(run.stderr).toContain('osvconf: error:');
+  });
+
+  it('warnings are in the JSON, not only on stderr', () => {
+    const run = osvconf(['--profile=virtio-mmio', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as { warnings?: { code: string; level: string }[] };
+    expect(report.warnings?.map((w) => w.code)).toContain('virtio-balloon-without-pci');
+  });
+});
