@@ -28,7 +28,7 @@ export const FLAGS = [
   { name: 'in', value: 'FILE', help: 'get, set: the saved configuration to read (and, for set, to write)' },
   { name: 'name', value: 'NAME', help: 'the name of the custom profile (default: the profile, or <profile>-custom with driver settings)' },
   { name: 'json', help: 'machine-readable output on stdout' },
-  { name: 'force', help: 'keep make\'s result for conflicting settings (with a warning) instead of refusing' },
+  { name: 'force', help: 'keep make\'s result for conflicting settings (with a warning) instead of refusing; with --out, also replace files osvconf did not write and write into a directory that is not an OSv checkout' },
   { name: 'strict', help: 'treat pitfalls (combinations that build but break) as errors' },
   { name: 'help', short: 'h', help: 'show help' },
   { name: 'version', short: 'V', help: 'show the version' },

@@ -36,3 +36,16 @@ describe('the command table', () => {
     }
   });
 });
+
+describe('the README', () => {
+  it("has the CLI reference as osvconf --help gives it", async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { ROOT } = await import('../helpers/cli.js');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const help = osvconf(['--help']).stdout;
+    for (const part of [help.slice(help.indexOf('Usage:'), help.indexOf('Settings use')), help.slice(help.indexOf('Options:'), help.indexOf('Exit codes'))]) {
+      expect(readme).toContain(part.trimEnd());
+    }
+  });
+});
