@@ -183,7 +183,7 @@ function readOwnFile(path: string): Result<string | undefined> {
 }
 
 /** Removes a dead writer's lock, if this process wins the takeover and the lock is still that one. */
-function takeOver(root: string, lockPath: string, stale: string): void {
+function takeOver(root: string, lockPath: string, stale: string): boolean {
   const guard = join(root, `${LOCK}.takeover`);
   try {
     const fd = openSync(guard, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
@@ -194,7 +194,7 @@ function takeOver(root: string, lockPath: string, stale: string): void {
     const other = readOwnFile(guard);
     const pid = other.ok && other.value !== undefined && /^\d+\n$/.test(other.value) ? Number(other.value) : NaN;
     if (other.ok && other.value !== undefined && (!Number.isSafeInteger(pid) || !alive(pid))) quietUnlink(guard);
-    return;
+    return false;
   }
   try {
     const again = readOwnFile(lockPath);
@@ -202,6 +202,7 @@ function takeOver(root: string, lockPath: string, stale: string): void {
   } finally {
     quietUnlink(guard);
   }
+  return true;
 }
 
 function takeLock(root: string): Result<() => void> {
@@ -234,7 +235,7 @@ function takeLock(root: string): Result<() => void> {
       if (!alive(holder)) {
         // The writer died (killed): its lock is stale. One waiter at a time takes it over (the
         // takeover file, created exclusively), so that two cannot both remove it and both write.
-        takeOver(root, path, held.value);
+        if (!takeOver(root, path, held.value)) pause(5); // another waiter is on it
         continue;
       }
       if (Date.now() > deadline) return fail(`another osvconf (pid ${holder}) is writing into ${root}`, `wait for it, or remove ${path} if no osvconf runs`);
