@@ -85,7 +85,8 @@ async function loadConfiguration(path: string, arch: string | undefined, mode: s
   return ok({ loaded: from.loaded, notes });
 }
 
-export async function resolveSelection(args: SelectionOptions, settings: readonly string[]): Promise<Result<Context & { selection: Selection }>> {
+/** cwd: the directory the command runs in (a relative conf_version_script is read from --out, else there). */
+export async function resolveSelection(args: SelectionOptions, settings: readonly string[], cwd: string): Promise<Result<Context & { selection: Selection }>> {
   const flags = {
     ...(args.values.has('arch') ? { arch: args.values.get('arch') as string } : {}),
     ...(args.values.has('mode') ? { mode: args.values.get('mode') as string } : {}),
@@ -137,7 +138,7 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
     profiles,
   );
   if (!selection.ok) return selection;
-  const checked = checkVersionScript(selection.value, args.values.get('out') ?? process.cwd());
+  const checked = checkVersionScript(selection.value, args.values.get('out') ?? cwd);
   if (!checked.ok) return checked;
   return ok({ ...context.value, selection: { ...selection.value, warnings: [...notes, ...selection.value.warnings, ...checked.value] } });
 }

@@ -15,11 +15,18 @@ import { runGet, runSet } from './commands/get-set.js';
 import { diffHelp, explainHelp, getHelp, importHelp, listHelp, mainHelp, setHelp, sizeHelp, symbolsHelp } from './help.js';
 import type { CommandOutput } from './output.js';
 
+/** What a command may know of the process it runs in: given, never read from process.* (tests run commands in process). */
+export interface RunContext {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly isTTY: boolean;
+}
+
 export interface CommandSpec {
   /** How a message names it: `osvconf` or `osvconf list`. */
   readonly title: string;
   readonly flags: readonly FlagName[];
-  readonly run: (args: ParsedArgs) => Promise<Result<CommandOutput>>;
+  readonly run: (args: ParsedArgs, context: RunContext) => Promise<Result<CommandOutput>>;
   readonly help: (flags: readonly FlagName[]) => string;
 }
 

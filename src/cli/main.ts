@@ -9,7 +9,7 @@ import { VERSION } from '../generated/version.js';
 // one file. What is big and rarely needed stays behind a dynamic import(): the schema
 // validators, the diff of --dry-run (and the TUI).
 import { allowOnly, parseArgs, type ParsedArgs } from './args.js';
-import { COMMAND_TABLE, helpText, TUI_FLAGS } from './command-table.js';
+import { COMMAND_TABLE, helpText, TUI_FLAGS, type RunContext } from './command-table.js';
 import { errnoWords } from '../io/read-file.js';
 import { printable, type CommandOutput } from './output.js';
 
@@ -105,18 +105,23 @@ function formatWarning(w: Warning): string {
   return `osvconf: ${w.level ?? 'warning'}: ${printable(w.message)}\n` + (w.hint === undefined ? '' : `  hint: ${printable(w.hint)}\n`);
 }
 
-function dispatch(args: ParsedArgs): Promise<Result<CommandOutput>> {
+function dispatch(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
   // help and tui are handled before dispatch.
   const spec = COMMAND_TABLE[args.command === 'help' || args.command === 'tui' ? 'configure' : args.command];
   const allowed = allowOnly(args, spec.flags, spec.title);
-  return allowed.ok ? spec.run(args) : Promise.resolve(allowed);
+  return allowed.ok ? spec.run(args, context) : Promise.resolve(allowed);
 }
 
 function helpFor(args: ParsedArgs): string {
   return helpText(args.command === 'help' ? args.positionals[0] : args.command);
 }
 
-export async function main(argv: readonly string[], streams: Streams = processStreams): Promise<number> {
+/** The process this CLI runs in, read once here: commands are given it. */
+function processContext(): RunContext {
+  return { cwd: process.cwd(), env: process.env, isTTY: process.stdin.isTTY === true && process.stdout.isTTY === true };
+}
+
+export async function main(argv: readonly string[], streams: Streams = processStreams, context: RunContext = processContext()): Promise<number> {
   try {
     const parsed = parseArgs(argv);
     if (!parsed.ok) {
@@ -134,7 +139,7 @@ export async function main(argv: readonly string[], streams: Streams = processSt
     }
     // On a terminal, `osvconf` alone (or `osvconf tui`) opens the configurator; ink and react
     // are loaded only then.
-    if (args.command === 'tui' || (argv.length === 0 && process.stdin.isTTY === true && process.stdout.isTTY === true)) {
+    if (args.command === 'tui' || (argv.length === 0 && context.isTTY)) {
       const allowed = allowOnly(args, TUI_FLAGS, 'osvconf tui');
       if (!allowed.ok) {
         streams.err(formatError(allowed.error));
@@ -145,7 +150,7 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       delete process.env['CI'];
       delete process.env['CONTINUOUS_INTEGRATION'];
       const { runTui } = await import('./tui.js');
-      const code = await runTui(args, { isTTY: process.stdin.isTTY === true && process.stdout.isTTY === true });
+      const code = await runTui(args, context);
       if (!code.ok) {
         streams.err(formatError(code.error));
         return code.error.kind === 'usage' ? EXIT_USAGE : EXIT_USER;
@@ -157,7 +162,7 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       streams.err(formatError({ kind: 'usage', message: 'no arguments, and no terminal for the configurator', hint: 'in scripts give the selection and --out=DIR or --print=ARTIFACT (osvconf --help)' }));
       return EXIT_USAGE;
     }
-    const result = await dispatch(args);
+    const result = await dispatch(args, context);
     const asJson = args.switches.has('json');
     if (!result.ok) {
       streams.err(formatError(result.error));
@@ -175,7 +180,7 @@ export async function main(argv: readonly string[], streams: Streams = processSt
   } catch (e) {
     // A bug, not bad input: say so plainly, without a stack trace unless asked for.
     streams.err(`osvconf: internal error: ${(e as Error).message}\n  hint: please report this; OSVCONF_DEBUG=1 shows the stack\n`);
-    if (process.env['OSVCONF_DEBUG'] === '1') streams.err(`${(e as Error).stack ?? ''}\n`);
+    if (context.env['OSVCONF_DEBUG'] === '1') streams.err(`${(e as Error).stack ?? ''}\n`);
     return EXIT_USER;
   }
 }

@@ -36,7 +36,7 @@ export function settingsTokens(s: Settings, catalog: ArchCatalog): string[] {
 }
 
 /** tree: where the selection's app version script is read from (the size panel counts it, as osvconf size does). */
-export function createTuiCore(defaults: Defaults, user?: UserProfiles, tree: string = process.cwd()): Result<TuiCore> {
+export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined, tree: string): Result<TuiCore> {
   const arches = new Map<string, ArchData>();
   for (const arch of Object.keys(defaults.arches)) {
     const catalog = loadArchCatalog(arch);

@@ -26,8 +26,11 @@ import { PACKAGE_ROOT } from '../io/catalog-files.js';
 import { createTuiCore } from './core.js';
 import { initialState, type SaveFile, type Settings, type State } from './state.js';
 
+/** The process the configurator runs in (the CLI's RunContext has this shape). */
 export interface TuiStreams {
   readonly isTTY: boolean;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 function diffStat(before: string | undefined, after: string): string {
@@ -67,11 +70,11 @@ function saveTarget(where: string | undefined): SaveTarget {
  * that reading big (or hostile) ELF files never blocks the screen and Esc, q or Ctrl-C stop it.
  * It writes <app>.version_script into the tree and answers with the counts (--json).
  */
-function appScriptTool(where: string | undefined): AppScriptTool {
+function appScriptTool(where: string): AppScriptTool {
   return (path, state) => {
     if (path === '') return { done: Promise.resolve({ ok: false, error: "give the app's ELF file or directory" }), cancel: () => undefined };
     const fsSettings = state.selection.options.filter((o) => o.option.values !== undefined).map((o) => `${o.option.setting}=${o.value}`);
-    const out = join(resolve(where ?? process.cwd()), `${basename(resolve(path))}.version_script`);
+    const out = join(resolve(where), `${basename(resolve(path))}.version_script`);
     const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'osvconf.cjs'), 'symbols', `--arch=${state.settings.arch}`, `--out=${out}`, '--json', ...fsSettings, '--', path], { stdio: ['ignore', 'pipe', 'pipe'] });
     const kill = (): void => void child.kill('SIGKILL');
     process.once('exit', kill); // quitting (q, Ctrl-C, a signal) stops it too
@@ -132,10 +135,10 @@ function treeConfiguration(args: TuiArgs, tree: string | undefined, defaults: De
   return existsSync(dotConfig) ? dotConfig : undefined;
 }
 
-async function initialSettings(args: TuiArgs, tree: string | undefined, defaults: Defaults): Promise<Result<{ settings: Settings; loaded?: string; notes: readonly string[] }>> {
+async function initialSettings(args: TuiArgs, tree: string | undefined, defaults: Defaults, cwd: string): Promise<Result<{ settings: Settings; loaded?: string; notes: readonly string[] }>> {
   const file = args.values.get('load') ?? treeConfiguration(args, tree, defaults);
   const withLoad: TuiArgs = file === undefined ? args : { ...args, values: new Map([...args.values, ['load', file]]) };
-  const resolved = await resolveSelection(withLoad, args.positionals);
+  const resolved = await resolveSelection(withLoad, args.positionals, cwd);
   if (!resolved.ok) {
     if (file === undefined) return resolved;
     return fail(`cannot start from ${file}: ${resolved.error.message}`, `fix it, or start from another file with --load=FILE; ${resolved.error.hint ?? ''}`.replace(/; $/, ''), resolved.error.details);
@@ -160,8 +163,8 @@ async function initialSettings(args: TuiArgs, tree: string | undefined, defaults
  * OSVCONF_TUI_KEYLOG=FILE: a line per handled key, so that a test driving the terminal can wait
  * for each key to be taken instead of sleeping.
  */
-function keyLog(): { onKey?: () => void } {
-  const file = process.env['OSVCONF_TUI_KEYLOG'];
+function keyLog(env: TuiStreams['env']): { onKey?: () => void } {
+  const file = env['OSVCONF_TUI_KEYLOG'];
   return file === undefined ? {} : { onKey: () => appendFileSync(file, 'key\n') };
 }
 
@@ -171,12 +174,12 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams): Promise<Resul
   }
   const defaults = loadDefaults();
   if (!defaults.ok) return defaults;
-  const out = args.values.get('out') ?? (isOsvCheckout(process.cwd()) ? process.cwd() : undefined);
-  const initial = await initialSettings(args, out, defaults.value);
+  const out = args.values.get('out') ?? (isOsvCheckout(terminal.cwd) ? terminal.cwd : undefined);
+  const initial = await initialSettings(args, out, defaults.value, terminal.cwd);
   if (!initial.ok) return initial;
   const settings = initial.value.settings;
   const dir = args.values.get('profiles-dir');
-  const core = createTuiCore(defaults.value, dir === undefined ? undefined : { dir, validate: validate_profile as Validator }, out ?? process.cwd());
+  const core = createTuiCore(defaults.value, dir === undefined ? undefined : { dir, validate: validate_profile as Validator }, out ?? terminal.cwd);
   if (!core.ok) return core;
   const baseline = core.value.resolve({ arch: settings.arch, mode: settings.mode, profile: defaults.value.defaultProfile, drivers: {}, kconfig: {}, options: {} });
   if (!baseline.ok) return baseline;
@@ -189,7 +192,7 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams): Promise<Resul
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./App.js')]);
   let quit = false;
   const app = render(
-    createElement(App, { core: core.value, initial: state, save: saveTarget(out), appScript: appScriptTool(out), color: process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb', onExit: () => void (quit = true), ...keyLog() }),
+    createElement(App, { core: core.value, initial: state, save: saveTarget(out), appScript: appScriptTool(out ?? terminal.cwd), color: terminal.env['NO_COLOR'] === undefined && terminal.env['TERM'] !== 'dumb', onExit: () => void (quit = true), ...keyLog(terminal.env) }),
     { exitOnCtrlC: true },
   );
   await app.waitUntilExit();

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createElement } from 'react';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaults } from '../../src/io/catalog-files.js';
 import type { SaveTarget } from '../../src/tui/App.js';
@@ -28,7 +28,7 @@ async function until(test: () => boolean): Promise<void> {
 function setup(writes: State[] = []) {
   const defaults = loadDefaults();
   if (!defaults.ok) throw new Error('defaults');
-  const core = createTuiCore(defaults.value);
+  const core = createTuiCore(defaults.value, undefined, tempDir());
   if (!core.ok) throw new Error(core.error.message);
   const state = initialState(core.value, { arch: 'x64', mode: 'release', profile: 'virtio-kvm', drivers: {}, kconfig: { hide_symbols: 'y' }, options: { fs: 'rofs' } }, 6189);
   if (!state.ok) throw new Error(state.error.message);

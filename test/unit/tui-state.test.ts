@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { loadDefaults } from '../../src/io/catalog-files.js';
 import { createTuiCore } from '../../src/tui/core.js';
 import { currentItems, cursorOf, dirty, initialState, reduce, type Action, type Settings, type State, type TuiCore } from '../../src/tui/state.js';
+import { tempDir } from '../helpers/cli.js';
 
 function setup(profile = 'virtio-pci'): { core: TuiCore; state: State } {
   const defaults = loadDefaults();
   if (!defaults.ok) throw new Error('defaults');
-  const core = createTuiCore(defaults.value);
+  const core = createTuiCore(defaults.value, undefined, tempDir());
   if (!core.ok) throw new Error(core.error.message);
   const settings: Settings = { arch: 'x64', mode: 'release', profile, drivers: {}, kconfig: {}, options: {} };
   const state = initialState(core.value, settings, 6000);

@@ -8,6 +8,7 @@ import { didYouMean } from '../../core/suggest.js';
 import { ARTIFACTS, findArtifact, notesOf } from '../../generators/artifacts.js';
 import { comparePlan, writePlan, type FileOutcome, type PlannedFile } from '../../io/write-plan.js';
 import type { ParsedArgs } from '../args.js';
+import type { RunContext } from '../command-table.js';
 import { json, output, type CommandOutput } from '../output.js';
 import { selectionJson } from '../report.js';
 import { resolveSelection } from '../../app/selection.js';
@@ -29,7 +30,7 @@ async function dryRun(out: string, files: readonly PlannedFile[], outcomes: read
   return text;
 }
 
-export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
+export async function run(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
   const print = args.values.get('print');
   let out = args.values.get('out');
   const asJson = args.switches.has('json');
@@ -42,7 +43,7 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
     return fail(`unknown artifact "${print}"${didYouMean(print, ARTIFACTS.map((a) => a.name))}`, `--print takes one of: ${ARTIFACTS.map((a) => a.name).join(', ')}`);
   }
 
-  const resolved = await resolveSelection(args, args.positionals);
+  const resolved = await resolveSelection(args, args.positionals, context.cwd);
   if (!resolved.ok) return resolved;
   const { selection, profiles } = resolved.value;
   // The name the profile file gets, given or not: a user profile named like one of OSv's (base,
@@ -56,10 +57,10 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   if (artifact !== undefined) return ok(output(artifact.render(selection), [...selection.warnings, ...artifact.notes(selection)]));
 
   if (out === undefined && !asJson) {
-    if (!isOsvCheckout(process.cwd())) {
+    if (!isOsvCheckout(context.cwd)) {
       return usage('nothing to do: give --print=ARTIFACT or --out=DIR', 'without them osvconf writes into the current directory only when it is an OSv checkout (conf/profiles/ and scripts/build)');
     }
-    out = process.cwd();
+    out = context.cwd;
   }
   if (out === undefined) {
     if (dry) return usage('--dry-run goes with --out', 'write --out=DIR --dry-run');

@@ -11,6 +11,7 @@ import { select, type Selection, type SelectionRequest } from '../../core/select
 import { loadSizeModel } from '../../io/size-files.js';
 import { createEstimator } from '../../size/model.js';
 import type { ParsedArgs } from '../args.js';
+import type { RunContext } from '../command-table.js';
 import { json, output, table, type CommandOutput } from '../output.js';
 import type { Context } from '../../app/selection.js';
 
@@ -25,10 +26,10 @@ interface Change {
 
 const shown = (type: string, value: string): string => (type === 'bool' ? (value === 'y' ? '1' : '0') : value);
 
-export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
+export async function run(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
   const [a, b, ...rest] = args.positionals;
   if (a === undefined || b === undefined || rest.length > 0) return usage('osvconf diff needs two configurations', 'osvconf diff A B, each a saved configuration (conf/osvconf/*.osvconf) or a Kconfig .config');
-  const load = (file: string) => resolveSelection({ values: new Map([...args.values, ['load', file]]), switches: args.switches }, []);
+  const load = (file: string) => resolveSelection({ values: new Map([...args.values, ['load', file]]), switches: args.switches }, [], context.cwd);
   const left = await load(a);
   if (!left.ok) return left;
   const right = await load(b);
@@ -36,7 +37,7 @@ export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
   const A = left.value.selection;
   const B = right.value.selection;
   if (A.request.arch !== B.request.arch) return fail(`${a} is for ${A.request.arch} and ${b} for ${B.request.arch}: their drivers differ`, 'compare configurations of one arch');
-  const tree = process.cwd();
+  const tree = context.cwd;
   const estimator = createEstimator(loadSizeModel(A.request.arch));
   const kib = (s: Selection): number => estimator.estimate(sizeInputIn(s, tree)).kernelKib;
   const base = kib(A);

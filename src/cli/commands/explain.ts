@@ -7,6 +7,7 @@ import { describeOrigin } from '../../core/origin.js';
 import { ok, type Result } from '../../core/result.js';
 import { select, type Selection } from '../../core/select.js';
 import type { ParsedArgs } from '../args.js';
+import type { RunContext } from '../command-table.js';
 import { json, output, table, type CommandOutput } from '../output.js';
 import { resolveSelection } from '../../app/selection.js';
 import { textOf } from '../../app/explain-text.js';
@@ -29,11 +30,11 @@ function jsonOf(e: Explanation): unknown {
   return { kind: 'profile', ...e.profile, sets: Object.fromEntries(e.profile.sets), enabled: e.enabled.map((f) => f.name) };
 }
 
-export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
+export async function run(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
   // The first operand without '=' is the name; the rest are settings.
   const name = args.positionals.find((p) => !p.includes('='));
   const settings = args.positionals.filter((p) => p !== name);
-  const resolved = await resolveSelection(args, settings);
+  const resolved = await resolveSelection(args, settings, context.cwd);
   if (!resolved.ok) return resolved;
   const { selection, profiles, catalog } = resolved.value;
   if (name === undefined) {

@@ -15,6 +15,7 @@ import { didYouMean } from '../../core/suggest.js';
 import { renderConfiguration } from '../../generators/configuration.js';
 import { writePlan } from '../../io/write-plan.js';
 import type { ParsedArgs } from '../args.js';
+import type { RunContext } from '../command-table.js';
 import { json, output, type CommandOutput } from '../output.js';
 
 /** Every setting of a selection and its value, in OSv's spelling. */
@@ -35,11 +36,11 @@ function inFile(args: ParsedArgs, command: string): Result<string> {
   return file === undefined ? usage(`osvconf ${command} needs --in=FILE`, 'the saved configuration, e.g. --in=conf/osvconf/release.x64.osvconf') : ok(file);
 }
 
-export async function runGet(args: ParsedArgs): Promise<Result<CommandOutput>> {
+export async function runGet(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
   const file = inFile(args, 'get');
   if (!file.ok) return file;
   if (args.positionals.length === 0) return usage('osvconf get needs the names of settings', 'osvconf get conf_hide_symbols fs --in=FILE');
-  const resolved = await resolveSelection({ values: new Map([...args.values, ['load', file.value]]), switches: args.switches }, []);
+  const resolved = await resolveSelection({ values: new Map([...args.values, ['load', file.value]]), switches: args.switches }, [], context.cwd);
   if (!resolved.ok) return resolved;
   const all = values(resolved.value.selection);
   const found: [string, string][] = [];
@@ -52,13 +53,13 @@ export async function runGet(args: ParsedArgs): Promise<Result<CommandOutput>> {
   return ok(output(found.map(([n, v]) => `${n}=${v}\n`).join('')));
 }
 
-export async function runSet(args: ParsedArgs): Promise<Result<CommandOutput>> {
+export async function runSet(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
   const file = inFile(args, 'set');
   if (!file.ok) return file;
   if (args.positionals.length === 0) return usage('osvconf set needs NAME=VALUE settings', 'osvconf set conf_hide_symbols=1 --in=FILE');
   // The file with the new settings over it, checked like any command line (a conflict is refused).
   const exists = lstatOrUndefined(file.value) !== undefined;
-  const resolved = await resolveSelection({ values: exists ? new Map([...args.values, ['load', file.value]]) : args.values, switches: args.switches }, args.positionals);
+  const resolved = await resolveSelection({ values: exists ? new Map([...args.values, ['load', file.value]]) : args.values, switches: args.switches }, args.positionals, context.cwd);
   if (!resolved.ok) return resolved;
   const written = writePlan(dirname(file.value), [{ path: basename(file.value), content: renderConfiguration(resolved.value.selection), owns: (text) => text.startsWith(SAVED_MARKER) }], { force: args.switches.has('force') });
   if (!written.ok) return written;

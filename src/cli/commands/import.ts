@@ -11,6 +11,7 @@ import { importProfiles, type TreeReader } from '../../importer/import-profiles.
 import { loadArchCatalog, loadDefaults, profileSource } from '../../io/catalog-files.js';
 import { comparePlan, ownsNamedFile, writePlan } from '../../io/write-plan.js';
 import type { ParsedArgs } from '../args.js';
+import type { RunContext } from '../command-table.js';
 import { json, output, type CommandOutput } from '../output.js';
 
 /** A profile file larger than this is not a profile. */
@@ -43,7 +44,7 @@ function fsTree(root: string): TreeReader {
   };
 }
 
-export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
+export async function run(args: ParsedArgs, _context: RunContext): Promise<Result<CommandOutput>> {
   const [root, ...rest] = args.positionals;
   if (root === undefined) return usage('osvconf import needs the OSv tree to read', 'write osvconf import path/to/osv [--to=DIR]');
   if (rest.length > 0) return usage(`unexpected "${rest[0]}" after osvconf import ${root}`, 'give one OSv tree');

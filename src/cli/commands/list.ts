@@ -5,6 +5,7 @@ import { defaultValue, optionsFor } from '../../core/kconfig.js';
 import { fail, ok, usage, type Result } from '../../core/result.js';
 import { didYouMean } from '../../core/suggest.js';
 import type { ParsedArgs } from '../args.js';
+import type { RunContext } from '../command-table.js';
 import { json, output, table, type CommandOutput } from '../output.js';
 import { loadContext, type Context } from '../../app/selection.js';
 
@@ -63,7 +64,7 @@ function listOptions(context: Context, asJson: boolean, mode: string): string {
   );
 }
 
-export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
+export async function run(args: ParsedArgs, _context: RunContext): Promise<Result<CommandOutput>> {
   const [what, ...rest] = args.positionals;
   if (what === undefined) return usage('osvconf list needs what to list', `write osvconf list ${WHAT.join('|')}`);
   if (!(WHAT as readonly string[]).includes(what)) return usage(`cannot list "${what}"${didYouMean(what, WHAT)}`, `write osvconf list ${WHAT.join('|')}`);

@@ -14,6 +14,7 @@ import { attribute, compileRules, type Measured } from '../../size/measure.js';
 import { sizeInputOf } from '../../size/input.js';
 import { createEstimator, type Estimate, type Estimator } from '../../size/model.js';
 import type { ParsedArgs } from '../args.js';
+import type { RunContext } from '../command-table.js';
 import { json, output, type CommandOutput } from '../output.js';
 import { resolveSelection, type Context } from '../../app/selection.js';
 import { appScriptSize } from '../../app/size-input.js';
@@ -49,11 +50,11 @@ function measureElf(path: string, arch: string): Result<Measured> {
   return ok(attribute(elf.value, compileRules(rules.rules)));
 }
 
-export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
-  const resolved = await resolveSelection(args, args.positionals);
+export async function run(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
+  const resolved = await resolveSelection(args, args.positionals, context.cwd);
   if (!resolved.ok) return resolved;
   const { selection } = resolved.value;
-  const script = appScriptSize(selection, args.values.get('out') ?? process.cwd());
+  const script = appScriptSize(selection, args.values.get('out') ?? context.cwd);
   if (!script.ok) return script;
   const model = loadSizeModel(selection.request.arch);
   const estimator = createEstimator(model);

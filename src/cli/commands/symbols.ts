@@ -11,6 +11,7 @@ import { ownsNamedFile, writePlan } from '../../io/write-plan.js';
 import { collectInputs } from '../../symbols/inputs.js';
 import { generateVersionScript } from '../../symbols/generate.js';
 import type { ParsedArgs } from '../args.js';
+import type { RunContext } from '../command-table.js';
 import { checkArch } from '../../app/selection.js';
 import { json, output, type CommandOutput } from '../output.js';
 
@@ -28,7 +29,7 @@ function keepList(args: ParsedArgs): Result<string[]> {
   return ok(names);
 }
 
-export async function run(args: ParsedArgs): Promise<Result<CommandOutput>> {
+export async function run(args: ParsedArgs, _context: RunContext): Promise<Result<CommandOutput>> {
   if (args.positionals.length === 0) return usage('osvconf symbols needs the app\'s ELF files', 'write osvconf symbols path/to/app [lib.so ...] (files, directories or a usr.manifest)');
   const defaults = loadDefaults();
   if (!defaults.ok) return defaults;
