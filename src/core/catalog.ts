@@ -54,6 +54,13 @@ export interface Profile {
 export interface ArchInfo {
   readonly description: string;
   readonly alsoKnownAs: readonly string[];
+  /** e_machine of its ELF files. */
+  readonly elfMachine: number;
+}
+
+/** e_machine -> arch, from the defaults (how an ELF file's arch is told). */
+export function elfMachines(defaults: Defaults): Map<number, string> {
+  return new Map(Object.entries(defaults.arches).map(([name, a]) => [a.elfMachine, name]));
 }
 
 export interface Defaults {

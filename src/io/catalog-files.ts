@@ -46,7 +46,7 @@ interface DefaultsFile {
   default_arch: string;
   default_mode: string;
   default_profile: string;
-  arches: Record<string, { description: string; also_known_as: string[] }>;
+  arches: Record<string, { description: string; also_known_as: string[]; elf_machine: number }>;
   modes: Record<string, string>;
 }
 interface ProfileFile {
@@ -76,7 +76,7 @@ function readDefaults(): Result<Defaults> {
   const loaded = load<DefaultsFile>(join(CONF_DIR, 'osvconf.json'), 'defaults file');
   if (!loaded.ok) return loaded;
   const d = loaded.value.data;
-  const arches = Object.fromEntries(Object.entries(d.arches).map(([name, a]) => [name, { description: a.description, alsoKnownAs: a.also_known_as }]));
+  const arches = Object.fromEntries(Object.entries(d.arches).map(([name, a]) => [name, { description: a.description, alsoKnownAs: a.also_known_as, elfMachine: a.elf_machine }]));
   if (!(d.default_arch in arches) || !(d.default_mode in d.modes)) {
     return fileIssues(loaded.value.file, 'defaults file', [{ pointer: '/default_arch', message: 'default_arch and default_mode must name an entry of arches and modes' }]);
   }

@@ -6,7 +6,10 @@
 
 import { fail, ok, type Result } from '../core/result.js';
 
-export const MACHINES: Readonly<Record<number, string>> = { 62: 'x64', 183: 'aarch64' };
+/** e_machine -> OSv's arch name, from the data (conf/osvconf.json's elf_machine). */
+export type Machines = ReadonlyMap<number, string>;
+
+/** Names of other machines, only to say what a file is built for. */
 const MACHINE_NAMES: Readonly<Record<number, string>> = { 3: 'x86 (EM_386)', 40: 'ARM 32-bit (EM_ARM)', 62: 'x86-64', 183: 'AArch64', 243: 'RISC-V', 8: 'MIPS', 20: 'PowerPC', 21: 'PowerPC64', 22: 'S/390' };
 
 const SHT_STRTAB = 3;
@@ -79,7 +82,7 @@ function stringTable(bytes: Uint8Array, table: { readonly offset: number; readon
   };
 }
 
-export function readElf(bytes: Uint8Array, file: string): Result<ElfInfo> {
+export function readElf(bytes: Uint8Array, file: string, machines: Machines): Result<ElfInfo> {
   const bad = (what: string): Result<ElfInfo> => fail(`${file}: ${what}`, 'give the ELF files of the app as built for OSv (64-bit, little-endian)');
   if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) return bad('not an ELF file');
   if (bytes.length < 64) return bad(`truncated: ${bytes.length} bytes, an ELF64 header alone needs 64`);
@@ -101,8 +104,8 @@ export function readElf(bytes: Uint8Array, file: string): Result<ElfInfo> {
   if (type === 4) return bad('a core dump, not a program');
   if (type !== 2 && type !== 3) return bad(`unknown ELF type ${type}`);
   const machine = u16(18);
-  const arch = MACHINES[machine];
-  if (arch === undefined) return bad(`built for ${MACHINE_NAMES[machine] ?? `machine ${machine}`}, not x86-64 or AArch64`);
+  const arch = machines.get(machine);
+  if (arch === undefined) return bad(`built for ${Object.hasOwn(MACHINE_NAMES, machine) ? MACHINE_NAMES[machine] : `machine ${machine}`}, not an arch OSv builds for (${[...machines.values()].join(', ')})`);
 
   try {
     // An ET_DYN file that asks for a program interpreter is a PIE, not a library.
@@ -224,8 +227,8 @@ export interface ElfSized {
 }
 
 /** Section sizes and symbol sizes, for measuring a kernel ELF (osvconf size --elf). */
-export function readElfSizes(bytes: Uint8Array, file: string): Result<ElfSized> {
-  const header = readElf(bytes, file);
+export function readElfSizes(bytes: Uint8Array, file: string, machines: Machines): Result<ElfSized> {
+  const header = readElf(bytes, file, machines);
   if (!header.ok) return header;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u16 = (at: number): number => view.getUint16(at, true);

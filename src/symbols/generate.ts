@@ -6,7 +6,8 @@ import { fail, ok, type Result } from '../core/result.js';
 import type { Warning } from '../core/select.js';
 import { parseOptionValue } from '../core/options.js';
 import { renderTemplate } from '../generators/template.js';
-import { loadArchCatalog } from '../io/catalog-files.js';
+import { loadArchCatalog, loadDefaults } from '../io/catalog-files.js';
+import { elfMachines } from '../core/catalog.js';
 import { kernelSymbols } from '../io/kernel-symbols.js';
 import { readElf } from './elf.js';
 import { readBytes } from './inputs.js';
@@ -25,11 +26,14 @@ export interface Generated {
 export function generateVersionScript(paths: readonly string[], opts: { arch?: string; defaultArch: string; keep: readonly string[]; settings: readonly string[] }): Result<Generated> {
   const archFlag = opts.arch;
   const files: AppFile[] = [];
+  const defaults = loadDefaults();
+  if (!defaults.ok) return defaults;
+  const machines = elfMachines(defaults.value);
   const warnings: Warning[] = [];
   for (const path of paths) {
     const bytes = readBytes(path);
     if (!bytes.ok) return bytes;
-    const elf = readElf(bytes.value, path);
+    const elf = readElf(bytes.value, path, machines);
     if (!elf.ok) return elf;
     if (!elf.value.dynamic) warnings.push({ code: 'static', message: `${path} has no dynamic symbols: a statically linked program cannot run on OSv`, hint: 'build it as a position-independent executable or shared object' });
     files.push({ path, elf: elf.value });

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readElf } from '../../src/symbols/elf.js';
-import { osvconf, ROOT, tempDir } from '../helpers/cli.js';
+import { osvconf, ROOT, tempDir, MACHINES } from '../helpers/cli.js';
 import { rng } from '../helpers/random.js';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'elf');
@@ -57,7 +57,7 @@ function readelfSymbols(path: string): { imports: string[]; exports: string[] } 
 describe('the ELF reader agrees with readelf', () => {
   it.each([['app'], ['lib'], ['extra']])('%s', (which) => {
     const path = { app, lib, extra }[which] as string;
-    const r = readElf(readFileSync(path), path);
+    const r = readElf(readFileSync(path), path, MACHINES);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.arch).toBe('x64');
@@ -173,7 +173,7 @@ describe('ELF reader fuzz (seeded): mutated real binaries never crash it', () =>
       const r = next();
       if (r < 0.2) {
         const cut = Math.floor(next() * bytes.length);
-        const result = readElf(bytes.subarray(0, cut), 'm.elf');
+        const result = readElf(bytes.subarray(0, cut), 'm.elf', MACHINES);
         if (!result.ok) refused++;
         continue;
       }
@@ -183,7 +183,7 @@ describe('ELF reader fuzz (seeded): mutated real binaries never crash it', () =>
         const where = next() < 0.5 ? Math.floor(next() * 64) : next() < 0.8 ? shoff + Math.floor(next() * (bytes.length - shoff)) : Math.floor(next() * bytes.length);
         bytes[Math.min(where, bytes.length - 1)] = Math.floor(next() * 256);
       }
-      const result = readElf(bytes, 'm.elf');
+      const result = readElf(bytes, 'm.elf', MACHINES);
       if (!result.ok) {
         refused++;
         expect(result.error.message).toMatch(/^m\.elf: /);

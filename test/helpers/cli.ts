@@ -1,6 +1,6 @@
 // Runs the built CLI (bin/osvconf.cjs -> dist/) as a user would, in a child process.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,3 +29,8 @@ export function osvconf(args: readonly string[], options: { cwd?: string; env?: 
 export function tempDir(prefix = 'osvconf-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/** e_machine -> arch, as conf/osvconf.json gives it (for calling the ELF reader in process). */
+export const MACHINES: ReadonlyMap<number, string> = new Map(
+  Object.entries((JSON.parse(readFileSync(join(ROOT, 'conf', 'osvconf.json'), 'utf8')) as { arches: Record<string, { elf_machine: number }> }).arches).map(([name, a]) => [a.elf_machine, name]),
+);

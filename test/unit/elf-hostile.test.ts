@@ -3,6 +3,7 @@
 // now ends with an answer or a located error after work linear in the file. A regression shows
 // as this test hanging until vitest's deadline, not as a timed assertion.
 import { describe, expect, it } from 'vitest';
+import { MACHINES } from '../helpers/cli.js';
 import { readElf, readElfSizes } from '../../src/symbols/elf.js';
 import { writeElf } from '../helpers/elf-writer.js';
 
@@ -29,23 +30,23 @@ describe('the ELF reader on crafted files', () => {
     const bytes = writeElf({ machine: X64, symbols: Array.from({ length: 100_000 }, (_, i) => ({ name: `s${i}` })) });
     const dynstr = sections(bytes).find((s) => s.type === 3) as Shdr;
     for (let i = dynstr.offset + 1; i < dynstr.offset + dynstr.size; i++) if (bytes[i] === 0) bytes[i] = 0x61;
-    const r = readElf(bytes, 'crafted.so');
+    const r = readElf(bytes, 'crafted.so', MACHINES);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error.message).toMatch(/crafted\.so: corrupt ELF file: dynamic symbol \d+: (the names overlap|the name at \d+ is longer|name at \d+ runs past)/);
-    const sized = readElfSizes(bytes, 'crafted.so');
+    const sized = readElfSizes(bytes, 'crafted.so', MACHINES);
     expect(sized.ok).toBe(false);
   });
 
   it('100k symbols naming one 1 MB string: refused as a name too long, without scanning it 100k times', () => {
     const long = 'a'.repeat(1 << 20);
     const bytes = writeElf({ machine: X64, symbols: Array.from({ length: 100_000 }, () => ({ name: long })) });
-    const r = readElf(bytes, 'long.so');
+    const r = readElf(bytes, 'long.so', MACHINES);
     expect(!r.ok && r.error.message).toContain('longer than 65536 bytes');
   });
 
   it('many symbols sharing one ordinary name are read once each, and the answer is right', () => {
     const bytes = writeElf({ machine: X64, symbols: Array.from({ length: 50_000 }, (_, i) => ({ name: i % 2 === 0 ? 'printf' : 'malloc' })) });
-    const r = readElf(bytes, 'many.so');
+    const r = readElf(bytes, 'many.so', MACHINES);
     expect(r.ok && r.value.imports.length).toBe(50_000);
   });
 
@@ -61,7 +62,7 @@ describe('the ELF reader on crafted files', () => {
       view.setUint32(at + 8, 16, true);
       view.setUint32(at + 12, at + 32 <= verneed.offset + verneed.size ? 16 : 0, true);
     }
-    const r = readElf(bytes, 'loop.so');
+    const r = readElf(bytes, 'loop.so', MACHINES);
     expect(!r.ok && r.error.message).toContain('more entries than fit in its section');
   });
 });

@@ -3,11 +3,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../../src/symbols/elf.js';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, MACHINES } from '../helpers/cli.js';
 import { fixtures } from '../fixtures/make-elf-fixtures.js';
 
 const DIR = join(ROOT, 'test', 'fixtures', 'elf');
-const read = (name: string) => readElf(readFileSync(join(DIR, name)), name);
+const read = (name: string) => readElf(readFileSync(join(DIR, name)), name, MACHINES);
 
 describe('committed ELF fixtures', () => {
   it('are what test/fixtures/make-elf-fixtures.ts writes', () => {
@@ -37,7 +37,7 @@ describe('committed ELF fixtures', () => {
     ['truncated.bin', 'truncated.bin: truncated: 40 bytes, an ELF64 header alone needs 64'],
     ['elf32.bin', 'a 32-bit ELF file (ELFCLASS32)'],
     ['big-endian.bin', 'a big-endian ELF file'],
-    ['riscv.bin', 'built for RISC-V, not x86-64 or AArch64'],
+    ['riscv.bin', 'built for RISC-V, not an arch OSv builds for (x64, aarch64)'],
     ['shoff-past-end.bin', 'corrupt ELF file: the section header table offset'],
     ['huge-shnum.bin', 'corrupt ELF file: 65535 section headers'],
     ['dynsym-past-end.bin', 'corrupt ELF file: section 2'],

@@ -11,7 +11,7 @@ import { loadArchCatalog } from '../../src/io/catalog-files.js';
 import { scanJson } from '../../src/io/json-locate.js';
 import { isVersionScript, versionScriptNames } from '../../src/io/kernel-symbols.js';
 import { readElf, readElfSizes } from '../../src/symbols/elf.js';
-import { osvconf } from '../helpers/cli.js';
+import { osvconf, MACHINES } from '../helpers/cli.js';
 import { writeElf } from '../helpers/elf-writer.js';
 import { rng } from '../helpers/random.js';
 
@@ -50,8 +50,8 @@ describe('parser fuzz: never throws', () => {
     const base = writeElf({ machine: 62, symbols: [{ name: 'printf', version: 'GLIBC_2.2.5' }, { name: 'malloc' }, { name: 'app_main', defined: true }, { name: '__gmon_start__', weak: true }] });
     for (let i = 0; i < CASES; i++) {
       const bytes = mutateBytes(base, next);
-      expect(() => readElf(bytes, 'fuzz.so'), `case ${i}`).not.toThrow();
-      expect(() => readElfSizes(bytes, 'fuzz.so'), `case ${i}`).not.toThrow();
+      expect(() => readElf(bytes, 'fuzz.so', MACHINES), `case ${i}`).not.toThrow();
+      expect(() => readElfSizes(bytes, 'fuzz.so', MACHINES), `case ${i}`).not.toThrow();
     }
   });
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fail, ok, type Result } from '../../core/result.js';
 import { select, type Selection } from '../../core/select.js';
 import { PACKAGE_ROOT } from '../../io/catalog-files.js';
+import { elfMachines, type Defaults } from '../../core/catalog.js';
 import { loadSizeModel } from '../../io/size-files.js';
 import { readBytes } from '../../symbols/inputs.js';
 import { readElfSizes } from '../../symbols/elf.js';
@@ -40,10 +41,10 @@ function bar(value: number, max: number, width = 24): string {
 }
 
 /** --elf=FILE: the measured kernel, or an error naming the file. */
-function measureElf(path: string, arch: string): Result<Measured> {
+function measureElf(path: string, arch: string, defaults: Defaults): Result<Measured> {
   const bytes = readBytes(path);
   if (!bytes.ok) return bytes;
-  const elf = readElfSizes(bytes.value, path);
+  const elf = readElfSizes(bytes.value, path, elfMachines(defaults));
   if (!elf.ok) return elf;
   if (elf.value.arch !== arch) return fail(`${path} is an ${elf.value.arch} kernel, but the selection is for ${arch}`, `add --arch=${elf.value.arch}`);
   const rules = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'conf', 'size', 'attribution.json'), 'utf8')) as { rules: { component: string; patterns: string[] }[] };
@@ -63,7 +64,7 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   if (!baseline.ok) return baseline;
   const base = baseline.value;
   const elfPath = args.values.get('elf');
-  const measured = elfPath === undefined ? undefined : measureElf(elfPath, selection.request.arch);
+  const measured = elfPath === undefined ? undefined : measureElf(elfPath, selection.request.arch, resolved.value.defaults);
   if (measured !== undefined && !measured.ok) return measured;
   const m = measured?.value;
   const r1 = (n: number): number => Math.round(n * 10) / 10;
