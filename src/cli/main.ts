@@ -118,7 +118,15 @@ function helpFor(args: ParsedArgs): string {
 
 /** The process this CLI runs in, read once here: commands are given it. */
 function processContext(): RunContext {
-  return { cwd: process.cwd(), env: process.env, isTTY: process.stdin.isTTY === true && process.stdout.isTTY === true };
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    // Asked only when it matters (no arguments, or the configurator): touching process.stdin sets
+    // up its stream and loads the tty module, a measurable part of a scripted run's start-up.
+    get isTTY() {
+      return process.stdin.isTTY === true && process.stdout.isTTY === true;
+    },
+  };
 }
 
 export async function main(argv: readonly string[], streams: Streams = processStreams, context: RunContext = processContext()): Promise<number> {
