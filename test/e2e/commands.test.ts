@@ -1,11 +1,11 @@
 // list, explain, --json, --help and --version through the built CLI.
 import { describe, expect, it } from 'vitest';
-import { osvconf } from '../helpers/cli.js';
+import { osvconf, ARCHES } from '../helpers/cli.js';
 import { rawDrivers, rawProfiles } from '../helpers/make-harness.js';
 
 describe('osvconf list', () => {
   it('profiles: every profile of the arch with what it is for', () => {
-    for (const arch of ['x64', 'aarch64']) {
+    for (const arch of ARCHES) {
       const run = osvconf(['list', 'profiles', `--arch=${arch}`]);
       expect(run.code).toBe(0);
       for (const name of rawProfiles(arch).keys()) expect(run.stdout).toMatch(new RegExp(`^${name}\\b`, 'm'));

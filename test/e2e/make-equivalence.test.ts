@@ -5,11 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Bit } from '../../src/core/catalog.js';
 import { renderDriversConfigH } from '../../src/generators/drivers-config-h.js';
 import { rng } from '../helpers/random.js';
-import { osvconf } from '../helpers/cli.js';
+import { osvconf, ARCHES } from '../helpers/cli.js';
 import { headerValues, makeHeader, makeTree, rawDrivers, rawProfiles } from '../helpers/make-harness.js';
 import { selectWith } from '../helpers/pipeline.js';
 
-const ARCHES = ['x64', 'aarch64'];
 const tree = makeTree(ARCHES);
 afterAll(() => rmSync(tree, { recursive: true, force: true }));
 
@@ -71,7 +70,7 @@ describe('a sample of random selections through the CLI', () => {
   it('x64 and aarch64, with --force where make keeps a conflict', () => {
     const next = rng(77);
     for (let i = 0; i < 12; i++) {
-      const arch = ARCHES[i % 2] as string;
+      const arch = ARCHES[i % ARCHES.length] as string;
       const drivers = rawDrivers(arch).map((d) => d.name);
       const profiles = [...rawProfiles(arch).keys()];
       const profile = profiles[Math.floor(next() * profiles.length)] as string;

@@ -8,11 +8,10 @@ import type { Bit } from '../../src/core/catalog.js';
 import { renderDriversConfigH } from '../../src/generators/drivers-config-h.js';
 import { renderBaseMk, renderProfileMk } from '../../src/generators/make-files.js';
 import { rng } from '../helpers/random.js';
-import { osvconf } from '../helpers/cli.js';
+import { osvconf, ARCHES } from '../helpers/cli.js';
 import { emptyMakeTree, makeHeader, rawDrivers, rawProfiles } from '../helpers/make-harness.js';
 import { mustSelect } from '../helpers/pipeline.js';
 
-const ARCHES = ['x64', 'aarch64'];
 const tree = emptyMakeTree();
 afterAll(() => rmSync(tree, { recursive: true, force: true }));
 for (const arch of ARCHES) {

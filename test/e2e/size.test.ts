@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, osvconf, tempDir } from '../helpers/cli.js';
+import { ROOT, osvconf, tempDir, ARCHES } from '../helpers/cli.js';
 import { rawProfiles } from '../helpers/make-harness.js';
 
 /** The uncertainty the size model states for a regime (the CLI must report the model's own). */
@@ -16,7 +16,7 @@ const size = (...args: string[]) => {
 
 describe('osvconf size', () => {
   it('answers for every arch and profile, with the components adding up', () => {
-    for (const arch of ['x64', 'aarch64']) {
+    for (const arch of ARCHES) {
       for (const profile of rawProfiles(arch).keys()) {
         const r = size(`--arch=${arch}`, `--profile=${profile}`);
         expect(r.kernel_kib).toBeGreaterThan(1000);

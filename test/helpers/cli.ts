@@ -34,3 +34,6 @@ export function tempDir(prefix = 'osvconf-test-'): string {
 export const MACHINES: ReadonlyMap<number, string> = new Map(
   Object.entries((JSON.parse(readFileSync(join(ROOT, 'conf', 'osvconf.json'), 'utf8')) as { arches: Record<string, { elf_machine: number }> }).arches).map(([name, a]) => [a.elf_machine, name]),
 );
+
+/** Every arch the data defines (conf/osvconf.json): tests iterate this, so a new arch is data plus its files. */
+export const ARCHES: readonly string[] = Object.keys((JSON.parse(readFileSync(join(ROOT, 'conf', 'osvconf.json'), 'utf8')) as { arches: Record<string, unknown> }).arches);

@@ -7,7 +7,7 @@ import * as validators from '../../src/generated/validators.js';
 import { describe, expect, it } from 'vitest';
 import { loadArchCatalog, loadDefaults, profileSource } from '../../src/io/catalog-files.js';
 import { scanJson } from '../../src/io/json-locate.js';
-import { REFERENCE, ROOT, tempDir } from '../helpers/cli.js';
+import { REFERENCE, ROOT, tempDir, ARCHES } from '../helpers/cli.js';
 import { rawDrivers, rawProfiles } from '../helpers/make-harness.js';
 import { mustSelect } from '../helpers/pipeline.js';
 
@@ -73,7 +73,7 @@ type Facts = {
 describe('catalog equals osv-facts.json', () => {
   const facts = (): Facts => JSON.parse(readFileSync(join(REFERENCE, 'osv-facts.json'), 'utf8'));
 
-  for (const arch of ['x64', 'aarch64']) {
+  for (const arch of ARCHES) {
     it(`${arch}: drivers in base.mk order with the same implications`, () => {
       const f = facts().arches[arch]!;
       const ours = rawDrivers(arch);
@@ -110,7 +110,7 @@ describe('catalog equals osv-facts.json', () => {
 
 describe('data coverage', () => {
   it('every driver has a size: a component of the size model, or is named as having no code of its own', () => {
-    for (const arch of ['x64', 'aarch64']) {
+    for (const arch of ARCHES) {
       const model = JSON.parse(readFileSync(join(ROOT, 'conf', 'size', `${arch}.json`), 'utf8')) as { no_code_of_their_own?: string[]; components: { when?: Record<string, number> }[] };
       const drivers = rawDrivers(arch).map((d) => d.name);
       const sized = new Set([...model.components.flatMap((c) => Object.keys(c.when ?? {})), ...(model.no_code_of_their_own ?? [])]);

@@ -1,6 +1,7 @@
 // The size model: calibration points reproduced (recomputed here, not read back), monotone,
 // every number with a source; the incremental estimator agrees with a fresh one.
 import { describe, expect, it } from 'vitest';
+import { ARCHES } from '../helpers/cli.js';
 import type { Bit } from '../../src/core/catalog.js';
 import { loadSizeModel } from '../../src/io/size-files.js';
 import { sizeInputOf } from '../../src/size/input.js';
@@ -8,7 +9,6 @@ import { createEstimator, type SizeModel } from '../../src/size/model.js';
 import { rawDrivers, rawProfiles } from '../helpers/make-harness.js';
 import { mustSelect } from '../helpers/pipeline.js';
 
-const ARCHES = ['x64', 'aarch64'];
 
 describe('calibration', () => {
   const model = loadSizeModel('x64');
