@@ -1,4 +1,4 @@
-// npm run calibrate: fits the x64 size model to the measured builds and writes the fitted
+// The calibration behind npm run calibrate (scripts/calibrate.mjs): fits the x64 size model to the measured builds and writes the fitted
 // numbers and every calibration point's residual into conf/size/x64.json; aarch64, which has
 // no measured sizes, borrows the fitted factors and core (and says so).
 //
@@ -117,7 +117,12 @@ export function calibrate(model: SizeModel): SizeModel {
   };
 }
 
-function main(): void {
+/**
+ * Refits x64 on its measured points and lends the fit to aarch64 (which has none); returns the
+ * report lines. Writes conf/size/*.json: run by scripts/calibrate.mjs (npm run calibrate), never
+ * at import.
+ */
+export function calibrateShippedModels(): string[] {
   const x64 = calibrate(loadSizeModel('x64'));
   saveSizeModel(x64);
   const arm = loadSizeModel('aarch64');
@@ -127,8 +132,7 @@ function main(): void {
     factors: Object.fromEntries(Object.entries(arm.factors).map(([k, f]) => [k, f.fit ? { ...f, kib_per_source_byte: x64.factors[k]?.kib_per_source_byte ?? f.kib_per_source_byte } : f])),
     version_script: { ...arm.version_script, max_saving_kib: x64.version_script.max_saving_kib },
   });
-  for (const p of x64.calibration) console.log(`${p.name.padEnd(26)} measured ${String(p.kib).padStart(6)} KiB  model ${p.model_kib?.toFixed(1).padStart(7)} KiB  residual ${p.residual_pct?.toFixed(2).padStart(6)} %${p.history === true ? "  (history: not fitted)" : ""}`);
-  console.log(`core ${x64.core.kib} KiB; ${Object.entries(x64.factors).map(([k, f]) => `${k} ${(f.kib_per_source_byte * 1024).toFixed(3)} B/B`).join(', ')}; version script saving up to ${x64.version_script.max_saving_kib} KiB`);
+  const lines = x64.calibration.map((p) => `${p.name.padEnd(26)} measured ${String(p.kib).padStart(6)} KiB  model ${p.model_kib?.toFixed(1).padStart(7)} KiB  residual ${p.residual_pct?.toFixed(2).padStart(6)} %${p.history === true ? '  (history: not fitted)' : ''}`);
+  lines.push(`core ${x64.core.kib} KiB; ${Object.entries(x64.factors).map(([k, f]) => `${k} ${(f.kib_per_source_byte * 1024).toFixed(3)} B/B`).join(', ')}; version script saving up to ${x64.version_script.max_saving_kib} KiB`);
+  return lines;
 }
-
-main();
