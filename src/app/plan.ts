@@ -6,6 +6,11 @@ import type { PlannedFile } from '../io/write-plan.js';
 
 /** Everything --out writes, rendered in memory before anything touches the disk. */
 export function plan(selection: Selection): { files: PlannedFile[]; artifacts: typeof ARTIFACTS } {
-  const artifacts = ARTIFACTS.filter((a) => a.path(selection) !== undefined);
-  return { files: artifacts.map((a) => ({ path: a.path(selection) as string, content: a.render(selection), owns: a.owns })), artifacts };
+  const placed = ARTIFACTS.flatMap((a) => {
+    const path = a.path(selection);
+    return path === undefined ? [] : [{ artifact: a, path }];
+  });
+  // A file at an artifact's place that the artifact cannot recognise is never replaced.
+  const files = placed.map(({ artifact, path }) => ({ path, content: artifact.render(selection), owns: artifact.owns ?? (() => false) }));
+  return { files, artifacts: placed.map((p) => p.artifact) };
 }

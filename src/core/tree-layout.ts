@@ -14,6 +14,6 @@ export const buildDir = (t: Target): string => `build/${t.mode}.${t.arch}`;
 /** The Kconfig file handed to OSv's make as conf_dot_file=. */
 export const dotConfigPath = (t: Target): string => `${OSVCONF_DIR}/${t.mode}.${t.arch}.config`;
 /** The saved configuration, osvconf's single source of truth. */
-export const savedConfigPath = (t: Target): string => `${OSVCONF_DIR}/${t.mode}.${t.arch}.osvconf`;
 export const SAVED_SUFFIX = '.osvconf';
+export const savedConfigPath = (t: Target): string => `${OSVCONF_DIR}/${t.mode}.${t.arch}${SAVED_SUFFIX}`;
 export const profilePath = (arch: string, name: string): string => `conf/profiles/${arch}/${name}.mk`;

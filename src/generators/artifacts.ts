@@ -18,12 +18,11 @@ export interface Artifact {
   path(selection: Selection): string | undefined;
   render(selection: Selection): string;
   notes(selection: Selection): Warning[];
-  /** Whether an existing file at path() is one osvconf (or OSv's generator of the same file) wrote: only such a file is replaced. */
-  owns(existing: string): boolean;
+  /** For an artifact with a path: whether an existing file there is one osvconf (or OSv's generator of the same file) wrote; only such a file is replaced. */
+  owns?(existing: string): boolean;
 }
 
 const none = (): Warning[] => [];
-const never = (): boolean => false;
 /** Written by OSv's generators and by osvconf alike, byte for byte: derived files, safe to replace. */
 const generatedC = (text: string): boolean => text.startsWith('/* This file is generated automatically. */\n');
 const kconfigFile = (text: string): boolean => text.startsWith('#\n# Automatically generated file; DO NOT EDIT.\n');
@@ -52,7 +51,6 @@ export const ARTIFACTS: readonly Artifact[] = [
     path: () => undefined,
     render: renderBaseMk,
     notes: none,
-    owns: never,
   },
   {
     name: '.config',
@@ -68,7 +66,6 @@ export const ARTIFACTS: readonly Artifact[] = [
     path: () => undefined,
     render: renderKernelConfigH,
     notes: choiceNotes,
-    owns: generatedC,
   },
   {
     name: 'kernel_conf.mk',
@@ -76,7 +73,6 @@ export const ARTIFACTS: readonly Artifact[] = [
     path: () => undefined,
     render: renderKernelConfMk,
     notes: choiceNotes,
-    owns: never,
   },
   {
     name: 'configuration',
@@ -92,7 +88,6 @@ export const ARTIFACTS: readonly Artifact[] = [
     path: () => undefined,
     render: renderBuildCommand,
     notes: buildCommandNotes,
-    owns: never,
   },
 ];
 

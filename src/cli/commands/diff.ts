@@ -13,7 +13,6 @@ import { createEstimator } from '../../size/model.js';
 import type { ParsedArgs } from '../args.js';
 import type { RunContext } from '../command-table.js';
 import { json, output, table, type CommandOutput } from '../output.js';
-import type { Context } from '../../app/selection.js';
 
 interface Change {
   readonly group: string;
@@ -43,7 +42,7 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   const base = kib(A);
   // A with one change of B's: the request A made, with B's value given on the command line.
   const alone = (change: Partial<SelectionRequest>): number => {
-    const s = select({ ...A.request, ...change, force: true, strict: false }, left.value.catalog, (left.value as Context).profiles);
+    const s = select({ ...A.request, ...change, force: true, strict: false }, left.value.catalog, left.value.profiles);
     return s.ok ? kib(s.value) - base : Number.NaN;
   };
   const changes: Change[] = [];
