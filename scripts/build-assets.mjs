@@ -2,7 +2,8 @@
 // costs no ejs parsing and no ajv schema compilation (DESIGN §2):
 //   gen/*.ejs               -> src/generated/templates.ts  (one render function per template)
 //   conf/schema/*.schema.json -> src/generated/validators.ts (ajv standalone validators),
-//                                and every shipped data file is validated against them
+//                                and every shipped data file is validated against them;
+//                             -> src/generated/data-types.ts (the types of the files they check)
 //   package.json version      -> src/generated/version.ts
 // src/generated/ is build output (git-ignored); tsc then compiles it with the rest of src/.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { schemaTypes, typeName } from './schema-types.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'src', 'generated');
@@ -30,8 +32,14 @@ const templateDir = join(root, 'gen');
 const templateFiles = readdirSync(templateDir).filter((f) => f.endsWith('.ejs')).sort();
 let templates = banner + '/* eslint-disable */\n// @ts-nocheck\n';
 const names = [];
+const localsTypes = [];
 for (const file of templateFiles) {
   const text = readFileSync(join(templateDir, file), 'utf8');
+  // Each template opens with the type of its locals, `<%# locals: { ... } -%>` (a comment: no
+  // output), so a generator that passes the wrong shape fails tsc.
+  const declared = /^<%# locals: (\{.*\}) -%>\n/.exec(text);
+  if (declared === null) throw new Error(`gen/${file}: the first line must declare its locals: <%# locals: { ... } -%>`);
+  localsTypes.push(declared[1]);
   const template = new ejs.Template(text, { strict: true, _with: false, compileDebug: false, localsName: 'locals', filename: file });
   template.compile();
   if (template.source.includes('escapeFn(')) {
@@ -41,8 +49,11 @@ for (const file of templateFiles) {
   names.push(name);
   templates += `\n// gen/${file}\nfunction render_${names.length}(locals) {\n${template.source}}\n`;
 }
+templates += '\n/** The locals each template declares on its first line, keyed by template name. */\nexport interface TemplateLocals {\n';
+names.forEach((name, i) => { templates += `  ${JSON.stringify(name)}: ${localsTypes[i]};\n`; });
+templates += '}\n';
 templates += '\n/** Render functions keyed by template name (the file name without .ejs). */\n';
-templates += 'export const templates: Record<string, (locals: unknown) => string> = {\n';
+templates += 'export const templates: { readonly [K in keyof TemplateLocals]: (locals: TemplateLocals[K]) => string } = {\n';
 names.forEach((name, i) => { templates += `  ${JSON.stringify(name)}: render_${i + 1},\n`; });
 templates += '};\n';
 writeIfChanged(join(outDir, 'templates.ts'), templates);
@@ -51,12 +62,23 @@ writeIfChanged(join(outDir, 'templates.ts'), templates);
 const schemaDir = join(root, 'conf', 'schema');
 const ajv = new Ajv({ allErrors: true, verbose: true, code: { source: true, esm: true } });
 const exportsMap = {};
+const schemas = [];
 for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort()) {
   const schema = JSON.parse(readFileSync(join(schemaDir, file), 'utf8'));
   const kind = file.slice(0, -'.schema.json'.length);
   ajv.addSchema(schema);
+  schemas.push([kind, schema]);
   exportsMap[`validate_${kind.replace(/[^A-Za-z0-9]/g, '_')}`] = schema.$id;
 }
+const typesHeader = `${banner}
+/** A precompiled validator: a type guard for the file its schema describes; errors as ajv reports them. */
+export type DataValidator<T> = ((data: unknown) => data is T) & {
+  errors?: readonly { readonly instancePath: string; readonly keyword: string; readonly message?: string; readonly params: Record<string, unknown>; readonly parentSchema?: { readonly description?: string; readonly properties?: Record<string, unknown> } }[] | null;
+};
+
+`;
+writeIfChanged(join(outDir, 'data-types.ts'), typesHeader + schemaTypes(schemas));
+const kindOf = Object.fromEntries(schemas.map(([kind]) => [`validate_${kind.replace(/[^A-Za-z0-9]/g, '_')}`, kind]));
 // ajv's ESM output still require()s its small runtime helpers. ucs2length (minLength counts code
 // points) is one line, inlined so the bundle needs no CommonJS; any other helper becomes an
 // import so the module still loads as plain ESM.
@@ -73,7 +95,10 @@ const code = standaloneCode(ajv, exportsMap).replace(/require\("([^"]+)"\)/g, (_
   runtimeImports.push(`import * as ${id}_ns from ${file};\nconst ${id} = { default: ${id}_ns.default?.default ?? ${id}_ns.default };`);
   return id;
 });
-const validators = banner + '/* eslint-disable */\n// @ts-nocheck\n' + runtimeImports.join('\n') + '\n' + code.replace(/^"use strict";/, '');
+// Each export is typed as a guard for its file's type (the file is otherwise unchecked).
+const typedCode = code.replace(/^"use strict";/, '').replace(/export const (validate_[A-Za-z0-9_]+) = /g, (_, name) => `export const ${name}: DataValidator<${typeName(kindOf[name])}> = `);
+const typeImport = `import type { DataValidator, ${schemas.map(([kind]) => typeName(kind)).join(', ')} } from './data-types.js';`;
+const validators = banner + '/* eslint-disable */\n// @ts-nocheck\n' + typeImport + '\n' + runtimeImports.join('\n') + '\n' + typedCode;
 writeIfChanged(join(outDir, 'validators.ts'), validators);
 
 // Shipped data is validated here, once, so the CLI need not load the validators for it at run

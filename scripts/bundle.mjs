@@ -35,18 +35,18 @@ await build({ ...common, entryPoints: ['src/cli/tui.ts'], outfile: 'dist/cli/tui
 // CommonJS shim, since only import() can load it).
 // Each lazy import() becomes a small module that require()s the file: esbuild evaluates it only
 // when the import() runs, and require() needs no dynamic-import callback in the vm script.
-const LAZY = { './tui.js': './load-tui.cjs', '../generated/validators.js': './validators.cjs', diff: './diff.cjs' };
+const LAZY = { './tui.js': './load-tui.cjs', '../generated/validators.js': './validators.cjs', '../../app/unified-diff.js': './diff.cjs' };
 const lazyFiles = {
   name: 'lazy-files',
   setup(b) {
-    b.onResolve({ filter: /^(\.\/tui\.js|\.\.\/generated\/validators\.js|diff)$/ }, (args) => ({ path: LAZY[args.path], namespace: 'lazy' }));
+    b.onResolve({ filter: /^(\.\/tui\.js|\.\.\/generated\/validators\.js|\.\.\/\.\.\/app\/unified-diff\.js)$/ }, (args) => ({ path: LAZY[args.path], namespace: 'lazy' }));
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
   },
 };
 const cjs = { ...common, format: 'cjs', minify: true, define: { 'import.meta.url': 'importMetaUrl' }, banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" } };
 await build({ ...cjs, plugins: [lazyFiles], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.cjs', external: [...ui, ...Object.values(LAZY)] });
 await build({ ...cjs, entryPoints: ['src/generated/validators.ts'], outfile: 'dist/cli/validators.cjs' });
-await build({ ...cjs, stdin: { contents: "export * from 'diff';", resolveDir: root }, outfile: 'dist/cli/diff.cjs' });
+await build({ ...cjs, entryPoints: ['src/app/unified-diff.ts'], outfile: 'dist/cli/diff.cjs' });
 writeFileSync(join(root, 'dist', 'cli', 'load-tui.cjs'), "// Loads the TUI's ES module bundle for main.cjs (only import() can).\nexports.runTui = async (...args) => (await import('./tui.js')).runTui(...args);\n");
 
 // The code cache: main.cjs compiled and run once on a typical command (so that the functions it

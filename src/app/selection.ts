@@ -15,7 +15,6 @@ import { parseDotConfig } from '../io/dot-config.js';
 import { MAX_VERSION_SCRIPT_BYTES, readTextCapped } from '../io/read-file.js';
 import { didYouMean } from '../core/suggest.js';
 import { archesWithDriver, checkProfilesDir, loadArchCatalog, loadDefaults, PROFILE_NAME, profileSource } from '../io/catalog-files.js';
-import type { Validator } from '../io/data-file.js';
 import { kernelSymbols, versionScriptNames } from '../io/kernel-symbols.js';
 /** The command-line options the selection reads (the CLI's parsed arguments have this shape). */
 export interface SelectionOptions {
@@ -58,7 +57,7 @@ export async function loadContext(archFlag: string | undefined, profilesDir: str
   const checked = checkProfilesDir(profilesDir, defaults);
   if (!checked.ok) return checked;
   const { validate_profile } = await import('../generated/validators.js');
-  return ok({ defaults, catalog, profiles: profileSource(catalog, defaults, { dir: profilesDir, validate: validate_profile as Validator }) });
+  return ok({ defaults, catalog, profiles: profileSource(catalog, defaults, { dir: profilesDir, validate: validate_profile }) });
 }
 
 /** The file --load names: a saved configuration, or a Kconfig .config (OSv's menuconfig, conf/examples/). */

@@ -4,11 +4,18 @@
 
 import { KCONFIG_PREFIX, optionsFor, type Kconfig } from './kconfig.js';
 import type { BuildOption } from './options.js';
+import { jsonPointer } from './format.js';
 
 export type Bit = 0 | 1;
 
+/** The groups drivers are listed under (the enum of conf/schema/drivers.schema.json). */
+export type DriverGroup = 'bus' | 'storage' | 'network' | 'platform' | 'console' | 'other';
+
+/** A pitfall's id in the driver catalog: also the code of the warning it raises. */
+export type PitfallId = string & { readonly __pitfall: true };
+
 export interface Pitfall {
-  readonly id: string;
+  readonly id: PitfallId;
   /** Every key must have this value for the pitfall to apply: driver names, or conf_<bool Kconfig option>. */
   readonly when: Readonly<Record<string, Bit>>;
   readonly message: string;
@@ -18,7 +25,7 @@ export interface Pitfall {
 
 export interface Driver {
   readonly name: string;
-  readonly group: string;
+  readonly group: DriverGroup;
   readonly description: string;
   readonly implies: readonly string[];
   /** Capabilities other settings may need, e.g. block-device. */
@@ -83,11 +90,6 @@ export function driverSetting(name: string): string {
   return DRIVER_PREFIX + name;
 }
 
-/** JSON pointer escaping (RFC 6901). */
-export function pointer(...parts: (string | number)[]): string {
-  return parts.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
-}
-
 /** Cross-references a schema cannot check: duplicate names, implications and pitfall keys. */
 export function checkDrivers(catalog: ArchCatalog): DataIssue[] {
   const issues: DataIssue[] = [];
@@ -95,16 +97,16 @@ export function checkDrivers(catalog: ArchCatalog): DataIssue[] {
   const names = new Set(catalog.drivers.map((d) => d.name));
   const bools = new Set(optionsFor(catalog.kconfig, catalog.arch).filter((o) => o.type === 'bool').map((o) => KCONFIG_PREFIX + o.name));
   catalog.drivers.forEach((driver, i) => {
-    if (seen.has(driver.name)) issues.push({ pointer: pointer('drivers', i, 'name'), message: `duplicate driver "${driver.name}"` });
+    if (seen.has(driver.name)) issues.push({ pointer: jsonPointer('drivers', i, 'name'), message: `duplicate driver "${driver.name}"` });
     seen.add(driver.name);
     driver.implies.forEach((target, j) => {
-      if (!names.has(target)) issues.push({ pointer: pointer('drivers', i, 'implies', j), message: `implies unknown driver "${target}"` });
-      if (target === driver.name) issues.push({ pointer: pointer('drivers', i, 'implies', j), message: `"${target}" implies itself` });
+      if (!names.has(target)) issues.push({ pointer: jsonPointer('drivers', i, 'implies', j), message: `implies unknown driver "${target}"` });
+      if (target === driver.name) issues.push({ pointer: jsonPointer('drivers', i, 'implies', j), message: `"${target}" implies itself` });
     });
     driver.pitfalls.forEach((pitfall, j) => {
       for (const key of Object.keys(pitfall.when)) {
         if (!names.has(key) && !bools.has(key)) {
-          issues.push({ pointer: pointer('drivers', i, 'pitfalls', j, 'when', key), message: `"${key}" is neither a driver of ${catalog.arch} nor conf_<a bool Kconfig option>` });
+          issues.push({ pointer: jsonPointer('drivers', i, 'pitfalls', j, 'when', key), message: `"${key}" is neither a driver of ${catalog.arch} nor conf_<a bool Kconfig option>` });
         }
       }
     });
@@ -126,5 +128,5 @@ export function checkProfileSets(profile: Profile, catalog: ArchCatalog, suggest
   const { names, known } = sets;
   return profile.sets
     .filter(([flag]) => !known.has(flag))
-    .map(([flag]) => ({ pointer: pointer('sets', flag), message: `unknown driver "${flag}" on ${catalog.arch}${suggest(flag, names)}` }));
+    .map(([flag]) => ({ pointer: jsonPointer('sets', flag), message: `unknown driver "${flag}" on ${catalog.arch}${suggest(flag, names)}` }));
 }

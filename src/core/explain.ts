@@ -67,6 +67,24 @@ export function conflictsIfSet(selection: Selection, name: string, value: Bit): 
   return after.conflicts.filter((c) => !before.has(c.flag));
 }
 
+/**
+ * Why a driver's value cannot be flipped, in words any front end can show (no command-line
+ * advice); undefined when it can. The same rule that refuses the change: the conflicts it would
+ * cause. A driver that is on and locked is what menus mark as implied.
+ */
+export function lockReason(selection: Selection, name: string): string | undefined {
+  const state = selection.drivers.byName.get(name);
+  if (state === undefined) return undefined;
+  const conflicts = conflictsIfSet(selection, name, state.value === 1 ? 0 : 1);
+  if (conflicts.length === 0) return undefined;
+  const own = conflicts.find((c) => c.flag === name);
+  if (own !== undefined) {
+    const them = own.impliers.join(', ');
+    return `${name} is needed by ${them} (on): turn ${own.impliers.length === 1 ? 'it' : 'them'} off first`;
+  }
+  return conflicts.map((c) => `${name} needs ${c.flag}, which is off (${describeOrigin(c.origin, selection.request.profile)})`).join('; ');
+}
+
 function originChain(selection: Selection, state: FlagState): string[] {
   const chain: string[] = [];
   const seen = new Set<string>();

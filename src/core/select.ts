@@ -2,7 +2,7 @@
 // resolved with make's semantics, then judged more strictly than make: conflicts are refused
 // unless forced, pitfalls are warnings (errors with --strict).
 
-import { driverSetting, type ArchCatalog, type Bit, type Pitfall } from './catalog.js';
+import { driverSetting, type ArchCatalog, type Bit, type Pitfall, type PitfallId } from './catalog.js';
 import { KCONFIG_PREFIX, resolveKconfig, type KconfigState } from './kconfig.js';
 import { resolveOptions, valueFacts, type OptionState } from './options.js';
 import { describeOrigin } from './origin.js';
@@ -26,8 +26,29 @@ export interface SelectionRequest {
   readonly customName?: string;
 }
 
+/** Every warning osvconf raises, by code (the code is part of --json output). */
+export type WarningCode =
+  | 'conflict'
+  | 'option-requires'
+  | 'no-block-device'
+  | 'no-effect'
+  | 'needs-tree-files'
+  | 'profile-not-a-kconfig-choice'
+  | 'config-empty'
+  | 'config-new-options'
+  | 'config-unknown-options'
+  | 'version-script-missing'
+  | 'hidden-library-symbols'
+  | 'import'
+  | 'static'
+  | 'missing'
+  | 'keep-unknown'
+  | 'dlsym'
+  | 'summary'
+  | PitfallId;
+
 export interface Warning {
-  readonly code: string;
+  readonly code: WarningCode;
   readonly message: string;
   readonly hint?: string;
   /** 'note' for information that is not a problem (printed as `osvconf: note:`). */

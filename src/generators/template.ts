@@ -1,8 +1,9 @@
-// The precompiled ejs templates of gen/, by name (the file name without .ejs).
-import { templates } from '../generated/templates.js';
+// The precompiled ejs templates of gen/, by name (the file name without .ejs), each typed by the
+// locals its first line declares.
+import { templates, type TemplateLocals } from '../generated/templates.js';
 
-export function renderTemplate(name: string, locals: unknown): string {
-  const render = templates[name];
-  if (render === undefined) throw new Error(`no template gen/${name}.ejs`);
-  return render(locals);
+export type TemplateName = keyof TemplateLocals;
+
+export function renderTemplate<K extends TemplateName>(name: K, locals: TemplateLocals[K]): string {
+  return (templates[name] as (locals: TemplateLocals[K]) => string)(locals);
 }

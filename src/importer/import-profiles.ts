@@ -6,6 +6,7 @@
 
 import { DRIVER_PREFIX, type ArchCatalog, type Bit, type Profile } from '../core/catalog.js';
 import { didYouMean } from '../core/suggest.js';
+import { PROFILE_NAME } from '../core/format.js';
 import { evaluate, type IncludeReader, type Source } from './mk-eval.js';
 import { parseMake, type Statement } from './mk-parse.js';
 
@@ -41,7 +42,7 @@ export interface ImportResult {
   readonly warnings: readonly string[];
 }
 
-const NAME = /^[A-Za-z0-9_-]+$/;
+const NAME = PROFILE_NAME;
 const profilesDir = (arch: string): string => `conf/profiles/${arch}`;
 const where = (s: Source): string => `${s.file}:${s.line}`;
 

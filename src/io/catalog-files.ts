@@ -7,13 +7,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkDrivers, checkProfileSets, type ArchCatalog, type Bit, type Defaults, type Driver, type Profile } from '../core/catalog.js';
-import type { DefaultSpec, Kconfig, KconfigRole, KconfigType } from '../core/kconfig.js';
+import { checkDrivers, checkProfileSets, type ArchCatalog, type Defaults, type PitfallId, type Profile } from '../core/catalog.js';
+import type { Kconfig } from '../core/kconfig.js';
+import { PROFILE_NAME } from '../core/format.js';
 import type { BuildOption } from '../core/options.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { didYouMean } from '../core/suggest.js';
-import type { ValueSyntax } from '../core/value-syntax.js';
+import type { DriversJson, KconfigJson, OptionsJson, OsvconfJson, ProfileJson } from '../generated/data-types.js';
 import { displayPath, fileIssues, readDataFile, type LoadedFile, type Validator } from './data-file.js';
 
 /**
@@ -31,33 +32,12 @@ function findPackageRoot(from: string): string {
 const CONF_DIR = join(PACKAGE_ROOT, 'conf');
 const PROFILES_DIR = join(PACKAGE_ROOT, 'profiles');
 
-export const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
+export { PROFILE_NAME };
 
-interface DriversFile {
-  arch: string;
-  drivers: { name: string; group: string; description: string; implies: string[]; provides?: string[]; notes?: string[]; pitfalls: Driver['pitfalls'] }[];
-}
-interface KconfigFile {
-  mainmenu: string;
-  menus: { title: string; options: { name: string; type: KconfigType; prompt: string; default: DefaultSpec; depends_on?: string; arch?: string; makefile: boolean; help: string; note?: string; only_with?: string; syntax?: ValueSyntax; role?: KconfigRole }[] }[];
-  choice: { name: string; prompt: string; default: string; values: Record<string, string[]>; without_profile: Record<string, { use: string; reason: string }> };
-}
-interface DefaultsFile {
-  default_arch: string;
-  default_mode: string;
-  default_profile: string;
-  arches: Record<string, { description: string; also_known_as: string[]; elf_machine: number }>;
-  modes: Record<string, string>;
-}
-interface ProfileFile {
-  description: string;
-  hypervisors?: string[];
-  in_osv?: boolean;
-  alias_of?: string;
-  includes?: string[];
-  sets?: Record<string, Bit>;
-}
-
+/**
+ * A data file typed by its schema. Shipped files passed that schema at build time and a user's
+ * file passes `validate` here, which is what makes the one cast below true.
+ */
 function load<T>(path: string, what: string, validate?: Validator): Result<{ data: T; file: LoadedFile }> {
   const file = readDataFile(path, what, validate);
   if (!file.ok) return file;
@@ -73,7 +53,7 @@ export function loadDefaults(): Result<Defaults> {
 }
 
 function readDefaults(): Result<Defaults> {
-  const loaded = load<DefaultsFile>(join(CONF_DIR, 'osvconf.json'), 'defaults file');
+  const loaded = load<OsvconfJson>(join(CONF_DIR, 'osvconf.json'), 'defaults file');
   if (!loaded.ok) return loaded;
   const d = loaded.value.data;
   const arches = Object.fromEntries(Object.entries(d.arches).map(([name, a]) => [name, { description: a.description, alsoKnownAs: a.also_known_as, elfMachine: a.elf_machine }]));
@@ -102,7 +82,7 @@ export function loadKconfig(): Result<Kconfig> {
 }
 
 function readKconfig(): Result<Kconfig> {
-  const loaded = load<KconfigFile>(join(CONF_DIR, 'kconfig.json'), 'Kconfig catalog');
+  const loaded = load<KconfigJson>(join(CONF_DIR, 'kconfig.json'), 'Kconfig catalog');
   if (!loaded.ok) return loaded;
   const k = loaded.value.data;
   return ok({
@@ -129,27 +109,11 @@ function readKconfig(): Result<Kconfig> {
   });
 }
 
-interface OptionsFile {
-  options: {
-    name: string;
-    setting: string;
-    type: 'enum' | 'string';
-    default: string;
-    passed_to: 'scripts/build' | 'make';
-    prompt: string;
-    help: string;
-    values?: Record<string, { description: string; libsolaris?: 'bootfs' | 'image' | 'none'; uses_zfs?: boolean; root_on_disk?: boolean; needs_kernel_symbols_of?: string; requires?: Record<string, Bit> }>;
-    only_with?: { option: string; values: string[] };
-    syntax?: ValueSyntax;
-    role?: 'zfs-implementation';
-  }[];
-}
-
 let optionsCache: Result<BuildOption[]> | undefined;
 
 function loadOptions(): Result<BuildOption[]> {
   optionsCache ??= (() => {
-    const loaded = load<OptionsFile>(join(CONF_DIR, 'options.json'), 'options file');
+    const loaded = load<OptionsJson>(join(CONF_DIR, 'options.json'), 'options file');
     if (!loaded.ok) return loaded;
     return ok(
       loaded.value.data.options.map((o): BuildOption => ({
@@ -191,14 +155,14 @@ function readArchCatalog(arch: string): Result<ArchCatalog> {
   if (!kconfig.ok) return kconfig;
   const options = loadOptions();
   if (!options.ok) return options;
-  const drivers = load<DriversFile>(join(CONF_DIR, arch, 'drivers.json'), 'driver catalog');
+  const drivers = load<DriversJson>(join(CONF_DIR, arch, 'drivers.json'), 'driver catalog');
   if (!drivers.ok) return drivers;
   if (drivers.value.data.arch !== arch) {
     return fileIssues(drivers.value.file, 'driver catalog', [{ pointer: '/arch', message: `says "${drivers.value.data.arch}" but the file is in conf/${arch}/` }]);
   }
   const catalog: ArchCatalog = {
     arch,
-    drivers: drivers.value.data.drivers.map((d) => ({ name: d.name, group: d.group, description: d.description, implies: d.implies, provides: d.provides ?? [], notes: d.notes ?? [], pitfalls: d.pitfalls })),
+    drivers: drivers.value.data.drivers.map((d) => ({ name: d.name, group: d.group, description: d.description, implies: d.implies, provides: d.provides ?? [], notes: d.notes ?? [], pitfalls: d.pitfalls.map((p) => ({ ...p, id: p.id as PitfallId })) })),
     kconfig: kconfig.value,
     options: options.value,
   };
@@ -257,7 +221,7 @@ export function profileSource(catalog: ArchCatalog, defaults: Defaults, user?: U
     const where = dirs.find((d) => existsSync(join(d.dir, `${name}.json`)));
     if (where === undefined) return ok(undefined);
     const path = join(where.dir, `${name}.json`);
-    const loaded = load<ProfileFile>(path, 'profile', where.builtin ? undefined : user?.validate);
+    const loaded = load<ProfileJson>(path, 'profile', where.builtin ? undefined : user?.validate);
     if (!loaded.ok) return loaded;
     const p = loaded.value.data;
     const profile: Profile = {

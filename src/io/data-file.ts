@@ -5,19 +5,14 @@ import { MAX_DATA_BYTES, MIB, readTextCapped } from './read-file.js';
 import { relative, isAbsolute } from 'node:path';
 import type { DataIssue } from '../core/catalog.js';
 import { fail, ok, type Result } from '../core/result.js';
+import { jsonPointer } from '../core/format.js';
 import { didYouMean } from '../core/suggest.js';
+import type { DataValidator } from '../generated/data-types.js';
 import { lineCol, scanJson, type JsonScan } from './json-locate.js';
 
-/** The parts of an ajv error object we read (validators are compiled with verbose: true). */
-interface SchemaError {
-  readonly instancePath: string;
-  readonly keyword: string;
-  readonly message?: string;
-  readonly params: Record<string, unknown>;
-  readonly parentSchema?: { readonly description?: string; readonly properties?: Record<string, unknown> };
-}
-
-export type Validator = ((data: unknown) => boolean) & { errors?: readonly SchemaError[] | null };
+/** A precompiled schema validator (src/generated/validators.ts; compiled with verbose: true). */
+export type Validator = DataValidator<unknown>;
+type SchemaError = NonNullable<Validator['errors']>[number];
 
 export interface LoadedFile {
   readonly path: string;
@@ -58,7 +53,7 @@ function describeSchemaError(e: SchemaError): DataIssue {
     case 'additionalProperties': {
       const name = String(e.params['additionalProperty']);
       const allowed = Object.keys(e.parentSchema?.properties ?? {});
-      return { pointer: `${at}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: `unknown property "${name}"${didYouMean(name, allowed)}` };
+      return { pointer: `${at}${jsonPointer(name)}`, message: `unknown property "${name}"${didYouMean(name, allowed)}` };
     }
     case 'enum':
       return { pointer: at, message: `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };

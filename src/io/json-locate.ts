@@ -3,6 +3,8 @@
 // line). It also reports duplicate keys, which JSON.parse silently resolves to the last one.
 // Only used on data files, and on the fast path only for user-supplied ones.
 
+import { jsonPointer } from '../core/format.js';
+
 export interface JsonScan {
   /** Offset of each value (for object members: of its key) by JSON pointer; '' is the root. */
   readonly positions: ReadonlyMap<string, number>;
@@ -28,8 +30,6 @@ class ScanError extends Error {
 }
 
 const LITERAL = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
-const escapePointer = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** How deep a data file may nest (osvconf's own files nest a few levels). */
 export const MAX_JSON_DEPTH = 64;
@@ -113,7 +113,7 @@ export function scanJson(text: string): JsonScan {
         const key = string();
         if (keys.has(key)) throw new ScanError(keyAt, `duplicate key "${key}"`);
         keys.add(key);
-        const child = `${path}/${escapePointer(key)}`;
+        const child = `${path}${jsonPointer(key)}`;
         positions.set(child, keyAt);
         expect(':', '":"');
         value(child, depth + 1);

@@ -2,12 +2,9 @@
 // arch) and what its vDSO needs. Shipped data, validated at build time.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SymbolsJson } from '../generated/data-types.js';
 import { PACKAGE_ROOT } from './catalog-files.js';
 
-interface SymbolsFile {
-  exported: Record<string, Record<string, string[]>>;
-  vdso: Record<string, string[]>;
-}
 
 export interface KernelSymbols {
   /** Every symbol the kernel exports on the arch. */
@@ -17,10 +14,10 @@ export interface KernelSymbols {
   library(name: string): readonly string[];
 }
 
-let cache: SymbolsFile | undefined;
+let cache: SymbolsJson | undefined;
 
 export function kernelSymbols(arch: string): KernelSymbols {
-  cache ??= JSON.parse(readFileSync(join(PACKAGE_ROOT, 'conf', 'symbols.json'), 'utf8')) as SymbolsFile;
+  cache ??= JSON.parse(readFileSync(join(PACKAGE_ROOT, 'conf', 'symbols.json'), 'utf8')) as SymbolsJson;
   const data = cache;
   const common = data.exported['common'] ?? {};
   const own = data.exported[arch] ?? {};

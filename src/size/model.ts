@@ -5,47 +5,14 @@
 // whole-archive libstdc++ and what gc would have removed; an app version script saves in
 // proportion to the symbols it stops exporting.
 
+import type { SizeJson } from '../generated/data-types.js';
+
 export type Conditions = Readonly<Record<string, 0 | 1>>;
 
-export interface SizeComponent {
-  readonly name: string;
-  readonly label: string;
-  readonly group: 'driver' | 'kernel';
-  readonly when: Conditions;
-  readonly registered?: Conditions;
-  readonly objects?: readonly { readonly kind: string; readonly bytes: number; readonly what: string }[];
-  readonly kib?: number;
-  readonly source?: string;
-}
-
-export interface CalibrationPoint {
-  readonly name: string;
-  readonly source: string;
-  readonly profile: string;
-  readonly settings: Readonly<Record<string, string>>;
-  readonly without: readonly string[];
-  /** An older OSv or toolchain: reported, not fitted. */
-  readonly history?: boolean;
-  readonly version_script_symbols?: number;
-  readonly version_script_iconv?: boolean;
-  readonly kib: number;
-  readonly model_kib?: number;
-  readonly residual_pct?: number;
-}
-
-/** The JSON file as it is (snake_case kept: calibrate writes it back). */
-export interface SizeModel {
-  readonly arch: string;
-  readonly target: string;
-  readonly factors: Readonly<Record<string, { readonly kib_per_source_byte: number; readonly source: string; readonly fit: boolean }>>;
-  readonly core: { readonly kib: number; readonly source: string; readonly fit: boolean };
-  readonly components: readonly SizeComponent[];
-  readonly symbols_visible: { readonly extra_kib: number; readonly source: string; readonly note?: string; readonly fit?: boolean };
-  readonly version_script: { readonly full_exports: number; readonly max_saving_kib: number; readonly source: string; readonly fit: boolean; readonly iconv_saving_kib: number; readonly iconv_source: string };
-  readonly libsolaris: Readonly<Record<string, { readonly kib: number | null; readonly source: string }>>;
-  readonly uncertainty_pct: { readonly hidden: number; readonly visible: number; readonly source: string };
-  readonly calibration: readonly CalibrationPoint[];
-}
+/** The JSON file as it is (snake_case kept: calibrate writes it back), typed by its schema. */
+export type SizeModel = SizeJson;
+export type SizeComponent = SizeJson['components'][number];
+export type CalibrationPoint = SizeJson['calibration'][number];
 
 export interface SizeInput {
   /** 0/1 of a driver (by name) or of a bool Kconfig option (conf_<name>). */

@@ -3,6 +3,7 @@
 // the kernel loads, that library's symbols). Shared by `osvconf symbols` and the TUI.
 
 import { fail, ok, type Result } from '../core/result.js';
+import { bytewise } from '../core/format.js';
 import type { Warning } from '../core/select.js';
 import { parseOptionValue } from '../core/options.js';
 import { renderTemplate } from '../generators/template.js';
@@ -59,7 +60,7 @@ export function generateVersionScript(paths: readonly string[], opts: { arch?: s
   }
   const result = appScript(files, kernel, opts.keep);
   const vdsoAndApp = new Set([...result.vdso, ...result.app]);
-  const blocks = libraries.map((l) => ({ title: l.title, names: [...l.names].filter((n) => !vdsoAndApp.has(n)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) }));
+  const blocks = libraries.map((l) => ({ title: l.title, names: [...l.names].filter((n) => !vdsoAndApp.has(n)).sort(bytewise) }));
   const script = renderTemplate('version_script', { vdso: result.vdso, app: result.app, blocks });
   return ok({ arch, files, result, blocks, script, warnings });
 }

@@ -4,6 +4,7 @@
 // there; those nobody provides are reported: the app would fail to load.
 
 import type { ElfInfo } from './elf.js';
+import { bytewise } from '../core/format.js';
 
 export interface ExportedSymbols {
   /** Every symbol the kernel exports on the arch. */
@@ -33,7 +34,6 @@ export interface AppScript {
   readonly usesDlsym: boolean;
 }
 
-const bytewise = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function appScript(files: readonly AppFile[], kernel: ExportedSymbols, keep: readonly string[]): AppScript {
   const providedByApp = new Set(files.flatMap((f) => f.elf.exports));

@@ -5,6 +5,7 @@
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import type { Item } from './menu.js';
+import { formatKib } from '../core/format.js';
 import { title } from './menu.js';
 import { currentItems, cursorOf, dirty, reduce, searchResults, type Action, type SaveFile, type State, type TuiCore } from './state.js';
 
@@ -48,12 +49,12 @@ function itemText(item: Item): string {
       return `    ${item.label}: ${JSON.stringify(item.value)}`;
     case 'action':
       return `    < ${item.label} >`;
+    case 'generate':
+      return `    ${item.label} ...`;
   }
 }
 
-function kib(n: number): string {
-  return `${Math.round(n).toLocaleString('en')} KiB`;
-}
+const kib = formatKib;
 
 function SizePanel({ state, width, height, color }: { state: State; width: number; height: number; color: boolean }) {
   const e = state.estimate;
@@ -102,7 +103,7 @@ function Overlay({ core, state, height }: { core: TuiCore; state: State; height:
     return (
       <Box flexDirection="column" borderStyle="double" paddingX={1}>
         <Text bold>
-          {o.item.label} ({o.item.type}): Enter sets, Esc cancels
+          {o.item.label} ({o.item.kind === 'text' ? o.item.type : 'path'}): Enter {o.item.kind === 'text' ? 'sets' : 'generates'}, Esc cancels
         </Text>
         <Text>
           {o.buffer}
@@ -201,7 +202,7 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
       generating.current.cancel();
       return;
     }
-    if (o.kind === 'edit' && o.item.setting === 'app' && key.return) {
+    if (o.kind === 'edit' && o.item.kind === 'generate' && key.return) {
       if (appScript === undefined) {
         dispatch({ type: 'note', text: 'the symbols generator is not available here', error: true });
         return;

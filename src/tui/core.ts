@@ -7,7 +7,7 @@ import { defaultValue, withRole } from '../core/kconfig.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { ok, type Result } from '../core/result.js';
 import { checkCustomName } from '../core/custom-profile.js';
-import { explain } from '../core/explain.js';
+import { explain, lockReason } from '../core/explain.js';
 import { select, type Selection } from '../core/select.js';
 import { textOf } from '../app/explain-text.js';
 import { bindSettings, parseSettings } from '../core/settings.js';
@@ -95,6 +95,7 @@ export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined
       });
       return found.ok ? found.value.map((e) => textOf(e, selection)).join('\n') : found.error.message;
     },
+    lockReason,
     defaultOf: (selection, setting) => {
       const option = selection.options.find((o) => o.option.setting === setting);
       if (option !== undefined) return option.option.default;

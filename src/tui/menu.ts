@@ -1,20 +1,26 @@
 // The configurator's menus, built from a resolved selection: what the TUI lists, with each
 // value's mark (on by profile, on by you, implied by X, off) taken from the core's model.
 
-import { driverSetting, type Profile } from '../core/catalog.js';
+import { driverSetting, type DriverGroup, type Profile } from '../core/catalog.js';
 import { customProfile } from '../core/custom-profile.js';
 import { withRole } from '../core/kconfig.js';
+import { lockReason } from '../core/explain.js';
 import { describeOrigin } from '../core/origin.js';
 import type { Selection } from '../core/select.js';
 
 export type Mark = 'profile' | 'you' | 'implied' | 'default' | 'off';
 
+/** A screen of the configurator: the top menus, a driver group, or a Kconfig menu by title. */
+export type MenuId = 'root' | 'arch' | 'drivers' | 'visibility' | 'fs' | 'kconfig' | `drivers:${DriverGroup}` | `kconfig:${string}`;
+
 export type Item =
-  | { readonly kind: 'menu'; readonly id: string; readonly label: string }
+  | { readonly kind: 'menu'; readonly id: MenuId; readonly label: string }
   | { readonly kind: 'bool'; readonly id: string; readonly label: string; readonly setting: string; readonly on: boolean; readonly mark: Mark; readonly why: string }
   | { readonly kind: 'choice'; readonly id: string; readonly label: string; readonly setting: string; readonly value: string; readonly choices: readonly { readonly value: string; readonly label: string }[] }
   | { readonly kind: 'text'; readonly id: string; readonly label: string; readonly setting: string; readonly value: string; readonly type: 'int' | 'hex' | 'string' }
-  | { readonly kind: 'action'; readonly id: string; readonly label: string; readonly action: 'save' | 'quit' };
+  | { readonly kind: 'action'; readonly id: string; readonly label: string; readonly action: 'save' | 'quit' }
+  /** A text field that is not a setting: the app's ELF file, from which a version script is made. */
+  | { readonly kind: 'generate'; readonly id: string; readonly label: string };
 
 export interface MenuContext {
   readonly selection: Selection;
@@ -25,23 +31,32 @@ export interface MenuContext {
   readonly profileKib: ReadonlyMap<string, number>;
 }
 
-const GROUPS: readonly [string, string][] = [
-  ['bus', 'Buses'],
-  ['storage', 'Storage'],
-  ['network', 'Network'],
-  ['platform', 'Platform'],
-  ['console', 'Console'],
-  ['other', 'Other'],
-];
+/** The title of each driver group's screen, in the order they are listed (every group has one). */
+const GROUP_TITLES: Readonly<Record<DriverGroup, string>> = { bus: 'Buses', storage: 'Storage', network: 'Network', platform: 'Platform', console: 'Console', other: 'Other' };
+const GROUPS = Object.entries(GROUP_TITLES) as [DriverGroup, string][];
 
-export function title(id: string, ctx: MenuContext): string {
-  if (id === 'root') return `OSv configuration (${ctx.selection.request.arch}, ${ctx.selection.request.mode}, profile ${ctx.selection.request.profile})`;
-  if (id.startsWith('drivers:')) return `Drivers: ${GROUPS.find(([g]) => g === id.slice(8))?.[1] ?? id}`;
-  if (id.startsWith('kconfig:')) return id.slice(8);
-  return { arch: 'Arch and mode', drivers: 'Drivers', visibility: 'Symbol visibility', fs: 'Filesystem and ZFS', kconfig: 'Kconfig options' }[id] ?? id;
+const groupOf = (id: `drivers:${DriverGroup}`): DriverGroup => id.slice('drivers:'.length) as DriverGroup;
+
+export function title(id: MenuId, ctx: MenuContext): string {
+  switch (id) {
+    case 'root':
+      return `OSv configuration (${ctx.selection.request.arch}, ${ctx.selection.request.mode}, profile ${ctx.selection.request.profile})`;
+    case 'arch':
+      return 'Arch and mode';
+    case 'drivers':
+      return 'Drivers';
+    case 'visibility':
+      return 'Symbol visibility';
+    case 'fs':
+      return 'Filesystem and ZFS';
+    case 'kconfig':
+      return 'Kconfig options';
+  }
+  if (id.startsWith('drivers:')) return `Drivers: ${GROUP_TITLES[groupOf(id as `drivers:${DriverGroup}`)]}`;
+  return id.slice('kconfig:'.length);
 }
 
-export function items(id: string, ctx: MenuContext): Item[] {
+export function items(id: MenuId, ctx: MenuContext): Item[] {
   const s = ctx.selection;
   switch (id) {
     case 'root':
@@ -69,11 +84,11 @@ export function items(id: string, ctx: MenuContext): Item[] {
         { kind: 'choice', id: 'mode', label: 'Mode', setting: 'mode', value: s.request.mode, choices: ctx.modes.map((m) => ({ value: m, label: m })) },
       ];
     case 'drivers':
-      return GROUPS.filter(([g]) => s.catalog.drivers.some((d) => d.group === g)).map(([g, label]) => ({ kind: 'menu' as const, id: `drivers:${g}`, label }));
+      return GROUPS.filter(([g]) => s.catalog.drivers.some((d) => d.group === g)).map(([g, label]) => ({ kind: 'menu' as const, id: `drivers:${g}` as const, label }));
     case 'visibility':
       return [
         ...[withRole(s.kconfig, 'hide-symbols'), withRole(s.kconfig, 'version-script')].flatMap((k) => (k === undefined ? [] : [kconfigItem(k)])),
-        { kind: 'text', id: 'app-elf', label: 'Generate a version script from the app (its ELF file or directory)', setting: 'app', value: '', type: 'string' },
+        { kind: 'generate', id: 'app-elf', label: 'Generate a version script from the app (its ELF file or directory)' },
       ];
     case 'fs':
       return s.options.map((o) =>
@@ -82,17 +97,20 @@ export function items(id: string, ctx: MenuContext): Item[] {
           : { kind: 'text' as const, id: `option:${o.option.name}`, label: o.option.prompt, setting: o.option.setting, value: o.value, type: 'string' as const },
       );
     case 'kconfig':
-      return s.catalog.kconfig.menus.map((m) => ({ kind: 'menu' as const, id: `kconfig:${m.title}`, label: m.title }));
+      return s.catalog.kconfig.menus.map((m) => ({ kind: 'menu' as const, id: `kconfig:${m.title}` as const, label: m.title }));
     default:
       if (id.startsWith('drivers:')) {
+        const group = groupOf(id as `drivers:${DriverGroup}`);
         return s.catalog.drivers
-          .filter((d) => d.group === id.slice(8))
+          .filter((d) => d.group === group)
           .map((d) => {
             const f = s.drivers.byName.get(d.name);
             const on = f?.value === 1;
-            const mark: Mark = f === undefined || !on ? 'off' : f.origin.kind === 'command-line' ? 'you' : f.origin.kind === 'implied' ? 'implied' : 'profile';
-            const why = f === undefined ? '' : describeOrigin(f.origin, s.request.profile);
-            // An implied driver is locked on: say by what first, before the row is cut.
+            // Locked ([=]) by the core's own rule: turning it off would be refused.
+            const locked = on && lockReason(s, d.name) !== undefined;
+            const mark: Mark = f === undefined || !on ? 'off' : locked ? 'implied' : f.origin.kind === 'command-line' ? 'you' : 'profile';
+            const why = f === undefined ? '' : locked && f.origin.kind !== 'implied' ? `needed by ${f.impliedBy.join(', ')}` : describeOrigin(f.origin, s.request.profile);
+            // A locked driver: say by what first, before the row is cut.
             const label = mark === 'implied' ? `${d.name.padEnd(12)} (${why}) ${d.description}` : `${d.name.padEnd(12)} ${d.description}`;
             return { kind: 'bool' as const, id: `driver:${d.name}`, label, setting: driverSetting(d.name), on, mark, why };
           });
@@ -111,9 +129,9 @@ function kconfigItem(k: Selection['kconfig'][number]): Item {
 }
 
 /** Every leaf item of every menu, with the menu path to reach it (for / search). */
-export function allItems(ctx: MenuContext): { path: string[]; item: Item }[] {
-  const out: { path: string[]; item: Item }[] = [];
-  const walk = (id: string, path: string[]): void => {
+export function allItems(ctx: MenuContext): { path: MenuId[]; item: Item }[] {
+  const out: { path: MenuId[]; item: Item }[] = [];
+  const walk = (id: MenuId, path: MenuId[]): void => {
     for (const item of items(id, ctx)) {
       if (item.kind === 'menu') walk(item.id, [...path, item.id]);
       else out.push({ path, item });

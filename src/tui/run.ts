@@ -13,12 +13,11 @@ export interface TuiArgs extends SelectionOptions {
   readonly positionals: readonly string[];
 }
 import { validate_profile } from '../generated/validators.js';
-import { createTwoFilesPatch } from 'diff';
+import { unifiedDiff } from '../app/unified-diff.js';
 import { comparePlan, writePlan } from '../io/write-plan.js';
 import { buildDir, OSVCONF_DIR, SAVED_SUFFIX } from '../core/tree-layout.js';
 import type { Defaults } from '../core/catalog.js';
 import { checkOutDir, isOsvCheckout } from '../io/out-dir.js';
-import type { Validator } from '../io/data-file.js';
 import { loadDefaults } from '../io/catalog-files.js';
 import type { AppScriptResult, AppScriptTool, SaveTarget } from './App.js';
 import { spawn } from 'node:child_process';
@@ -57,7 +56,7 @@ function saveTarget(where: string | undefined): SaveTarget {
       files: done.value.map((f, i) => {
         const content = planned[i]?.content ?? '';
         if (!compare || f.status !== 'wrote') return { path: f.path, status: f.status, diff: '' };
-        const patch = createTwoFilesPatch(f.before === undefined ? '/dev/null' : `a/${f.path}`, `b/${f.path}`, f.before ?? '', content, undefined, undefined, { context: 1 }).replace(/^=+\n/, '');
+        const patch = unifiedDiff(f.path, f.before, content, 1);
         return { path: f.path, status: f.status, diff: diffStat(f.before, content), patch };
       }),
     };
@@ -179,7 +178,7 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams): Promise<Resul
   if (!initial.ok) return initial;
   const settings = initial.value.settings;
   const dir = args.values.get('profiles-dir');
-  const core = createTuiCore(defaults.value, dir === undefined ? undefined : { dir, validate: validate_profile as Validator }, out ?? terminal.cwd);
+  const core = createTuiCore(defaults.value, dir === undefined ? undefined : { dir, validate: validate_profile }, out ?? terminal.cwd);
   if (!core.ok) return core;
   const baseline = core.value.resolve({ arch: settings.arch, mode: settings.mode, profile: defaults.value.defaultProfile, drivers: {}, kconfig: {}, options: {} });
   if (!baseline.ok) return baseline;

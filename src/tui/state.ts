@@ -7,7 +7,7 @@ import type { Result } from '../core/result.js';
 import { withRole } from '../core/kconfig.js';
 import type { Selection } from '../core/select.js';
 import type { Estimate } from '../size/model.js';
-import { allItems, items, type Item, type MenuContext } from './menu.js';
+import { allItems, items, type Item, type MenuContext, type MenuId } from './menu.js';
 
 export interface Settings {
   readonly arch: string;
@@ -31,6 +31,8 @@ export interface TuiCore {
   defaultOf(selection: Selection, setting: string): string | undefined;
   /** What `osvconf explain` says about a setting, for the info pane. */
   explain(selection: Selection, setting: string): string;
+  /** Why a driver cannot be flipped now (the core's rule), or undefined. */
+  lockReason(selection: Selection, driver: string): string | undefined;
 }
 
 export interface SaveFile {
@@ -45,7 +47,7 @@ export interface SaveFile {
 export type Overlay =
   | { readonly kind: 'none' }
   | { readonly kind: 'choose'; readonly item: Extract<Item, { kind: 'choice' }>; readonly index: number }
-  | { readonly kind: 'edit'; readonly item: Extract<Item, { kind: 'text' }>; readonly buffer: string }
+  | { readonly kind: 'edit'; readonly item: Extract<Item, { kind: 'text' | 'generate' }>; readonly buffer: string }
   | { readonly kind: 'search'; readonly query: string; readonly index: number }
   | { readonly kind: 'info' }
   | { readonly kind: 'confirm-quit' }
@@ -59,7 +61,7 @@ export interface State {
   readonly saved: string;
   readonly past: readonly Settings[];
   readonly future: readonly Settings[];
-  readonly path: readonly string[];
+  readonly path: readonly MenuId[];
   readonly cursors: Readonly<Record<string, number>>;
   readonly overlay: Overlay;
   readonly message: { readonly text: string; readonly error: boolean } | undefined;
@@ -101,7 +103,7 @@ export function initialState(core: TuiCore, settings: Settings, baselineKib: num
   };
 }
 
-export function currentMenu(state: State): string {
+export function currentMenu(state: State): MenuId {
   return state.path[state.path.length - 1] ?? 'root';
 }
 
@@ -113,7 +115,7 @@ export function cursorOf(state: State): number {
   return state.cursors[currentMenu(state)] ?? 0;
 }
 
-export function searchResults(core: TuiCore, state: State, query: string): { path: string[]; item: Item }[] {
+export function searchResults(core: TuiCore, state: State, query: string): { path: MenuId[]; item: Item }[] {
   const q = query.trim().toLowerCase().replace(/^conf_drivers_|^conf_/, '');
   if (q === '') return [];
   return allItems(core.context(state.selection)).filter(({ item }) => {
@@ -172,6 +174,9 @@ function setValue(core: TuiCore, state: State, setting: string, value: string): 
   }
   if (setting.startsWith('conf_drivers_')) {
     const name = setting.slice('conf_drivers_'.length);
+    // Refused here in the core's words, before the CLI's wording (which names flags) could show.
+    const locked = state.selection.drivers.byName.get(name)?.value !== (value === '1' ? 1 : 0) ? core.lockReason(state.selection, name) : undefined;
+    if (locked !== undefined) return { ...state, message: { text: locked, error: true } };
     const without = { ...s, drivers: omit(s.drivers, name) };
     const alone = core.resolve(without);
     const same = alone.ok && String(alone.value.drivers.byName.get(name)?.value) === value;
@@ -196,6 +201,8 @@ function activate(core: TuiCore, state: State, item: Item | undefined, viaSpace:
       return { ...state, overlay: { kind: 'choose', item, index: Math.max(0, item.choices.findIndex((c) => c.value === item.value)) } };
     case 'text':
       return { ...state, overlay: { kind: 'edit', item, buffer: item.value } };
+    case 'generate':
+      return { ...state, overlay: { kind: 'edit', item, buffer: '' } };
     case 'action':
       return viaSpace ? state : reduce(core, state, { type: item.action });
   }
@@ -229,7 +236,8 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
     if (action.type === 'type') return { ...state, overlay: { ...overlay, buffer: overlay.buffer + action.text } };
     if (action.type === 'erase') return { ...state, overlay: { ...overlay, buffer: overlay.buffer.slice(0, -1) } };
     if (action.type === 'back') return { ...state, overlay: { kind: 'none' } };
-    if (action.type === 'open') return setValue(core, state, overlay.item.setting, overlay.buffer);
+    // The app runs the generator on Enter in a 'generate' field and answers with 'version-script'.
+    if (action.type === 'open' && overlay.item.kind === 'text') return setValue(core, state, overlay.item.setting, overlay.buffer);
     return state;
   }
   if (overlay.kind === 'search') {

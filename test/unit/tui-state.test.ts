@@ -62,10 +62,32 @@ describe('TUI reducer', () => {
     let s = run(core, goTo(core, state, 'drivers'), { type: 'open' });
     s = run(core, goTo(core, s, 'drivers:bus'), { type: 'open' });
     s = goTo(core, s, 'driver:pci');
+    // The mark comes from the rule that refuses: pci is on by the profile, but locked.
+    const pci = currentItems(core, s).find((i) => i.id === 'driver:pci');
+    expect(pci?.kind === 'bool' && pci.mark).toBe('implied');
     const refused = run(core, s, { type: 'toggle' });
     expect(refused.settings).toEqual(s.settings);
     expect(refused.message?.error).toBe(true);
-    expect(refused.message?.text).toContain('conf_drivers_pci=0 (command line) conflicts with');
+    expect(refused.message?.text).toMatch(/^pci is needed by [a-z_, ]+ \(on\): turn (it|them) off first$/);
+    // A front end's words, not the command line's.
+    expect(refused.message?.text).not.toMatch(/--force|conf_drivers_|command line/);
+  });
+
+  it('every driver marked locked is refused when toggled, and every other one is not', () => {
+    for (const profile of ['virtio-pci', 'all', 'base']) {
+      const { core, state } = setup(profile);
+      let s = run(core, goTo(core, state, 'drivers'), { type: 'open' });
+      for (const group of currentItems(core, s).map((i) => i.id)) {
+        const inGroup = run(core, goTo(core, s, group), { type: 'open' });
+        for (const item of currentItems(core, inGroup)) {
+          if (item.kind !== 'bool') continue;
+          const toggled = run(core, goTo(core, inGroup, item.id), { type: 'toggle' });
+          const refused = toggled.settings === inGroup.settings;
+          expect([profile, item.id, refused]).toEqual([profile, item.id, item.on && item.mark === 'implied']);
+        }
+      }
+      s = state;
+    }
   });
 
   it('picks a profile from the chooser', () => {

@@ -17,7 +17,7 @@ import { plan } from '../../app/plan.js';
 
 
 async function dryRun(out: string, files: readonly PlannedFile[], outcomes: readonly FileOutcome[]): Promise<string> {
-  const { createTwoFilesPatch } = await import('diff');
+  const { unifiedDiff } = await import('../../app/unified-diff.js');
   let text = '';
   for (const o of outcomes) {
     text += `${o.status === 'unchanged' ? 'unchanged   ' : o.before === undefined ? 'would write ' : 'would change'} ${join(out, o.path)}\n`;
@@ -25,7 +25,7 @@ async function dryRun(out: string, files: readonly PlannedFile[], outcomes: read
   for (const [i, o] of outcomes.entries()) {
     if (o.status === 'unchanged') continue;
     const content = (files[i] as PlannedFile).content;
-    text += createTwoFilesPatch(o.before === undefined ? '/dev/null' : `a/${o.path}`, `b/${o.path}`, o.before ?? '', content, undefined, undefined, { context: 3 }).replace(/^=+\n/, '');
+    text += unifiedDiff(o.path, o.before, content, 3);
   }
   return text;
 }

@@ -6,6 +6,7 @@ import { resolveSelection } from '../../app/selection.js';
 import { sizeInputIn } from '../../app/size-input.js';
 import { driverSetting } from '../../core/catalog.js';
 import { KCONFIG_PREFIX } from '../../core/kconfig.js';
+import { formatKib, formatKibChange } from '../../core/format.js';
 import { fail, ok, usage, type Result } from '../../core/result.js';
 import { select, type Selection, type SelectionRequest } from '../../core/select.js';
 import { loadSizeModel } from '../../io/size-files.js';
@@ -79,5 +80,5 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
 }
 
 const round = (n: number): number => Math.round(n * 10) / 10;
-const kibText = (n: number): string => `${Math.round(n).toLocaleString('en')} KiB`;
-const signed = (n: number): string => `${n >= 0 ? '+' : '-'}${Math.abs(Math.round(n)).toLocaleString('en')} KiB`;
+const kibText = formatKib;
+const signed = formatKibChange;

@@ -2,6 +2,7 @@
 // (DIR/<arch>/<name>.json, default ./profiles), usable with --profiles-dir=DIR. Nothing is
 // written unless every file imports.
 
+import type { Warning } from '../../core/select.js';
 import { existsSync, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { readTextCapped } from '../../io/read-file.js';
 import { join } from 'node:path';
@@ -80,7 +81,7 @@ export async function run(args: ParsedArgs, _context: RunContext): Promise<Resul
   const files = toWrite.map((p) => ({ path: `${p.arch}/${p.name}.json`, content: JSON.stringify(p.json, null, 2) + '\n', owns: ownsNamedFile }));
   const outcome = args.switches.has('dry-run') ? comparePlan(to, files) : writePlan(to, files);
   if (!outcome.ok) return outcome;
-  const notes = [...warnings, ...result.warnings].map((message) => ({ code: 'import', message }));
+  const notes = [...warnings, ...result.warnings].map((message): Warning => ({ code: 'import', message }));
   if (args.switches.has('json')) {
     return ok(output(json({
       to,

@@ -2,13 +2,11 @@
 // kernel-stripped.elf of the selection, per component, against a baseline (default: profile
 // all with symbols visible), with the uncertainty and what else the image carries.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fail, ok, type Result } from '../../core/result.js';
+import { formatKib } from '../../core/format.js';
 import { select, type Selection } from '../../core/select.js';
-import { PACKAGE_ROOT } from '../../io/catalog-files.js';
 import { elfMachines, type Defaults } from '../../core/catalog.js';
-import { loadSizeModel } from '../../io/size-files.js';
+import { loadAttribution, loadSizeModel } from '../../io/size-files.js';
 import { readBytes } from '../../symbols/inputs.js';
 import { readElfSizes } from '../../symbols/elf.js';
 import { attribute, compileRules, type Measured } from '../../size/measure.js';
@@ -20,7 +18,7 @@ import { json, output, type CommandOutput } from '../output.js';
 import { resolveSelection, type Context } from '../../app/selection.js';
 import { appScriptSize } from '../../app/size-input.js';
 
-const kib = (n: number): string => `${Math.round(n).toLocaleString('en')} KiB`;
+const kib = formatKib;
 
 function baselineOf(args: ParsedArgs, context: Context, selection: Selection, estimator: Estimator): Result<{ label: string; estimate: Estimate } | undefined> {
   const compare = args.values.get('compare') ?? context.defaults.defaultProfile;
@@ -47,8 +45,7 @@ function measureElf(path: string, arch: string, defaults: Defaults): Result<Meas
   const elf = readElfSizes(bytes.value, path, elfMachines(defaults));
   if (!elf.ok) return elf;
   if (elf.value.arch !== arch) return fail(`${path} is an ${elf.value.arch} kernel, but the selection is for ${arch}`, `add --arch=${elf.value.arch}`);
-  const rules = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'conf', 'size', 'attribution.json'), 'utf8')) as { rules: { component: string; patterns: string[] }[] };
-  return ok(attribute(elf.value, compileRules(rules.rules)));
+  return ok(attribute(elf.value, compileRules(loadAttribution().rules)));
 }
 
 export async function run(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {

@@ -1,0 +1,25 @@
+// Small pure helpers every layer shares, defined once: how sizes are written, JSON pointers,
+// the byte order OSv's tools sort in, and what a profile file may be called.
+
+/** `1,234 KiB` (whole KiB, thousands separated: the same everywhere osvconf prints a size). */
+export function formatKib(n: number): string {
+  return `${Math.round(n).toLocaleString('en')} KiB`;
+}
+
+/** `+1,234 KiB` / `-12 KiB`: a change in size. */
+export function formatKibChange(n: number): string {
+  return `${n >= 0 ? '+' : '-'}${Math.abs(Math.round(n)).toLocaleString('en')} KiB`;
+}
+
+/** A JSON pointer (RFC 6901) from its parts: `~` and `/` escaped. */
+export function jsonPointer(...parts: readonly (string | number)[]): string {
+  return parts.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** Byte order of ASCII names (C's strcmp, `sort` under LC_ALL=C): how OSv's scripts sort. */
+export function bytewise(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** What a profile file may be called: <name>.json / <name>.mk. */
+export const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
