@@ -32,10 +32,14 @@ function wall(args) {
 // --- 1. CLI start-up -----------------------------------------------------------------------
 const cliArgs = [join(root, 'bin', 'osvconf.cjs'), '--profile=virtio-pci', '--print=drivers_config.h'];
 const baseArgs = ['-e', '0'];
-for (let i = 0; i < 3; i++) { wall(baseArgs); wall(cliArgs); } // warm the file cache
+for (let i = 0; i < 3; i++) {
+  wall(baseArgs);
+  wall(cliArgs);
+} // warm the file cache
 const base = [];
 const cli = [];
-for (let i = 0; i < RUNS; i++) { // interleaved, so machine noise hits both alike
+for (let i = 0; i < RUNS; i++) {
+  // interleaved, so machine noise hits both alike
   base.push(wall(baseArgs));
   cli.push(wall(cliArgs));
 }
@@ -46,7 +50,7 @@ const ratio = median(cli) / median(base);
 // assigns 10% of the flags and the command line overrides 1%.
 function synthetic(n, seed = 42) {
   let a = seed;
-  const rand = () => ((a = (a * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (a = (a * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const rules = [];
   for (let i = 0; i < n; i++) {
     const implies = [];
@@ -98,7 +102,17 @@ if (spawnSync('tmux', ['-V']).status === 0) {
   for (let i = 0; i < 5; i++) {
     const name = `osvconf-bench-${process.pid}-${i}`;
     const t0 = process.hrtime.bigint();
-    spawnSync('tmux', ['new-session', '-d', '-s', name, '-x', '80', '-y', '24', `${process.execPath} ${join(root, 'bin', 'osvconf.cjs')} tui --profile=virtio-pci; sleep 5`]);
+    spawnSync('tmux', [
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      '80',
+      '-y',
+      '24',
+      `${process.execPath} ${join(root, 'bin', 'osvconf.cjs')} tui --profile=virtio-pci; sleep 5`,
+    ]);
     for (;;) {
       const text = spawnSync('tmux', ['capture-pane', '-t', name, '-p'], { encoding: 'utf8' }).stdout;
       if (text.includes('Kernel size')) break;
@@ -116,15 +130,33 @@ const rows = [
   ['node -e 0 (median ms)', median(base).toFixed(1), '', ''],
   ['osvconf --print=drivers_config.h (median ms)', median(cli).toFixed(1), '', ''],
   ['start-up ratio', ratio.toFixed(3), '<= 1.15', ratio <= 1.15 ? 'yes' : 'NO'],
-  ...resolver.map((r) => [`resolve ${r.n.toLocaleString('en')} flags (ms)`, r.ms.toFixed(2), r.n === 100_000 ? '< 1000' : '', r.n === 100_000 ? (r.ms < 1000 ? 'yes' : 'NO') : '']),
+  ...resolver.map((r) => [
+    `resolve ${r.n.toLocaleString('en')} flags (ms)`,
+    r.ms.toFixed(2),
+    r.n === 100_000 ? '< 1000' : '',
+    r.n === 100_000 ? (r.ms < 1000 ? 'yes' : 'NO') : '',
+  ]),
   ...resolver.map((r) => [`  per flag at ${r.n.toLocaleString('en')} (ns)`, ((r.ms * 1e6) / r.n).toFixed(0), 'about constant', '']),
   ['size estimate after one change (us)', perUpdateUs.toFixed(2), '< 1000', perUpdateUs < 1000 ? 'yes' : 'NO'],
-  ['TUI first frame in tmux (median ms)', firstFrameMs === undefined ? 'no tmux' : firstFrameMs.toFixed(0), '< 1000', firstFrameMs === undefined ? '' : firstFrameMs < 1000 ? 'yes' : 'NO'],
+  [
+    'TUI first frame in tmux (median ms)',
+    firstFrameMs === undefined ? 'no tmux' : firstFrameMs.toFixed(0),
+    '< 1000',
+    firstFrameMs === undefined ? '' : firstFrameMs < 1000 ? 'yes' : 'NO',
+  ],
 ];
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+for (const r of rows)
+  console.log(
+    r
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd(),
+  );
 const tuiOk = firstFrameMs === undefined || firstFrameMs < 1000;
 const perFlag = resolver.map((r) => r.ms / r.n);
 const linear = perFlag[2] < perFlag[0] * 3; // 100x the flags costs less than 300x the time
-console.log(`runs: ${RUNS} interleaved; resolver scaling ${linear ? 'linear' : 'NOT linear'} (per-flag cost at 100k vs 1k: ${(perFlag[2] / perFlag[0]).toFixed(2)}x)`);
+console.log(
+  `runs: ${RUNS} interleaved; resolver scaling ${linear ? 'linear' : 'NOT linear'} (per-flag cost at 100k vs 1k: ${(perFlag[2] / perFlag[0]).toFixed(2)}x)`,
+);
 process.exitCode = ratio <= 1.15 && tuiOk && resolver[2].ms < 1000 && linear && perUpdateUs < 1000 ? 0 : 1;

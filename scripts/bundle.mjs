@@ -39,15 +39,27 @@ const LAZY = { './tui.js': './load-tui.cjs', '../generated/validators.js': './va
 const lazyFiles = {
   name: 'lazy-files',
   setup(b) {
-    b.onResolve({ filter: /^(\.\/tui\.js|\.\.\/generated\/validators\.js|\.\.\/\.\.\/app\/unified-diff\.js)$/ }, (args) => ({ path: LAZY[args.path], namespace: 'lazy' }));
+    b.onResolve({ filter: /^(\.\/tui\.js|\.\.\/generated\/validators\.js|\.\.\/\.\.\/app\/unified-diff\.js)$/ }, (args) => ({
+      path: LAZY[args.path],
+      namespace: 'lazy',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
   },
 };
-const cjs = { ...common, format: 'cjs', minify: true, define: { 'import.meta.url': 'importMetaUrl' }, banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" } };
+const cjs = {
+  ...common,
+  format: 'cjs',
+  minify: true,
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
 await build({ ...cjs, plugins: [lazyFiles], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.cjs', external: [...ui, ...Object.values(LAZY)] });
 await build({ ...cjs, entryPoints: ['src/generated/validators.ts'], outfile: 'dist/cli/validators.cjs' });
 await build({ ...cjs, entryPoints: ['src/app/unified-diff.ts'], outfile: 'dist/cli/diff.cjs' });
-writeFileSync(join(root, 'dist', 'cli', 'load-tui.cjs'), "// Loads the TUI's ES module bundle for main.cjs (only import() can).\nexports.runTui = async (...args) => (await import('./tui.js')).runTui(...args);\n");
+writeFileSync(
+  join(root, 'dist', 'cli', 'load-tui.cjs'),
+  "// Loads the TUI's ES module bundle for main.cjs (only import() can).\nexports.runTui = async (...args) => (await import('./tui.js')).runTui(...args);\n",
+);
 
 // The code cache: main.cjs compiled and run once on a typical command (so that the functions it
 // calls are compiled too), then V8's cached data saved beside it. A Node.js whose V8 differs

@@ -52,7 +52,9 @@ function objectType(schema, kind, indent) {
   for (const [name, prop] of Object.entries(schema.properties ?? {})) {
     if (name === '$schema') continue;
     const doc = typeof prop.description === 'string' ? `${inner}/** ${prop.description.replace(/\*\//g, '* /')} */\n` : '';
-    lines.push(`${doc}${inner}readonly ${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name)}${required.has(name) ? '' : '?'}: ${typeOf(prop, kind, inner)};`);
+    lines.push(
+      `${doc}${inner}readonly ${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name)}${required.has(name) ? '' : '?'}: ${typeOf(prop, kind, inner)};`,
+    );
   }
   const extra = schema.additionalProperties;
   if (extra !== undefined && extra !== false) lines.push(`${inner}readonly [key: string]: ${typeOf(extra, kind, inner)};`);

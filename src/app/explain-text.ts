@@ -26,9 +26,14 @@ export function textOf(e: Explanation, selection: Selection): string {
     lines.push(`${e.setting}=${e.visible ? e.value : '(absent)'}  (Kconfig ${o.type}, menu ${o.menu}; ${e.origin === 'default' ? 'default' : 'command line'})`);
     lines.push(`  ${o.prompt}: ${o.help}`);
     lines.push(`  default: ${JSON.stringify(e.default)} for ${selection.request.arch} ${selection.request.mode}`);
-    if (o.dependsOn !== undefined) lines.push(`  depends on: conf_${o.dependsOn}${e.visible ? '' : ' (off: this option is left out of .config and the headers)'}`);
+    if (o.dependsOn !== undefined)
+      lines.push(`  depends on: conf_${o.dependsOn}${e.visible ? '' : ' (off: this option is left out of .config and the headers)'}`);
     if (e.dependents.length > 0) lines.push(`  needed by: ${e.dependents.join(', ')}`);
-    lines.push(o.makefile ? `  reaches the build: as the make variable ${e.setting} and through .config` : `  reaches the build: only through .config and the kernel_config headers (a command-line ${e.setting}=... alone does nothing)`);
+    lines.push(
+      o.makefile
+        ? `  reaches the build: as the make variable ${e.setting} and through .config`
+        : `  reaches the build: only through .config and the kernel_config headers (a command-line ${e.setting}=... alone does nothing)`,
+    );
     if (o.note !== undefined) lines.push(`  note: ${o.note}`);
     for (const p of e.pitfalls) lines.push(`  pitfall: ${p.message}`, `    hint: ${p.hint}`);
   } else if (e.kind === 'build-option') {
@@ -40,7 +45,10 @@ export function textOf(e: Explanation, selection: Selection): string {
       const width = Math.max(...Object.keys(o.values).map((v) => v.length));
       for (const [v, facts] of Object.entries(o.values)) lines.push(`  ${v === e.value ? '*' : ' '} ${v.padEnd(width)}  ${facts.description}`);
     }
-    if (e.facts?.libsolaris !== undefined) lines.push(`  libsolaris.so (the ZFS code): ${{ bootfs: "in loader.elf's bootfs", image: 'in the image (zfs module)', none: "neither in loader.elf's bootfs nor in the image" }[e.facts.libsolaris]}`);
+    if (e.facts?.libsolaris !== undefined)
+      lines.push(
+        `  libsolaris.so (the ZFS code): ${{ bootfs: "in loader.elf's bootfs", image: 'in the image (zfs module)', none: "neither in loader.elf's bootfs nor in the image" }[e.facts.libsolaris]}`,
+      );
     for (const [d, v] of Object.entries(e.facts?.requires ?? {})) lines.push(`  needs: ${driverSetting(d)}=${v}`);
     if (o.onlyWith !== undefined) lines.push(`  matters only with: ${o.onlyWith.option}=${o.onlyWith.values.join(' or ')}`);
     for (const w of e.warnings) lines.push(`  problem: ${w.message}`);

@@ -63,7 +63,11 @@ export async function loadContext(archFlag: string | undefined, profilesDir: str
 /** The file --load names: a saved configuration, or a Kconfig .config (OSv's menuconfig, conf/examples/). */
 export const MAX_CONFIGURATION_BYTES = 1024 * 1024;
 
-async function loadConfiguration(path: string, arch: string | undefined, mode: string | undefined): Promise<Result<{ loaded: LoadedConfiguration; notes: Warning[] }>> {
+async function loadConfiguration(
+  path: string,
+  arch: string | undefined,
+  mode: string | undefined,
+): Promise<Result<{ loaded: LoadedConfiguration; notes: Warning[] }>> {
   const text = readTextCapped(path, 'configuration', MAX_CONFIGURATION_BYTES);
   if (!text.ok) return text;
   if (!isKconfigFile(text.value)) {
@@ -76,7 +80,11 @@ async function loadConfiguration(path: string, arch: string | undefined, mode: s
   const from = fromDotConfig(parseDotConfig(text.value, catalog.kconfig.choice.name), catalog, mode ?? defaults.defaultMode);
   const notes: Warning[] = [];
   if (from.unknown.length > 0) {
-    notes.push({ code: 'config-unknown-options', message: `not taken: ${from.unknown.join(', ')} (this OSv's Kconfig has no such option on ${catalog.arch}), from ${path}`, hint: 'the file may come from another OSv version; osvconf list options shows what this one has' });
+    notes.push({
+      code: 'config-unknown-options',
+      message: `not taken: ${from.unknown.join(', ')} (this OSv's Kconfig has no such option on ${catalog.arch}), from ${path}`,
+      hint: 'the file may come from another OSv version; osvconf list options shows what this one has',
+    });
   }
   if (from.absent.length > 0) {
     notes.push({ code: 'config-new-options', level: 'note', message: `${path} does not mention ${from.absent.join(', ')} (NEW): they take their defaults` });
@@ -121,7 +129,8 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
   if (!context.ok) return context;
   const { defaults, catalog, profiles } = context.value;
   const mode = raw.value.mode?.value ?? defaults.defaultMode;
-  if (!Object.hasOwn(defaults.modes, mode)) return fail(`unknown mode "${mode}"${didYouMean(mode, Object.keys(defaults.modes))}`, `the modes are ${Object.keys(defaults.modes).join(' and ')}`);
+  if (!Object.hasOwn(defaults.modes, mode))
+    return fail(`unknown mode "${mode}"${didYouMean(mode, Object.keys(defaults.modes))}`, `the modes are ${Object.keys(defaults.modes).join(' and ')}`);
   const profile = raw.value.profile?.value ?? defaults.defaultProfile;
   if (!PROFILE_NAME.test(profile)) return fail(`"${profile}" is not a profile name`, 'profile names are made of letters, digits, _ and -');
   const broken = Object.hasOwn(catalog.kconfig.choice.withoutProfile, profile) ? catalog.kconfig.choice.withoutProfile[profile] : undefined;
@@ -132,7 +141,17 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
   const bound = bindSettings(raw.value, catalog, (name) => archesWithDriver(defaults, name, catalog.arch));
   if (!bound.ok) return bound;
   const selection = select(
-    { arch: catalog.arch, mode, profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, options: bound.value.options, force: forced, strict: args.switches.has('strict'), ...(customName !== undefined ? { customName } : {}) },
+    {
+      arch: catalog.arch,
+      mode,
+      profile,
+      drivers: bound.value.drivers,
+      kconfig: bound.value.kconfig,
+      options: bound.value.options,
+      force: forced,
+      strict: args.switches.has('strict'),
+      ...(customName !== undefined ? { customName } : {}),
+    },
     catalog,
     profiles,
   );
@@ -164,7 +183,13 @@ function checkVersionScript(selection: Selection, tree: string): Result<Warning[
   const script = appVersionScript(selection, tree);
   if (script === undefined) return ok([]);
   if (!script.exists) {
-    return ok([{ code: 'version-script-missing', message: `conf_version_script=${script.setting}: no such file (looked at ${script.path}); with conf_hide_symbols=1 OSv's make stops with "Missing version script"`, hint: 'write it with osvconf symbols APP --out=FILE before building' }]);
+    return ok([
+      {
+        code: 'version-script-missing',
+        message: `conf_version_script=${script.setting}: no such file (looked at ${script.path}); with conf_hide_symbols=1 OSv's make stops with "Missing version script"`,
+        hint: 'write it with osvconf symbols APP --out=FILE before building',
+      },
+    ]);
   }
   const read = readTextCapped(script.path, 'version script', MAX_VERSION_SCRIPT_BYTES);
   if (!read.ok) return read;
@@ -174,7 +199,9 @@ function checkVersionScript(selection: Selection, tree: string): Result<Warning[
   for (const o of selection.options) {
     const library = valueFacts(o)?.needsKernelSymbolsOf;
     if (library === undefined) continue;
-    const hidden = kernelSymbols(selection.request.arch).library(library).filter((n) => !names.has(n));
+    const hidden = kernelSymbols(selection.request.arch)
+      .library(library)
+      .filter((n) => !names.has(n));
     if (hidden.length === 0) continue;
     const message = `${o.option.setting}=${o.value} loads ${library}, which needs ${hidden.length} kernel symbol${hidden.length === 1 ? '' : 's'} that ${script.setting} hides (${hidden.slice(0, 4).join(', ')}${hidden.length > 4 ? ', ...' : ''}): the filesystem would fail to mount`;
     const hint = `write the script with osvconf symbols APP ${o.option.setting}=${o.value} (it keeps them), or use a filesystem without ZFS`;

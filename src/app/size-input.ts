@@ -14,7 +14,8 @@ import { appVersionScript } from './selection.js';
 export function appScriptSize(selection: Selection, tree: string): Result<{ symbols: number; iconv: boolean } | undefined> {
   const script = appVersionScript(selection, tree);
   if (script === undefined) return ok(undefined);
-  if (!script.exists) return fail(`conf_version_script=${script.setting}: no such file (looked at ${script.path})`, 'write it with osvconf symbols APP --out=FILE');
+  if (!script.exists)
+    return fail(`conf_version_script=${script.setting}: no such file (looked at ${script.path})`, 'write it with osvconf symbols APP --out=FILE');
   // The configurator asks on every change: read a script again only when it changed on disk.
   let stamp = '';
   try {

@@ -16,7 +16,11 @@ export const FLAGS = [
   { name: 'mode', value: 'MODE', help: 'release or debug (default release); names build/<mode>.<arch>' },
   { name: 'profile', value: 'NAME', help: 'driver profile (default all); same as conf_drivers_profile=NAME' },
   { name: 'profiles-dir', value: 'DIR', help: 'more profiles, laid out as DIR/<arch>/<name>.json; they win over built-in ones of the same name' },
-  { name: 'load', value: 'FILE', help: 'start from a saved configuration (conf/osvconf/<mode>.<arch>.osvconf) or a Kconfig .config; settings given on the command line win' },
+  {
+    name: 'load',
+    value: 'FILE',
+    help: 'start from a saved configuration (conf/osvconf/<mode>.<arch>.osvconf) or a Kconfig .config; settings given on the command line win',
+  },
   { name: 'print', value: 'ARTIFACT', help: 'write one artifact to stdout, nothing to disk' },
   { name: 'out', value: 'DIR', help: 'write the artifacts into DIR, laid out as an OSv tree (symbols: the version script file)' },
   { name: 'dry-run', help: 'with --out: show what would be written, with a diff against the disk, and write nothing' },
@@ -28,7 +32,10 @@ export const FLAGS = [
   { name: 'in', value: 'FILE', help: 'get, set: the saved configuration to read (and, for set, to write)' },
   { name: 'name', value: 'NAME', help: 'the name of the custom profile (default: the profile, or <profile>-custom with driver settings)' },
   { name: 'json', help: 'machine-readable output on stdout' },
-  { name: 'force', help: 'keep make\'s result for conflicting settings (with a warning) instead of refusing; with --out, also replace files osvconf did not write and write into a directory that is not an OSv checkout' },
+  {
+    name: 'force',
+    help: "keep make's result for conflicting settings (with a warning) instead of refusing; with --out, also replace files osvconf did not write and write into a directory that is not an OSv checkout",
+  },
   { name: 'strict', help: 'treat pitfalls (combinations that build but break) as errors' },
   { name: 'help', short: 'h', help: 'show help' },
   { name: 'version', short: 'V', help: 'show the version' },
@@ -95,7 +102,8 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs> {
 /** Refuses flags that mean nothing to the command, rather than ignoring them. */
 export function allowOnly(args: ParsedArgs, allowed: readonly string[], what: string): Result<ParsedArgs> {
   for (const name of [...args.values.keys(), ...args.switches]) {
-    if (!allowed.includes(name) && name !== 'help') return usage(`--${name} does not apply to ${what}`, `osvconf ${args.command === 'configure' ? '' : args.command + ' '}--help lists what does`);
+    if (!allowed.includes(name) && name !== 'help')
+      return usage(`--${name} does not apply to ${what}`, `osvconf ${args.command === 'configure' ? '' : args.command + ' '}--help lists what does`);
   }
   return ok(args);
 }

@@ -27,7 +27,7 @@ export interface Streams {
  */
 function writeAll(fd: number, text: string): void {
   const bytes = Buffer.from(text, 'utf8');
-  for (let done = 0; done < bytes.length; ) {
+  for (let done = 0; done < bytes.length;) {
     try {
       done += writeSync(fd, bytes, done);
     } catch (e) {
@@ -167,7 +167,13 @@ export async function main(argv: readonly string[], streams: Streams = processSt
     }
     if (argv.every((a) => a === '--')) {
       // No terminal and no arguments: a script that forgot its flags. Never write by surprise.
-      streams.err(formatError({ kind: 'usage', message: 'no arguments, and no terminal for the configurator', hint: 'in scripts give the selection and --out=DIR or --print=ARTIFACT (osvconf --help)' }));
+      streams.err(
+        formatError({
+          kind: 'usage',
+          message: 'no arguments, and no terminal for the configurator',
+          hint: 'in scripts give the selection and --out=DIR or --print=ARTIFACT (osvconf --help)',
+        }),
+      );
       return EXIT_USAGE;
     }
     const result = await dispatch(args, context);

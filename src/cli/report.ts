@@ -24,7 +24,14 @@ export function selectionJson(selection: Selection): Record<string, unknown> {
       implied_by: f.impliedBy,
     })),
     options: selection.options.map((o) => ({ name: o.option.name, setting: o.option.setting, value: o.value, origin: { kind: o.origin } })),
-    kconfig: selection.kconfig.map((k) => ({ name: k.option.name, setting: `conf_${k.option.name}`, type: k.option.type, value: k.value, origin: { kind: k.origin }, ...(k.visible ? {} : { visible: false }) })),
+    kconfig: selection.kconfig.map((k) => ({
+      name: k.option.name,
+      setting: `conf_${k.option.name}`,
+      type: k.option.type,
+      value: k.value,
+      origin: { kind: k.origin },
+      ...(k.visible ? {} : { visible: false }),
+    })),
     warnings: selection.warnings.map((w) => ({ code: w.code, message: w.message, ...(w.hint === undefined ? {} : { hint: w.hint }) })),
   };
 }

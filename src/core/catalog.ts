@@ -95,7 +95,11 @@ export function checkDrivers(catalog: ArchCatalog): DataIssue[] {
   const issues: DataIssue[] = [];
   const seen = new Set<string>();
   const names = new Set(catalog.drivers.map((d) => d.name));
-  const bools = new Set(optionsFor(catalog.kconfig, catalog.arch).filter((o) => o.type === 'bool').map((o) => KCONFIG_PREFIX + o.name));
+  const bools = new Set(
+    optionsFor(catalog.kconfig, catalog.arch)
+      .filter((o) => o.type === 'bool')
+      .map((o) => KCONFIG_PREFIX + o.name),
+  );
   catalog.drivers.forEach((driver, i) => {
     if (seen.has(driver.name)) issues.push({ pointer: jsonPointer('drivers', i, 'name'), message: `duplicate driver "${driver.name}"` });
     seen.add(driver.name);
@@ -106,7 +110,10 @@ export function checkDrivers(catalog: ArchCatalog): DataIssue[] {
     driver.pitfalls.forEach((pitfall, j) => {
       for (const key of Object.keys(pitfall.when)) {
         if (!names.has(key) && !bools.has(key)) {
-          issues.push({ pointer: jsonPointer('drivers', i, 'pitfalls', j, 'when', key), message: `"${key}" is neither a driver of ${catalog.arch} nor conf_<a bool Kconfig option>` });
+          issues.push({
+            pointer: jsonPointer('drivers', i, 'pitfalls', j, 'when', key),
+            message: `"${key}" is neither a driver of ${catalog.arch} nor conf_<a bool Kconfig option>`,
+          });
         }
       }
     });

@@ -26,7 +26,8 @@ export function customProfile(selection: Selection): CustomProfile {
 export function checkCustomName(name: string, selection: Selection, source: ProfileSource): Result<string> {
   // Say where the name came from: --name, or the profile's own name (a user profile named like OSv's).
   const what = selection.request.customName === name ? `--name=${name}` : `the profile file name "${name}"`;
-  if (!CUSTOM_NAME.test(name)) return fail(`${what}: a profile name is made of letters, digits, _ and - (not first), at most 64 characters`, 'it becomes conf/profiles/<arch>/<name>.mk');
+  if (!CUSTOM_NAME.test(name))
+    return fail(`${what}: a profile name is made of letters, digits, _ and - (not first), at most 64 characters`, 'it becomes conf/profiles/<arch>/<name>.mk');
   if (name === 'base') return fail(`${what}: base.mk holds the driver rules of OSv, not a profile`, 'choose another name (--name)');
   const existing = source.get(name);
   if (existing.ok && existing.value?.inOsv === true && (name !== selection.request.profile || selection.request.drivers.size > 0)) {

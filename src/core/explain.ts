@@ -175,5 +175,8 @@ export function explain(selection: Selection, name: string, profiles: ProfileAcc
     ...selection.options.map((o) => o.option.setting),
     ...profiles.names,
   ];
-  return fail(`nothing called "${name}" on ${selection.catalog.arch}${didYouMean(name, candidates)}`, 'explain takes a driver (conf_drivers_<name> or <name>), a Kconfig option (conf_<name> or <name>), a build option (fs, conf_zfs, ...) or a profile name');
+  return fail(
+    `nothing called "${name}" on ${selection.catalog.arch}${didYouMean(name, candidates)}`,
+    'explain takes a driver (conf_drivers_<name> or <name>), a Kconfig option (conf_<name> or <name>), a build option (fs, conf_zfs, ...) or a profile name',
+  );
 }

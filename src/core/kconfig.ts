@@ -98,19 +98,37 @@ export function parseValue(option: KconfigOption, raw: string): Result<string> {
       return fail(`${setting}: ${option.name} is a bool: the value must be 0, 1, n or y`, `write ${KCONFIG_PREFIX}${option.name}=1 or =0`);
     case 'int':
       // Kconfig's decimal syntax; no leading zero (the C header would read 0256 as octal); 64-bit.
-      if (!/^-?(0|[1-9][0-9]*)$/.test(raw)) return fail(`${setting}: ${option.name} is an int: the value must be a decimal number without leading zeros`, `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`);
-      if (BigInt(raw) > 9223372036854775807n || BigInt(raw) < -9223372036854775808n) return fail(`${setting}: ${option.name} is out of the 64-bit range`, `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`);
+      if (!/^-?(0|[1-9][0-9]*)$/.test(raw))
+        return fail(
+          `${setting}: ${option.name} is an int: the value must be a decimal number without leading zeros`,
+          `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`,
+        );
+      if (BigInt(raw) > 9223372036854775807n || BigInt(raw) < -9223372036854775808n)
+        return fail(`${setting}: ${option.name} is out of the 64-bit range`, `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`);
       return ok(raw);
     case 'hex':
-      return /^(0[xX])?[0-9a-fA-F]{1,16}$/.test(raw) ? ok(raw) : fail(`${setting}: ${option.name} is a hex value: the value must be 1 to 16 hex digits, optionally after 0x`, `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`);
+      return /^(0[xX])?[0-9a-fA-F]{1,16}$/.test(raw)
+        ? ok(raw)
+        : fail(
+            `${setting}: ${option.name} is a hex value: the value must be 1 to 16 hex digits, optionally after 0x`,
+            `for example ${KCONFIG_PREFIX}${option.name}=${defaultSample(option)}`,
+          );
     case 'string':
       // A control character would break .config's one-line format and the C header. OSv's
       // conf/Makefile copies string values unquoted into kernel_conf.mk, which make includes:
       // there `$` expands (even runs $(shell ...)) and `#` starts a comment, so neither can be
       // carried faithfully or safely.
       // eslint-disable-next-line no-control-regex
-      if (/[\u0000-\u001f\u007f]/.test(raw)) return fail(`${KCONFIG_PREFIX}${option.name}: the value contains a control character (newline, tab, ...)`, 'give the value on one line, without control characters');
-      if (/[$#]/.test(raw)) return fail(`${KCONFIG_PREFIX}${option.name}: the value contains "${/\$/.test(raw) ? '$' : '#'}", which OSv's kernel_conf.mk would hand to make unquoted`, 'make would expand $ or cut the value at #: leave them out');
+      if (/[\u0000-\u001f\u007f]/.test(raw))
+        return fail(
+          `${KCONFIG_PREFIX}${option.name}: the value contains a control character (newline, tab, ...)`,
+          'give the value on one line, without control characters',
+        );
+      if (/[$#]/.test(raw))
+        return fail(
+          `${KCONFIG_PREFIX}${option.name}: the value contains "${/\$/.test(raw) ? '$' : '#'}", which OSv's kernel_conf.mk would hand to make unquoted`,
+          'make would expand $ or cut the value at #: leave them out',
+        );
       return checkSyntax(`${KCONFIG_PREFIX}${option.name}`, raw, option.syntax ?? 'word');
   }
 }
@@ -134,7 +152,7 @@ export function resolveKconfig(kconfig: Kconfig, arch: string, mode: string, giv
         `also set ${KCONFIG_PREFIX}${dep.option.name}=1, or drop ${KCONFIG_PREFIX}${option.name}`,
       );
     }
-    const value = !visible ? (option.type === 'bool' ? 'n' : defaultValue(option, arch, mode)) : explicit ?? defaultValue(option, arch, mode);
+    const value = !visible ? (option.type === 'bool' ? 'n' : defaultValue(option, arch, mode)) : (explicit ?? defaultValue(option, arch, mode));
     const state: KconfigState = { option, value, origin: explicit === undefined ? 'default' : 'command-line', visible };
     states.set(option.name, state);
     result.push(state);

@@ -47,7 +47,8 @@ export function parseOptionValue(option: BuildOption, raw: string): Result<strin
   // Given to make on the command line: `$` would be expanded there, and a control character
   // cannot be written on one command line.
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f$]/.test(raw)) return fail(`${option.setting}: the value contains a control character or "$"`, 'make would expand "$": leave it out');
+  if (/[\u0000-\u001f\u007f$]/.test(raw))
+    return fail(`${option.setting}: the value contains a control character or "$"`, 'make would expand "$": leave it out');
   return checkSyntax(option.setting, raw, option.syntax ?? 'word');
 }
 

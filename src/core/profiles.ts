@@ -36,9 +36,15 @@ export interface ExpandedProfile {
 export function unknownProfile<T>(name: string, source: ProfileSource, context = ''): Result<T> {
   const other = source.elsewhere(name);
   if (other.length > 0) {
-    return fail(`${context}profile "${name}" does not exist on ${source.arch} (it exists on ${other.join(', ')})`, `pick another profile or --arch=${other[0]}; osvconf list profiles --arch=${source.arch} shows them`);
+    return fail(
+      `${context}profile "${name}" does not exist on ${source.arch} (it exists on ${other.join(', ')})`,
+      `pick another profile or --arch=${other[0]}; osvconf list profiles --arch=${source.arch} shows them`,
+    );
   }
-  return fail(`${context}unknown profile "${name}" for ${source.arch}${didYouMean(name, source.names())}`, `osvconf list profiles --arch=${source.arch} shows the available profiles`);
+  return fail(
+    `${context}unknown profile "${name}" for ${source.arch}${didYouMean(name, source.names())}`,
+    `osvconf list profiles --arch=${source.arch} shows the available profiles`,
+  );
 }
 
 /** Deeper include chains are refused (OSv's own nest two deep); so is an expansion of more
@@ -62,8 +68,16 @@ export function expandProfile(name: string, source: ProfileSource): Result<Expan
       const cycle = [...stack.slice(stack.indexOf(profile.name)), profile.name];
       return fail(`profile include cycle: ${cycle.join(' -> ')}`, 'remove one of these includes (make would include them forever)');
     }
-    if (stack.length >= MAX_INCLUDE_DEPTH) return fail(`profile ${name}: includes nested more than ${MAX_INCLUDE_DEPTH} deep (${stack.slice(0, 3).join(' -> ')} -> ...)`, 'flatten the profiles: OSv\'s own nest two deep');
-    if (++included > MAX_INCLUDED) return fail(`profile ${name}: its includes expand to more than ${MAX_INCLUDED} profile files`, 'include each profile once: make reads an included file again every time it is named');
+    if (stack.length >= MAX_INCLUDE_DEPTH)
+      return fail(
+        `profile ${name}: includes nested more than ${MAX_INCLUDE_DEPTH} deep (${stack.slice(0, 3).join(' -> ')} -> ...)`,
+        "flatten the profiles: OSv's own nest two deep",
+      );
+    if (++included > MAX_INCLUDED)
+      return fail(
+        `profile ${name}: its includes expand to more than ${MAX_INCLUDED} profile files`,
+        'include each profile once: make reads an included file again every time it is named',
+      );
     stack.push(profile.name);
     onStack.add(profile.name);
     const done = profile.aliasOf === undefined ? visitFile(profile, via) : visitAlias(profile, profile.aliasOf, via);

@@ -70,7 +70,8 @@ export function parseSavedConfiguration(text: string, path: string): Result<Load
     const written = eq < 0 ? line : line.slice(0, eq);
     // The profile has two spellings in OSv's history: one key, whichever is written.
     const key = written === 'drivers_profile' ? 'conf_drivers_profile' : written;
-    if (eq <= 0 || !SETTING_NAME.test(written)) return fail(`${at}: "${clip(line)}" is not a setting`, 'each line is NAME=VALUE in OSv\'s spelling, or a # comment');
+    if (eq <= 0 || !SETTING_NAME.test(written))
+      return fail(`${at}: "${clip(line)}" is not a setting`, "each line is NAME=VALUE in OSv's spelling, or a # comment");
     const before = seen.get(key);
     if (before !== undefined) return fail(`${at}: ${key} is set twice (first on line ${before})`, 'keep one of them');
     seen.set(key, i + 1);
@@ -85,7 +86,14 @@ export function parseSavedConfiguration(text: string, path: string): Result<Load
   const name = get('name');
   const force = get('force');
   if (force !== undefined && force !== '1' && force !== '0') return fail(`${path}: force=${force}: the value must be 0 or 1`);
-  return ok({ ...(force === '1' ? { force: true } : {}), ...(arch === undefined ? {} : { arch }), ...(mode === undefined ? {} : { mode }), ...(profile === undefined ? {} : { profile }), ...(name === undefined ? {} : { name }), settings });
+  return ok({
+    ...(force === '1' ? { force: true } : {}),
+    ...(arch === undefined ? {} : { arch }),
+    ...(mode === undefined ? {} : { mode }),
+    ...(profile === undefined ? {} : { profile }),
+    ...(name === undefined ? {} : { name }),
+    settings,
+  });
 }
 
 function clip(s: string): string {

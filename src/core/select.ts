@@ -81,7 +81,7 @@ export function select(request: SelectionRequest, catalog: ArchCatalog, source: 
     if (!request.force) {
       return fail(
         drivers.conflicts.length === 1 ? (lines[0] as string) : `${drivers.conflicts.length} conflicting driver settings`,
-        'drop the explicit 0, or also turn off what implies it; --force keeps make\'s result anyway',
+        "drop the explicit 0, or also turn off what implies it; --force keeps make's result anyway",
         drivers.conflicts.length === 1 ? undefined : lines,
       );
     }
@@ -121,7 +121,12 @@ export function select(request: SelectionRequest, catalog: ArchCatalog, source: 
  * What the build options need: a value's required drivers (refused when off), a disk for a root
  * filesystem read from one, and options that only matter together with another.
  */
-function optionRules(options: readonly OptionState[], drivers: DriverResolution, kconfig: readonly KconfigState[], catalog: ArchCatalog): { refused: Warning[]; warned: Warning[] } {
+function optionRules(
+  options: readonly OptionState[],
+  drivers: DriverResolution,
+  kconfig: readonly KconfigState[],
+  catalog: ArchCatalog,
+): { refused: Warning[]; warned: Warning[] } {
   const refused: Warning[] = [];
   const warned: Warning[] = [];
   const blockDevices = catalog.drivers.filter((d) => d.provides.includes('block-device')).map((d) => d.name);
@@ -130,17 +135,29 @@ function optionRules(options: readonly OptionState[], drivers: DriverResolution,
     const setting = `${state.option.setting}=${state.value}`;
     for (const [driver, value] of Object.entries(facts?.requires ?? {})) {
       if ((drivers.byName.get(driver)?.value ?? 0) !== value) {
-        refused.push({ code: 'option-requires', message: `${setting} needs ${driverSetting(driver)}=${value}: ${(facts?.description ?? '').replace(/\.$/, '')}`, hint: `set ${driverSetting(driver)}=${value} (or choose another ${state.option.setting})` });
+        refused.push({
+          code: 'option-requires',
+          message: `${setting} needs ${driverSetting(driver)}=${value}: ${(facts?.description ?? '').replace(/\.$/, '')}`,
+          hint: `set ${driverSetting(driver)}=${value} (or choose another ${state.option.setting})`,
+        });
       }
     }
     if (facts?.rootOnDisk === true && !blockDevices.some((d) => drivers.byName.get(d)?.value === 1)) {
-      warned.push({ code: 'no-block-device', message: `${setting} reads the root filesystem from a disk, but no block device driver is on (${blockDevices.map(driverSetting).join(', ')})`, hint: 'turn one on, or use a diskless fs (ramfs, virtiofs)' });
+      warned.push({
+        code: 'no-block-device',
+        message: `${setting} reads the root filesystem from a disk, but no block device driver is on (${blockDevices.map(driverSetting).join(', ')})`,
+        hint: 'turn one on, or use a diskless fs (ramfs, virtiofs)',
+      });
     }
     const onlyWith = state.option.onlyWith;
     if (onlyWith !== undefined && state.origin === 'command-line' && state.value !== state.option.default) {
       const other = options.find((o) => o.option.name === onlyWith.option);
       if (other !== undefined && !onlyWith.values.includes(other.value)) {
-        warned.push({ code: 'no-effect', message: `${setting} has no effect with ${other.option.setting}=${other.value}`, hint: `it matters only with ${other.option.setting}=${onlyWith.values.join(' or ')}` });
+        warned.push({
+          code: 'no-effect',
+          message: `${setting} has no effect with ${other.option.setting}=${other.value}`,
+          hint: `it matters only with ${other.option.setting}=${onlyWith.values.join(' or ')}`,
+        });
       }
     }
   }
@@ -148,7 +165,11 @@ function optionRules(options: readonly OptionState[], drivers: DriverResolution,
     if (k.option.onlyWith === undefined || k.origin !== 'command-line') continue;
     const gate = kconfig.find((g) => g.option.name === k.option.onlyWith);
     if (gate !== undefined && gate.value !== 'y') {
-      warned.push({ code: 'no-effect', message: `${KCONFIG_PREFIX}${k.option.name} has no effect while ${KCONFIG_PREFIX}${gate.option.name} is off`, hint: `also set ${KCONFIG_PREFIX}${gate.option.name}=1` });
+      warned.push({
+        code: 'no-effect',
+        message: `${KCONFIG_PREFIX}${k.option.name} has no effect while ${KCONFIG_PREFIX}${gate.option.name} is off`,
+        hint: `also set ${KCONFIG_PREFIX}${gate.option.name}=1`,
+      });
     }
   }
   return { refused, warned };

@@ -113,7 +113,10 @@ export function bindSettings(raw: RawSettings, catalog: ArchCatalog, driverArche
       buildOptions.set(build.name, parsed.value);
     } else if (name.startsWith(DRIVER_PREFIX) && driverArches(name.slice(DRIVER_PREFIX.length)).length > 0) {
       const elsewhere = driverArches(name.slice(DRIVER_PREFIX.length));
-      return fail(`${name}: there is no such driver on ${catalog.arch} (it exists on ${elsewhere.join(', ')})`, `drop it, or build for --arch=${elsewhere[0]}; osvconf list drivers --arch=${catalog.arch} shows what ${catalog.arch} has`);
+      return fail(
+        `${name}: there is no such driver on ${catalog.arch} (it exists on ${elsewhere.join(', ')})`,
+        `drop it, or build for --arch=${elsewhere[0]}; osvconf list drivers --arch=${catalog.arch} shows what ${catalog.arch} has`,
+      );
     } else {
       const otherArch = allOptions(catalog.kconfig).find((o) => KCONFIG_PREFIX + o.name === name);
       if (otherArch?.arch !== undefined) {

@@ -20,7 +20,8 @@ const ALLOWED: Readonly<Record<ValueSyntax, { readonly re: RegExp; readonly says
  * Compiler and linker options that make gcc or ld run another program or load code: the
  * characters are harmless, the option is not.
  */
-const RUNS_CODE = /^(-wrapper|-B(?!(symbolic|symbolic-functions|static|dynamic|group|shareable|no-symbolic)$)|-fplugin|-specs|--specs|-plugin|--plugin|-Xlinker|@)/;
+const RUNS_CODE =
+  /^(-wrapper|-B(?!(symbolic|symbolic-functions|static|dynamic|group|shareable|no-symbolic)$)|-fplugin|-specs|--specs|-plugin|--plugin|-Xlinker|@)/;
 
 /** The words gcc and ld see: -Wl,a,b passes a and b to the linker. */
 const words = (value: string): string[] => value.split(' ').flatMap((w) => (w.startsWith('-Wl,') ? [w, ...w.slice(4).split(',')] : [w]));
@@ -29,12 +30,20 @@ export function checkSyntax(setting: string, value: string, syntax: ValueSyntax)
   const rule = ALLOWED[syntax];
   if (syntax === 'flags' && rule.re.test(value)) {
     const runs = words(value).find((w) => RUNS_CODE.test(w));
-    if (runs !== undefined) return fail(`${setting}: "${runs}" makes the compiler or linker run or load other code`, 'pass such options some other way, if you mean them; osvconf does not put them into the build');
+    if (runs !== undefined)
+      return fail(
+        `${setting}: "${runs}" makes the compiler or linker run or load other code`,
+        'pass such options some other way, if you mean them; osvconf does not put them into the build',
+      );
   }
   if (rule.re.test(value) && !(syntax === 'path' && value.startsWith('-'))) return ok(value);
   const bad = [...value].find((c) => !rule.re.test(c)) ?? value[0] ?? '';
   // eslint-disable-next-line no-control-regex
-  const shown = /[\u0000-\u001f\u007f]/.test(bad) ? `a control character (U+${bad.charCodeAt(0).toString(16).padStart(4, '0')})` : bad === ' ' ? 'a space' : `"${bad}"`;
+  const shown = /[\u0000-\u001f\u007f]/.test(bad)
+    ? `a control character (U+${bad.charCodeAt(0).toString(16).padStart(4, '0')})`
+    : bad === ' '
+      ? 'a space'
+      : `"${bad}"`;
   return fail(
     `${setting}: the value contains ${syntax === 'path' && value.startsWith('-') && rule.re.test(value) ? 'a leading "-"' : shown}, which make or the shell would act on (OSv copies it unquoted into kernel_conf.mk and its recipes)`,
     `${setting} takes ${rule.says}`,

@@ -22,7 +22,9 @@ interface ChoiceLine {
 function choiceLines(selection: Selection): ChoiceLine[] {
   const { kconfig } = selection.catalog;
   const selected = choiceFor(kconfig, selection.request.arch, customProfile(selection).name) ?? kconfig.choice.default;
-  return (Object.hasOwn(kconfig.choice.values, selection.request.arch) ? (kconfig.choice.values[selection.request.arch] as readonly string[]) : []).map((v) => ({ name: `${kconfig.choice.name}_${v}`, selected: v === selected }));
+  return (Object.hasOwn(kconfig.choice.values, selection.request.arch) ? (kconfig.choice.values[selection.request.arch] as readonly string[]) : []).map(
+    (v) => ({ name: `${kconfig.choice.name}_${v}`, selected: v === selected }),
+  );
 }
 
 /** What .config says for one option (undefined: left out). */

@@ -53,10 +53,11 @@ function includedProfile(path: string, arch: string): string | undefined {
 }
 
 function isStructured(statements: readonly Statement[], arch: string): boolean {
-  return statements.every((s) =>
-    s.kind === 'include'
-      ? includedProfile(s.path, arch) !== undefined && includedProfile(s.path, arch) !== 'base'
-      : s.kind === 'assign' && s.op === '?=' && !s.value.includes('$'),
+  return statements.every(
+    (s) =>
+      s.kind === 'include'
+        ? includedProfile(s.path, arch) !== undefined && includedProfile(s.path, arch) !== 'base'
+        : s.kind === 'assign' && s.op === '?=' && !s.value.includes('$'),
     // (a bare `export VAR` may define VAR, so it makes the file one to evaluate)
   );
 }
@@ -102,7 +103,7 @@ export function importProfiles(tree: TreeReader, catalogs: readonly ArchCatalog[
       const name = includedProfile(path, arch);
       if (name === undefined) return `include of "${path}": only conf/profiles/$(arch)/<name>.mk is understood`;
       const got = parseFile(`${name}.mk`);
-      return typeof got === 'string' ? got.split('\n')[0] ?? got : got;
+      return typeof got === 'string' ? (got.split('\n')[0] ?? got) : got;
     };
 
     const checkValue = (name: string, value: string, at: Source): Bit | undefined => {
@@ -187,17 +188,29 @@ export function importProfiles(tree: TreeReader, catalogs: readonly ArchCatalog[
         if (!ok) continue;
         // Own lines before an include only win if the include does not set the same flag first;
         // the JSON form (includes, then sets) loses that order, so such a file is written flat.
-        const reordered = evaluate(got.file, [...got.statements.filter((s) => s.kind === 'include'), ...got.statements.filter((s) => s.kind !== 'include')], { arch }, read);
+        const reordered = evaluate(
+          got.file,
+          [...got.statements.filter((s) => s.kind === 'include'), ...got.statements.filter((s) => s.kind !== 'include')],
+          { arch },
+          read,
+        );
         const original = evaluate(got.file, got.statements, { arch }, read);
         if (!original.ok) {
           errors.push(`${where(original.error)}: ${original.error.message}`);
           continue;
         }
-        const same = reordered.ok && JSON.stringify([...reordered.value.variables].map(([k, v]) => [k, v.value]).sort()) === JSON.stringify([...original.value.variables].map(([k, v]) => [k, v.value]).sort());
+        const same =
+          reordered.ok &&
+          JSON.stringify([...reordered.value.variables].map(([k, v]) => [k, v.value]).sort()) ===
+            JSON.stringify([...original.value.variables].map(([k, v]) => [k, v.value]).sort());
         if (same) {
           const json: ProfileJson = { description: origin, hypervisors: [], includes, sets };
           const b = builtin(arch, name);
-          const sameAsBuiltin = b !== undefined && b.aliasOf === undefined && JSON.stringify(b.includes) === JSON.stringify(includes) && JSON.stringify(b.sets) === JSON.stringify(Object.entries(sets));
+          const sameAsBuiltin =
+            b !== undefined &&
+            b.aliasOf === undefined &&
+            JSON.stringify(b.includes) === JSON.stringify(includes) &&
+            JSON.stringify(b.sets) === JSON.stringify(Object.entries(sets));
           profiles.push({ arch, name, json, sameAsBuiltin, flattened: false });
           continue;
         }
@@ -233,7 +246,9 @@ export function importProfiles(tree: TreeReader, catalogs: readonly ArchCatalog[
       const unknown = [...declared].filter((d) => !drivers.includes(d));
       const missing = drivers.filter((d) => !declared.has(d));
       if (unknown.length > 0 || missing.length > 0) {
-        warnings.push(`${dir}/base.mk differs from osvconf's ${arch} catalog${unknown.length > 0 ? `; it declares ${unknown.map((d) => DRIVER_PREFIX + d).join(', ')}, unknown to osvconf` : ''}${missing.length > 0 ? `; it lacks ${missing.map((d) => DRIVER_PREFIX + d).join(', ')}` : ''}`);
+        warnings.push(
+          `${dir}/base.mk differs from osvconf's ${arch} catalog${unknown.length > 0 ? `; it declares ${unknown.map((d) => DRIVER_PREFIX + d).join(', ')}, unknown to osvconf` : ''}${missing.length > 0 ? `; it lacks ${missing.map((d) => DRIVER_PREFIX + d).join(', ')}` : ''}`,
+        );
       }
     }
   }

@@ -41,7 +41,12 @@ export const MAX_EXPANSION = 1024 * 1024;
 /** All expansions of one evaluation together: references followed. */
 const MAX_REFERENCES = 1_000_000;
 
-export function evaluate(file: string, statements: readonly Statement[], builtins: Readonly<Record<string, string>>, read: IncludeReader): { ok: true; value: Evaluation } | { ok: false; error: EvalError } {
+export function evaluate(
+  file: string,
+  statements: readonly Statement[],
+  builtins: Readonly<Record<string, string>>,
+  read: IncludeReader,
+): { ok: true; value: Evaluation } | { ok: false; error: EvalError } {
   const vars = new Map<string, Variable>();
   const including: string[] = [file];
   let references = 0;
@@ -67,12 +72,18 @@ export function evaluate(file: string, statements: readonly Statement[], builtin
       const close = next === '(' ? ')' : '}';
       const end = text.indexOf(close, i + 2);
       const name = end < 0 ? '' : text.slice(i + 2, end);
-      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) throw new Stop({ ...at, message: `unsupported "${text.slice(i, end < 0 ? undefined : end + 1)}": only plain variable references are understood, no functions` });
-      if (++references > MAX_REFERENCES) throw new Stop({ ...at, message: `more than ${MAX_REFERENCES} variable references to expand (variables that refer to each other over and over)` });
+      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name))
+        throw new Stop({
+          ...at,
+          message: `unsupported "${text.slice(i, end < 0 ? undefined : end + 1)}": only plain variable references are understood, no functions`,
+        });
+      if (++references > MAX_REFERENCES)
+        throw new Stop({ ...at, message: `more than ${MAX_REFERENCES} variable references to expand (variables that refer to each other over and over)` });
       const v = vars.get(name);
       if (v !== undefined) out += v.recursive ? expand(v.raw, at, depth + 1) : v.raw;
       else out += builtin(name) ?? '';
-      if (out.length > MAX_EXPANSION) throw new Stop({ ...at, message: `a value expands to more than ${MAX_EXPANSION} characters (variables that double each other?)` });
+      if (out.length > MAX_EXPANSION)
+        throw new Stop({ ...at, message: `a value expands to more than ${MAX_EXPANSION} characters (variables that double each other?)` });
       i = end;
     }
     return out;
@@ -104,7 +115,8 @@ export function evaluate(file: string, statements: readonly Statement[], builtin
         const path = expand(st.path, at);
         const got = read(path, at);
         if (typeof got === 'string') throw new Stop({ ...at, message: got });
-        if (including.includes(got.file)) throw new Stop({ ...at, message: `include cycle: ${[...including.slice(including.indexOf(got.file)), got.file].join(' -> ')}` });
+        if (including.includes(got.file))
+          throw new Stop({ ...at, message: `include cycle: ${[...including.slice(including.indexOf(got.file)), got.file].join(' -> ')}` });
         if (including.length > MAX_INCLUDE_DEPTH) throw new Stop({ ...at, message: 'includes nest too deeply' });
         including.push(got.file);
         run(got.file, got.statements);

@@ -7,9 +7,7 @@ export interface Located {
   readonly line: number;
 }
 
-export type Condition =
-  | { readonly kind: 'eq' | 'neq'; readonly a: string; readonly b: string }
-  | { readonly kind: 'def' | 'ndef'; readonly name: string };
+export type Condition = { readonly kind: 'eq' | 'neq'; readonly a: string; readonly b: string } | { readonly kind: 'def' | 'ndef'; readonly name: string };
 
 export type Statement =
   | (Located & { readonly kind: 'assign'; readonly name: string; readonly op: '?=' | '=' | ':='; readonly value: string })
@@ -117,7 +115,8 @@ export function parseMake(text: string): { statements: Statement[]; errors: Pars
       if (typeof test === 'string') errors.push({ line, message: test });
       // OSv's profiles nest conditionals one or two deep; deeper is refused, so that evaluating
       // the tree (recursive) stays bounded.
-      else if (stack.length >= MAX_NESTING) return { statements: top, errors: [...errors, { line, message: `conditionals nested more than ${MAX_NESTING} deep` }] };
+      else if (stack.length >= MAX_NESTING)
+        return { statements: top, errors: [...errors, { line, message: `conditionals nested more than ${MAX_NESTING} deep` }] };
       else stack.push(openIf(line, test, current()));
       continue;
     }

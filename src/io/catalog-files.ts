@@ -56,9 +56,13 @@ function readDefaults(): Result<Defaults> {
   const loaded = load<OsvconfJson>(join(CONF_DIR, 'osvconf.json'), 'defaults file');
   if (!loaded.ok) return loaded;
   const d = loaded.value.data;
-  const arches = Object.fromEntries(Object.entries(d.arches).map(([name, a]) => [name, { description: a.description, alsoKnownAs: a.also_known_as, elfMachine: a.elf_machine }]));
+  const arches = Object.fromEntries(
+    Object.entries(d.arches).map(([name, a]) => [name, { description: a.description, alsoKnownAs: a.also_known_as, elfMachine: a.elf_machine }]),
+  );
   if (!(d.default_arch in arches) || !(d.default_mode in d.modes)) {
-    return fileIssues(loaded.value.file, 'defaults file', [{ pointer: '/default_arch', message: 'default_arch and default_mode must name an entry of arches and modes' }]);
+    return fileIssues(loaded.value.file, 'defaults file', [
+      { pointer: '/default_arch', message: 'default_arch and default_mode must name an entry of arches and modes' },
+    ]);
   }
   return ok({ defaultArch: d.default_arch, defaultMode: d.default_mode, defaultProfile: d.default_profile, arches, modes: d.modes });
 }
@@ -158,11 +162,21 @@ function readArchCatalog(arch: string): Result<ArchCatalog> {
   const drivers = load<DriversJson>(join(CONF_DIR, arch, 'drivers.json'), 'driver catalog');
   if (!drivers.ok) return drivers;
   if (drivers.value.data.arch !== arch) {
-    return fileIssues(drivers.value.file, 'driver catalog', [{ pointer: '/arch', message: `says "${drivers.value.data.arch}" but the file is in conf/${arch}/` }]);
+    return fileIssues(drivers.value.file, 'driver catalog', [
+      { pointer: '/arch', message: `says "${drivers.value.data.arch}" but the file is in conf/${arch}/` },
+    ]);
   }
   const catalog: ArchCatalog = {
     arch,
-    drivers: drivers.value.data.drivers.map((d) => ({ name: d.name, group: d.group, description: d.description, implies: d.implies, provides: d.provides ?? [], notes: d.notes ?? [], pitfalls: d.pitfalls.map((p) => ({ ...p, id: p.id as PitfallId })) })),
+    drivers: drivers.value.data.drivers.map((d) => ({
+      name: d.name,
+      group: d.group,
+      description: d.description,
+      implies: d.implies,
+      provides: d.provides ?? [],
+      notes: d.notes ?? [],
+      pitfalls: d.pitfalls.map((p) => ({ ...p, id: p.id as PitfallId })),
+    })),
     kconfig: kconfig.value,
     options: options.value,
   };

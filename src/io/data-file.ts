@@ -29,7 +29,6 @@ export function displayPath(path: string): string {
 /** A user's profile is a few hundred bytes; shipped data files are bigger. */
 export const MAX_USER_FILE_BYTES = MIB;
 
-
 function located(path: string, text: string, scan: JsonScan, issue: DataIssue): string {
   let ptr = issue.pointer;
   // Fall back to the nearest enclosing value that exists (a missing property is reported on its parent).

@@ -24,7 +24,10 @@ export function lineCol(text: string, offset: number): { line: number; col: numb
 }
 
 class ScanError extends Error {
-  constructor(readonly offset: number, message: string) {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
     super(message);
   }
 }

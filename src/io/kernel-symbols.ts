@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { SymbolsJson } from '../generated/data-types.js';
 import { PACKAGE_ROOT } from './catalog-files.js';
 
-
 export interface KernelSymbols {
   /** Every symbol the kernel exports on the arch. */
   readonly exported: ReadonlySet<string>;

@@ -41,5 +41,8 @@ export function checkOutDir(out: string, force: boolean): Result<string> {
   // A directory holding only what osvconf writes (another osvconf may be writing it right now).
   const onlyOurs = entries.every((e) => OWN_ENTRIES.includes(e) || e.startsWith('.osvconf.'));
   if (force || onlyOurs || isOsvCheckout(out) || existsSync(join(out, OSVCONF_DIR))) return ok(out);
-  return fail(`--out=${out} is not an OSv checkout (no conf/profiles/ and scripts/build) and not empty`, 'give the top of an OSv checkout, a new or empty directory, or --force to write there anyway');
+  return fail(
+    `--out=${out} is not an OSv checkout (no conf/profiles/ and scripts/build) and not empty`,
+    'give the top of an OSv checkout, a new or empty directory, or --force to write there anyway',
+  );
 }

@@ -93,11 +93,15 @@ function checkPlace(rootReal: string, root: string, target: string): Result<void
   try {
     real = realpathSync(ancestor);
   } catch (e) {
-    if (lstat(ancestor)?.isSymbolicLink() === true) return fail(`cannot write ${target}: ${ancestor} is a symbolic link that leads nowhere`, 'remove the link, or choose another --out');
+    if (lstat(ancestor)?.isSymbolicLink() === true)
+      return fail(`cannot write ${target}: ${ancestor} is a symbolic link that leads nowhere`, 'remove the link, or choose another --out');
     return fail(`cannot write ${target}: ${errnoWords(e)}`);
   }
   if (!inside(rootReal, real)) {
-    return fail(`cannot write ${target}: ${relative(root, ancestor) || ancestor} is a symbolic link that leads outside the tree (to ${real})`, 'osvconf writes only inside the real path of the tree; remove the link or choose another --out');
+    return fail(
+      `cannot write ${target}: ${relative(root, ancestor) || ancestor} is a symbolic link that leads outside the tree (to ${real})`,
+      'osvconf writes only inside the real path of the tree; remove the link or choose another --out',
+    );
   }
   return ok(undefined);
 }
@@ -121,7 +125,8 @@ function compare(root: string, files: readonly PlannedFile[], options: WriteOpti
   } catch {
     rootStat = undefined;
   }
-  if (rootStat !== undefined && !rootStat.isDirectory()) return fail(`cannot write to ${root}: it is a file, not a directory`, 'give --out a directory (it is created if missing)');
+  if (rootStat !== undefined && !rootStat.isDirectory())
+    return fail(`cannot write to ${root}: it is a file, not a directory`, 'give --out a directory (it is created if missing)');
   let rootReal: string | undefined;
   try {
     rootReal = rootStat === undefined ? undefined : realpathSync(root);
@@ -138,7 +143,8 @@ function compare(root: string, files: readonly PlannedFile[], options: WriteOpti
       outcomes.push({ path: file.path, status: 'wrote' });
       continue;
     }
-    if (st.isSymbolicLink()) return fail(`cannot write ${target}: it is a symbolic link, which osvconf does not replace`, 'remove the link, or choose another --out');
+    if (st.isSymbolicLink())
+      return fail(`cannot write ${target}: it is a symbolic link, which osvconf does not replace`, 'remove the link, or choose another --out');
     if (st.isDirectory()) return fail(`cannot write ${target}: it is a directory`, 'remove it or choose another --out');
     if (!st.isFile()) return fail(`cannot write ${target}: it is not a regular file (a pipe, socket or device)`, 'remove it or choose another --out');
     const before = readExisting(target, st);
@@ -148,7 +154,11 @@ function compare(root: string, files: readonly PlannedFile[], options: WriteOpti
       continue;
     }
     if (options.force !== true) {
-      if (!file.owns(before.value)) return fail(`${target} exists and was not written by osvconf: not replaced`, 'move it away, choose another name (--name), or give --force to replace it');
+      if (!file.owns(before.value))
+        return fail(
+          `${target} exists and was not written by osvconf: not replaced`,
+          'move it away, choose another name (--name), or give --force to replace it',
+        );
       if ((st.mode & 0o200) === 0) return fail(`${target} is read-only: not replaced`, 'make it writable, or give --force to replace it');
     }
     outcomes.push({ path: file.path, status: 'wrote', before: before.value, stats: st });
@@ -225,7 +235,8 @@ function takeLock(root: string): Result<() => void> {
         linkSync(mine, path);
         return ok(() => quietUnlink(path));
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return fail(`cannot lock ${root} for writing: ${errnoWords(e)}`, 'choose a writable --out directory; nothing was written');
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+          return fail(`cannot lock ${root} for writing: ${errnoWords(e)}`, 'choose a writable --out directory; nothing was written');
       }
       const held = readOwnFile(path);
       if (!held.ok) return held;
@@ -258,7 +269,16 @@ function writeJournal(root: string, steps: readonly Step[]): void {
   const temp = `${path}.${process.pid}.tmp`;
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
   try {
-    writeSync(fd, JSON.stringify(steps.map((s) => ({ temp: relative(root, s.temp), target: relative(root, s.target), ...(s.backup === undefined ? {} : { backup: relative(root, s.backup) }) }))));
+    writeSync(
+      fd,
+      JSON.stringify(
+        steps.map((s) => ({
+          temp: relative(root, s.temp),
+          target: relative(root, s.target),
+          ...(s.backup === undefined ? {} : { backup: relative(root, s.backup) }),
+        })),
+      ),
+    );
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -328,7 +348,8 @@ function recover(root: string, files: readonly PlannedFile[], options: WriteOpti
     }
   } else {
     for (const s of steps) {
-      if (lstat(s.temp)?.isFile() === true) quietUnlink(s.temp); // not renamed yet: the old file is still there
+      if (lstat(s.temp)?.isFile() === true)
+        quietUnlink(s.temp); // not renamed yet: the old file is still there
       else if (s.backup !== undefined && lstat(s.backup)?.isFile() === true) {
         try {
           renameSync(s.backup, s.target);
@@ -395,7 +416,9 @@ function makeDirs(dir: string, created: string[]): void {
  * node:crypto would cost the scripted path its start-up time).
  */
 function sideName(target: string, kind: 'tmp' | 'old'): string {
-  const tag = Math.floor(Math.random() * 0xffffffffffff).toString(16).padStart(12, '0');
+  const tag = Math.floor(Math.random() * 0xffffffffffff)
+    .toString(16)
+    .padStart(12, '0');
   return join(dirname(target), `.${basename(target)}.osvconf-${process.pid}-${tag}.${kind}`);
 }
 
@@ -408,7 +431,7 @@ function writeTemp(target: string, content: string, old: Stats | undefined): str
       if (process.getuid?.() === 0) fchownSync(fd, old.uid, old.gid);
     }
     const bytes = Buffer.from(content, 'utf8');
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
@@ -495,7 +518,12 @@ export function writePlan(root: string, files: readonly PlannedFile[], options: 
         for (const st of steps) if (st.backup !== undefined && !unrestored.some((u) => u.includes(st.backup as string))) quietUnlink(st.backup);
         quietUnlink(join(root, JOURNAL));
         removeCreatedDirs();
-        if (unrestored.length > 0) return fail(`cannot write ${s.target}: ${errnoWords(e)}`, 'some files could not be put back', unrestored.map((u) => `not restored: ${u}`));
+        if (unrestored.length > 0)
+          return fail(
+            `cannot write ${s.target}: ${errnoWords(e)}`,
+            'some files could not be put back',
+            unrestored.map((u) => `not restored: ${u}`),
+          );
         return fail(`cannot write ${s.target}: ${errnoWords(e)}`, 'nothing was changed: the files already replaced were put back');
       }
     }

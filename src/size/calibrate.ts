@@ -55,7 +55,9 @@ function selectionFor(arch: string, point: CalibrationPoint) {
 }
 
 export function calibrate(model: SizeModel): SizeModel {
-  const fitted = Object.entries(model.factors).filter(([, f]) => f.fit).map(([k]) => k);
+  const fitted = Object.entries(model.factors)
+    .filter(([, f]) => f.fit)
+    .map(([k]) => k);
   const unknowns = [...(model.core.fit ? ['core'] : []), ...fitted];
   // Each point's size = fixed part + sum(unknown * coefficient): find the coefficients by
   // evaluating the model with one unknown at 1 and the others at 0.
@@ -67,7 +69,11 @@ export function calibrate(model: SizeModel): SizeModel {
   });
   const zero = Object.fromEntries(unknowns.map((u) => [u, 0]));
   const evaluate = (m: SizeModel, p: CalibrationPoint): number => {
-    const input = sizeInputOf(selectionFor(m.arch, p), p.version_script_symbols === undefined ? undefined : { symbols: p.version_script_symbols, iconv: p.version_script_iconv ?? true }, p.without);
+    const input = sizeInputOf(
+      selectionFor(m.arch, p),
+      p.version_script_symbols === undefined ? undefined : { symbols: p.version_script_symbols, iconv: p.version_script_iconv ?? true },
+      p.without,
+    );
     return createEstimator(m).estimate(input).kernelKib;
   };
   const current = model.calibration.filter((p) => p.history !== true);
@@ -129,10 +135,19 @@ export function calibrateShippedModels(): string[] {
   saveSizeModel({
     ...arm,
     core: { ...arm.core, kib: x64.core.kib },
-    factors: Object.fromEntries(Object.entries(arm.factors).map(([k, f]) => [k, f.fit ? { ...f, kib_per_source_byte: x64.factors[k]?.kib_per_source_byte ?? f.kib_per_source_byte } : f])),
+    factors: Object.fromEntries(
+      Object.entries(arm.factors).map(([k, f]) => [k, f.fit ? { ...f, kib_per_source_byte: x64.factors[k]?.kib_per_source_byte ?? f.kib_per_source_byte } : f]),
+    ),
     version_script: { ...arm.version_script, max_saving_kib: x64.version_script.max_saving_kib },
   });
-  const lines = x64.calibration.map((p) => `${p.name.padEnd(26)} measured ${String(p.kib).padStart(6)} KiB  model ${p.model_kib?.toFixed(1).padStart(7)} KiB  residual ${p.residual_pct?.toFixed(2).padStart(6)} %${p.history === true ? '  (history: not fitted)' : ''}`);
-  lines.push(`core ${x64.core.kib} KiB; ${Object.entries(x64.factors).map(([k, f]) => `${k} ${(f.kib_per_source_byte * 1024).toFixed(3)} B/B`).join(', ')}; version script saving up to ${x64.version_script.max_saving_kib} KiB`);
+  const lines = x64.calibration.map(
+    (p) =>
+      `${p.name.padEnd(26)} measured ${String(p.kib).padStart(6)} KiB  model ${p.model_kib?.toFixed(1).padStart(7)} KiB  residual ${p.residual_pct?.toFixed(2).padStart(6)} %${p.history === true ? '  (history: not fitted)' : ''}`,
+  );
+  lines.push(
+    `core ${x64.core.kib} KiB; ${Object.entries(x64.factors)
+      .map(([k, f]) => `${k} ${(f.kib_per_source_byte * 1024).toFixed(3)} B/B`)
+      .join(', ')}; version script saving up to ${x64.version_script.max_saving_kib} KiB`,
+  );
   return lines;
 }

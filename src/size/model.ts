@@ -75,9 +75,14 @@ export function createEstimator(model: SizeModel): Estimator {
         if (input.hidden && !holds(c.registered, input.values)) continue;
         if (kib > 0) lines.push({ name: c.name, label: c.label, kib });
       }
-      if (!input.hidden) lines.push({ name: 'symbols-visible', label: 'symbols visible: whole-archive libstdc++, no gc', kib: model.symbols_visible.extra_kib });
+      if (!input.hidden)
+        lines.push({ name: 'symbols-visible', label: 'symbols visible: whole-archive libstdc++, no gc', kib: model.symbols_visible.extra_kib });
       if (input.hidden && input.versionScript !== undefined) {
-        lines.push({ name: 'version-script', label: `app version script (${input.versionScript.symbols} symbols)`, kib: -versionScriptSaving(model, input.versionScript) });
+        lines.push({
+          name: 'version-script',
+          label: `app version script (${input.versionScript.symbols} symbols)`,
+          kib: -versionScriptSaving(model, input.versionScript),
+        });
       }
       lines.sort((a, b) => b.kib - a.kib);
       const kernelKib = lines.reduce((s, l) => s + l.kib, 0);
@@ -88,7 +93,14 @@ export function createEstimator(model: SizeModel): Estimator {
         uncertaintyPct: input.hidden ? model.uncertainty_pct.hidden : model.uncertainty_pct.visible,
         ...(lib === undefined || lib.where === 'none'
           ? {}
-          : { libsolaris: { where: lib.where, zfs: lib.zfs, kib: model.libsolaris[lib.zfs]?.kib ?? null, source: model.libsolaris[lib.zfs]?.source ?? 'unknown ZFS implementation' } }),
+          : {
+              libsolaris: {
+                where: lib.where,
+                zfs: lib.zfs,
+                kib: model.libsolaris[lib.zfs]?.kib ?? null,
+                source: model.libsolaris[lib.zfs]?.source ?? 'unknown ZFS implementation',
+              },
+            }),
       };
     },
   };

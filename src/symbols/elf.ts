@@ -10,7 +10,17 @@ import { fail, ok, type Result } from '../core/result.js';
 export type Machines = ReadonlyMap<number, string>;
 
 /** Names of other machines, only to say what a file is built for. */
-const MACHINE_NAMES: Readonly<Record<number, string>> = { 3: 'x86 (EM_386)', 40: 'ARM 32-bit (EM_ARM)', 62: 'x86-64', 183: 'AArch64', 243: 'RISC-V', 8: 'MIPS', 20: 'PowerPC', 21: 'PowerPC64', 22: 'S/390' };
+const MACHINE_NAMES: Readonly<Record<number, string>> = {
+  3: 'x86 (EM_386)',
+  40: 'ARM 32-bit (EM_ARM)',
+  62: 'x86-64',
+  183: 'AArch64',
+  243: 'RISC-V',
+  8: 'MIPS',
+  20: 'PowerPC',
+  21: 'PowerPC64',
+  22: 'S/390',
+};
 
 const SHT_STRTAB = 3;
 const SHT_DYNSYM = 11;
@@ -105,7 +115,10 @@ export function readElf(bytes: Uint8Array, file: string, machines: Machines): Re
   if (type !== 2 && type !== 3) return bad(`unknown ELF type ${type}`);
   const machine = u16(18);
   const arch = machines.get(machine);
-  if (arch === undefined) return bad(`built for ${Object.hasOwn(MACHINE_NAMES, machine) ? MACHINE_NAMES[machine] : `machine ${machine}`}, not an arch OSv builds for (${[...machines.values()].join(', ')})`);
+  if (arch === undefined)
+    return bad(
+      `built for ${Object.hasOwn(MACHINE_NAMES, machine) ? MACHINE_NAMES[machine] : `machine ${machine}`}, not an arch OSv builds for (${[...machines.values()].join(', ')})`,
+    );
 
   try {
     // An ET_DYN file that asks for a program interpreter is a PIE, not a library.
@@ -126,15 +139,23 @@ export function readElf(bytes: Uint8Array, file: string, machines: Machines): Re
     if (shoff + SHDR_SIZE > bytes.length) throw new Corrupt(`the section header table at ${shoff} runs past the end of the file (${bytes.length} bytes)`);
     // Extended numbering: more than 0xff00 sections keep their count in section 0.
     if (shnum === 0) shnum = u64(shoff + 32, 'the extended section count');
-    if (shoff + shnum * SHDR_SIZE > bytes.length) throw new Corrupt(`${shnum} section headers at ${shoff} run past the end of the file (${bytes.length} bytes)`);
+    if (shoff + shnum * SHDR_SIZE > bytes.length)
+      throw new Corrupt(`${shnum} section headers at ${shoff} run past the end of the file (${bytes.length} bytes)`);
 
     const section = (i: number): Section => {
       const at = shoff + i * SHDR_SIZE;
       const type = u32(at + 4);
       // SHT_NOBITS (.bss) takes no room in the file: its size may exceed the file's.
       if (type === 8) return { type, offset: 0, size: 0, link: u32(at + 40), entsize: 0 };
-      const s = { type, offset: u64(at + 24, `section ${i}'s offset`), size: u64(at + 32, `section ${i}'s size`), link: u32(at + 40), entsize: Number(view.getBigUint64(at + 56, true) & 0xffffn) };
-      if (s.offset + s.size > bytes.length) throw new Corrupt(`section ${i} (offset ${s.offset}, size ${s.size}) runs past the end of the file (${bytes.length} bytes)`);
+      const s = {
+        type,
+        offset: u64(at + 24, `section ${i}'s offset`),
+        size: u64(at + 32, `section ${i}'s size`),
+        link: u32(at + 40),
+        entsize: Number(view.getBigUint64(at + 56, true) & 0xffffn),
+      };
+      if (s.offset + s.size > bytes.length)
+        throw new Corrupt(`section ${i} (offset ${s.offset}, size ${s.size}) runs past the end of the file (${bytes.length} bytes)`);
       return s;
     };
     const sections: Section[] = [];
@@ -248,14 +269,20 @@ export function readElfSizes(bytes: Uint8Array, file: string, machines: Machines
     });
     const shstr = raw[u16(62)];
     const sectionName = shstr === undefined || shstr.offset + shstr.size > bytes.length ? undefined : stringTable(bytes, shstr, false);
-    const sections = raw.slice(1).map((s) => ({ name: sectionName === undefined ? '' : sectionName(s.nameAt, 'a section name'), size: s.size, alloc: (s.flags & 2) !== 0, nobits: s.type === 8 }));
+    const sections = raw.slice(1).map((s) => ({
+      name: sectionName === undefined ? '' : sectionName(s.nameAt, 'a section name'),
+      size: s.size,
+      alloc: (s.flags & 2) !== 0,
+      nobits: s.type === 8,
+    }));
     const symtab = raw.find((s) => s.type === 2) ?? raw.find((s) => s.type === SHT_DYNSYM);
     const symbols: { name: string; size: number }[] = [];
     if (symtab !== undefined) {
       if (symtab.entsize !== SYM_SIZE) throw new Corrupt(`symbol entries are ${symtab.entsize} bytes, ELF64 has ${SYM_SIZE}`);
       if (symtab.offset + symtab.size > bytes.length) throw new Corrupt('the symbol table runs past the end of the file');
       const strtab = raw[symtab.link];
-      if (strtab === undefined || strtab.type !== SHT_STRTAB || strtab.offset + strtab.size > bytes.length) throw new Corrupt('the symbol table does not link to a string table inside the file');
+      if (strtab === undefined || strtab.type !== SHT_STRTAB || strtab.offset + strtab.size > bytes.length)
+        throw new Corrupt('the symbol table does not link to a string table inside the file');
       const symbolName = stringTable(bytes, strtab, false);
       for (let i = 1; i < symtab.size / SYM_SIZE; i++) {
         const at = symtab.offset + i * SYM_SIZE;
@@ -266,7 +293,13 @@ export function readElfSizes(bytes: Uint8Array, file: string, machines: Machines
         symbols.push({ name: symbolName(u32(at), `symbol ${i}`), size });
       }
     }
-    return ok({ arch: header.value.arch, fileSize: bytes.length, sections, symbols, symbolTable: symtab === undefined ? 'none' : symtab.type === 2 ? '.symtab' : '.dynsym' });
+    return ok({
+      arch: header.value.arch,
+      fileSize: bytes.length,
+      sections,
+      symbols,
+      symbolTable: symtab === undefined ? 'none' : symtab.type === 2 ? '.symtab' : '.dynsym',
+    });
   } catch (e) {
     if (e instanceof Corrupt || e instanceof RangeError) return fail(`${file}: corrupt ELF file: ${e.message}`);
     throw e;

@@ -24,7 +24,10 @@ export interface Generated {
   readonly warnings: readonly Warning[];
 }
 
-export function generateVersionScript(paths: readonly string[], opts: { arch?: string; defaultArch: string; keep: readonly string[]; settings: readonly string[] }): Result<Generated> {
+export function generateVersionScript(
+  paths: readonly string[],
+  opts: { arch?: string; defaultArch: string; keep: readonly string[]; settings: readonly string[] },
+): Result<Generated> {
   const archFlag = opts.arch;
   const files: AppFile[] = [];
   const defaults = loadDefaults();
@@ -36,13 +39,21 @@ export function generateVersionScript(paths: readonly string[], opts: { arch?: s
     if (!bytes.ok) return bytes;
     const elf = readElf(bytes.value, path, machines);
     if (!elf.ok) return elf;
-    if (!elf.value.dynamic) warnings.push({ code: 'static', message: `${path} has no dynamic symbols: a statically linked program cannot run on OSv`, hint: 'build it as a position-independent executable or shared object' });
+    if (!elf.value.dynamic)
+      warnings.push({
+        code: 'static',
+        message: `${path} has no dynamic symbols: a statically linked program cannot run on OSv`,
+        hint: 'build it as a position-independent executable or shared object',
+      });
     files.push({ path, elf: elf.value });
   }
   const arch = archFlag ?? files[0]?.elf.arch ?? opts.defaultArch;
   const wrong = files.find((f) => f.elf.arch !== arch);
   if (wrong !== undefined) {
-    return fail(`${wrong.path} is built for ${wrong.elf.arch}, but ${archFlag === undefined ? `${files[0]?.path} is for ${arch}` : `--arch=${arch}`}`, archFlag === undefined ? 'give the files of one arch' : `use --arch=${wrong.elf.arch}, or the ${arch} build of the app`);
+    return fail(
+      `${wrong.path} is built for ${wrong.elf.arch}, but ${archFlag === undefined ? `${files[0]?.path} is for ${arch}` : `--arch=${arch}`}`,
+      archFlag === undefined ? 'give the files of one arch' : `use --arch=${wrong.elf.arch}, or the ${arch} build of the app`,
+    );
   }
 
   const kernel = kernelSymbols(arch);
@@ -52,7 +63,8 @@ export function generateVersionScript(paths: readonly string[], opts: { arch?: s
   for (const setting of opts.settings) {
     const [name, value] = [setting.slice(0, setting.indexOf('=')), setting.slice(setting.indexOf('=') + 1)];
     const option = catalog.value.options.find((o) => o.setting === name);
-    if (option === undefined) return fail(`symbols takes build options such as fs=zfs, not "${setting}"`, `the options: ${catalog.value.options.map((o) => o.setting).join(', ')}`);
+    if (option === undefined)
+      return fail(`symbols takes build options such as fs=zfs, not "${setting}"`, `the options: ${catalog.value.options.map((o) => o.setting).join(', ')}`);
     const parsed = parseOptionValue(option, value);
     if (!parsed.ok) return parsed;
     const library = option.values?.[parsed.value]?.needsKernelSymbolsOf;

@@ -70,7 +70,11 @@ function fromManifest(path: string): Result<string[]> {
     if (colon < 0) return fail(`${path}:${i + 1}: not a manifest line "guest/path: host/path": "${line}"`);
     const host = line.slice(colon + 2).trim();
     if (host.startsWith('->')) continue; // a symlink inside the image
-    if (/\$\{|%\(|^&/.test(host)) return fail(`${path}:${i + 1}: "${host}": variables and & shorthands of OSv's module manifests are not expanded`, 'give the built files, e.g. a directory, instead');
+    if (/\$\{|%\(|^&/.test(host))
+      return fail(
+        `${path}:${i + 1}: "${host}": variables and & shorthands of OSv's module manifests are not expanded`,
+        'give the built files, e.g. a directory, instead',
+      );
     const target = resolve(base, host.replace(/\/\*\*$/, ''));
     let st;
     try {
@@ -82,8 +86,7 @@ function fromManifest(path: string): Result<string[]> {
       const found = scan(target);
       if (!found.ok) return found;
       files.push(...found.value);
-    }
-    else if (st.isFile() && st.size >= 4 && isElf(target)) files.push(target);
+    } else if (st.isFile() && st.size >= 4 && isElf(target)) files.push(target);
   }
   return ok(files);
 }
@@ -108,7 +111,7 @@ export function collectInputs(args: readonly string[]): Result<string[]> {
       if (!listed.ok) return listed;
       files.push(...listed.value);
     } else if (!st.isFile()) {
-      return fail(`${arg}: not a regular file (a pipe, socket or device)`, 'give the app\'s ELF files or the directory holding them');
+      return fail(`${arg}: not a regular file (a pipe, socket or device)`, "give the app's ELF files or the directory holding them");
     } else if (st.size > MAX_ELF_BYTES) {
       return fail(`${arg}: ${st.size} bytes is too big for an app file`);
     } else files.push(arg);

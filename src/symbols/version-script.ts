@@ -34,7 +34,6 @@ export interface AppScript {
   readonly usesDlsym: boolean;
 }
 
-
 export function appScript(files: readonly AppFile[], kernel: ExportedSymbols, keep: readonly string[]): AppScript {
   const providedByApp = new Set(files.flatMap((f) => f.elf.exports));
   const needed = new Map<string, { weak: boolean; by: Set<string> }>();

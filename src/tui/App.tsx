@@ -76,7 +76,8 @@ function SizePanel({ state, width, height, color }: { state: State; width: numbe
       </Text>
       {top.map((l) => (
         <Text key={l.name} wrap="truncate">
-          {l.name.slice(0, 12).padEnd(12)} {String(Math.round(l.kib)).padStart(5)} {'#'.repeat(Math.max(1, Math.round((l.kib / max) * barWidth))).slice(0, barWidth)}
+          {l.name.slice(0, 12).padEnd(12)} {String(Math.round(l.kib)).padStart(5)}{' '}
+          {'#'.repeat(Math.max(1, Math.round((l.kib / max) * barWidth))).slice(0, barWidth)}
         </Text>
       ))}
       {e.libsolaris !== undefined ? <Text wrap="truncate">+ libsolaris.so {e.libsolaris.kib === null ? '?' : kib(e.libsolaris.kib)}</Text> : null}
@@ -153,7 +154,11 @@ function Overlay({ core, state, height }: { core: TuiCore; state: State; height:
                 {f.status === 'unchanged' ? 'unchanged  ' : 'will write '} {f.path} {f.diff}
               </Text>
             ))}
-        <Text>{o.files !== undefined ? `y / Enter writes these files, d ${o.showDiff === true ? 'lists the files' : 'shows the diff'}, n / Esc cancels` : 'Esc closes'}</Text>
+        <Text>
+          {o.files !== undefined
+            ? `y / Enter writes these files, d ${o.showDiff === true ? 'lists the files' : 'shows the diff'}, n / Esc cancels`
+            : 'Esc closes'}
+        </Text>
       </Box>
     );
   }
@@ -213,7 +218,9 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
       dispatch({ type: 'note', text: 'generating the version script... (Esc stops it)', error: false });
       void job.done.then((made) => {
         generating.current = undefined;
-        dispatch(made.ok ? { type: 'version-script', path: made.path, kept: made.kept, missing: made.missing } : { type: 'note', text: made.error, error: true });
+        dispatch(
+          made.ok ? { type: 'version-script', path: made.path, kept: made.kept, missing: made.missing } : { type: 'note', text: made.error, error: true },
+        );
       });
       return;
     }
@@ -228,7 +235,11 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
     }
     if (o.kind === 'save' && o.files !== undefined && (input === 'y' || key.return)) {
       const written = save.write(state);
-      dispatch(written.ok ? { type: 'saved', files: written.files, ...(written.buildCommand === undefined ? {} : { buildCommand: written.buildCommand }) } : { type: 'save-failed', error: written.error });
+      dispatch(
+        written.ok
+          ? { type: 'saved', files: written.files, ...(written.buildCommand === undefined ? {} : { buildCommand: written.buildCommand }) }
+          : { type: 'save-failed', error: written.error },
+      );
       return;
     }
     if (o.kind === 'confirm-quit' || o.kind === 'save') {
@@ -251,7 +262,8 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
     else if (input === 'q') dispatch({ type: 'quit' });
   };
   useInput((input, key) => {
-    const plain = !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && input.length > 1 && state.overlay.kind !== 'edit' && state.overlay.kind !== 'search';
+    const plain =
+      !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && input.length > 1 && state.overlay.kind !== 'edit' && state.overlay.kind !== 'search';
     if (plain) for (const ch of input) handle(ch === '\r' || ch === '\n' ? '' : ch, { ...key, return: ch === '\r' || ch === '\n' });
     else handle(input, key);
     if (onKey !== undefined) setKeysTaken((n) => n + 1);
@@ -270,7 +282,10 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
   const listHeight = Math.max(3, size.rows - 8 - overlayRows);
   const start = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), list.length - listHeight));
   const current = list[cursor];
-  const info = state.overlay.kind === 'info' && current !== undefined && 'setting' in current && current.setting.startsWith('conf_') ? core.explain(state.selection, current.setting) : undefined;
+  const info =
+    state.overlay.kind === 'info' && current !== undefined && 'setting' in current && current.setting.startsWith('conf_')
+      ? core.explain(state.selection, current.setting)
+      : undefined;
 
   return (
     <Box flexDirection="column" width={size.columns}>
@@ -281,7 +296,12 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
       <Box>
         <Box flexDirection="column" borderStyle="single" flexGrow={1} paddingX={1} height={listHeight + 2}>
           {list.slice(start, start + listHeight).map((item, i) => (
-            <Text key={item.id} inverse={start + i === cursor} wrap="truncate" {...(color && item.kind === 'bool' && item.mark === 'implied' ? { color: 'cyan' } : {})}>
+            <Text
+              key={item.id}
+              inverse={start + i === cursor}
+              wrap="truncate"
+              {...(color && item.kind === 'bool' && item.mark === 'implied' ? { color: 'cyan' } : {})}
+            >
               {start + i === cursor ? '>' : ' '}
               {itemText(item)}
             </Text>
@@ -309,7 +329,7 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
         ↑↓ move →⏎ open ←Esc back Spc toggle / find ? info u/^R un/redo s save q quit
       </Text>
       <Text wrap="truncate" dimColor={color}>
-        [*] on by you  [+] on by profile or default  [=] implied (locked)  [ ] off
+        [*] on by you [+] on by profile or default [=] implied (locked) [ ] off
       </Text>
     </Box>
   );

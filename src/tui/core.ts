@@ -59,7 +59,21 @@ export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined
     if (!raw.ok) return raw;
     const bound = bindSettings(raw.value, d.catalog, () => []);
     if (!bound.ok) return bound;
-    const chosen = select({ arch: s.arch, mode: s.mode, profile: s.profile, drivers: bound.value.drivers, kconfig: bound.value.kconfig, options: bound.value.options, force: false, strict: false, ...(s.name === undefined ? {} : { customName: s.name }) }, d.catalog, d.source);
+    const chosen = select(
+      {
+        arch: s.arch,
+        mode: s.mode,
+        profile: s.profile,
+        drivers: bound.value.drivers,
+        kconfig: bound.value.kconfig,
+        options: bound.value.options,
+        force: false,
+        strict: false,
+        ...(s.name === undefined ? {} : { customName: s.name }),
+      },
+      d.catalog,
+      d.source,
+    );
     if (!chosen.ok || s.name === undefined) return chosen;
     const named = checkCustomName(s.name, chosen.value, d.source);
     return named.ok ? chosen : named;
@@ -78,7 +92,20 @@ export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined
       if (sizes === undefined) {
         const m = new Map<string, number>();
         for (const p of d.profiles) {
-          const s = select({ arch: selection.request.arch, mode: selection.request.mode, profile: p.name, drivers: new Map(), kconfig: new Map(hiding === undefined ? [] : [[hiding.option.name, hide]]), options: new Map(), force: true, strict: false }, d.catalog, d.source);
+          const s = select(
+            {
+              arch: selection.request.arch,
+              mode: selection.request.mode,
+              profile: p.name,
+              drivers: new Map(),
+              kconfig: new Map(hiding === undefined ? [] : [[hiding.option.name, hide]]),
+              options: new Map(),
+              force: true,
+              strict: false,
+            },
+            d.catalog,
+            d.source,
+          );
           if (s.ok) m.set(p.name, d.estimator.estimate(sizeInputOf(s.value)).kernelKib);
         }
         sizes = m;
@@ -91,7 +118,12 @@ export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined
       const found = explain(selection, setting, {
         names: d.profiles.map((p) => p.name),
         get: (n) => d.source.get(n),
-        resolveAlone: (n) => select({ ...selection.request, profile: n, drivers: new Map(), kconfig: new Map(), options: new Map(), force: true, strict: false }, d.catalog, d.source),
+        resolveAlone: (n) =>
+          select(
+            { ...selection.request, profile: n, drivers: new Map(), kconfig: new Map(), options: new Map(), force: true, strict: false },
+            d.catalog,
+            d.source,
+          ),
       });
       return found.ok ? found.value.map((e) => textOf(e, selection)).join('\n') : found.error.message;
     },

@@ -15,9 +15,31 @@ export type MenuId = 'root' | 'arch' | 'drivers' | 'visibility' | 'fs' | 'kconfi
 
 export type Item =
   | { readonly kind: 'menu'; readonly id: MenuId; readonly label: string }
-  | { readonly kind: 'bool'; readonly id: string; readonly label: string; readonly setting: string; readonly on: boolean; readonly mark: Mark; readonly why: string }
-  | { readonly kind: 'choice'; readonly id: string; readonly label: string; readonly setting: string; readonly value: string; readonly choices: readonly { readonly value: string; readonly label: string }[] }
-  | { readonly kind: 'text'; readonly id: string; readonly label: string; readonly setting: string; readonly value: string; readonly type: 'int' | 'hex' | 'string' }
+  | {
+      readonly kind: 'bool';
+      readonly id: string;
+      readonly label: string;
+      readonly setting: string;
+      readonly on: boolean;
+      readonly mark: Mark;
+      readonly why: string;
+    }
+  | {
+      readonly kind: 'choice';
+      readonly id: string;
+      readonly label: string;
+      readonly setting: string;
+      readonly value: string;
+      readonly choices: readonly { readonly value: string; readonly label: string }[];
+    }
+  | {
+      readonly kind: 'text';
+      readonly id: string;
+      readonly label: string;
+      readonly setting: string;
+      readonly value: string;
+      readonly type: 'int' | 'hex' | 'string';
+    }
   | { readonly kind: 'action'; readonly id: string; readonly label: string; readonly action: 'save' | 'quit' }
   /** A text field that is not a setting: the app's ELF file, from which a version script is made. */
   | { readonly kind: 'generate'; readonly id: string; readonly label: string };
@@ -32,7 +54,14 @@ export interface MenuContext {
 }
 
 /** The title of each driver group's screen, in the order they are listed (every group has one). */
-const GROUP_TITLES: Readonly<Record<DriverGroup, string>> = { bus: 'Buses', storage: 'Storage', network: 'Network', platform: 'Platform', console: 'Console', other: 'Other' };
+const GROUP_TITLES: Readonly<Record<DriverGroup, string>> = {
+  bus: 'Buses',
+  storage: 'Storage',
+  network: 'Network',
+  platform: 'Platform',
+  console: 'Console',
+  other: 'Other',
+};
 const GROUPS = Object.entries(GROUP_TITLES) as [DriverGroup, string][];
 
 const groupOf = (id: `drivers:${DriverGroup}`): DriverGroup => id.slice('drivers:'.length) as DriverGroup;
@@ -68,7 +97,10 @@ export function items(id: MenuId, ctx: MenuContext): Item[] {
           label: 'Driver profile',
           setting: 'profile',
           value: s.request.profile,
-          choices: ctx.profiles.map((p) => ({ value: p.name, label: `${p.name.padEnd(17)} ${String(Math.round(ctx.profileKib.get(p.name) ?? 0)).padStart(5)} KiB  ${p.hypervisors.join(', ') || '-'}: ${p.description}` })),
+          choices: ctx.profiles.map((p) => ({
+            value: p.name,
+            label: `${p.name.padEnd(17)} ${String(Math.round(ctx.profileKib.get(p.name) ?? 0)).padStart(5)} KiB  ${p.hypervisors.join(', ') || '-'}: ${p.description}`,
+          })),
         },
         { kind: 'menu', id: 'drivers', label: 'Drivers' },
         { kind: 'menu', id: 'visibility', label: 'Symbol visibility' },
@@ -84,7 +116,11 @@ export function items(id: MenuId, ctx: MenuContext): Item[] {
         { kind: 'choice', id: 'mode', label: 'Mode', setting: 'mode', value: s.request.mode, choices: ctx.modes.map((m) => ({ value: m, label: m })) },
       ];
     case 'drivers':
-      return GROUPS.filter(([g]) => s.catalog.drivers.some((d) => d.group === g)).map(([g, label]) => ({ kind: 'menu' as const, id: `drivers:${g}` as const, label }));
+      return GROUPS.filter(([g]) => s.catalog.drivers.some((d) => d.group === g)).map(([g, label]) => ({
+        kind: 'menu' as const,
+        id: `drivers:${g}` as const,
+        label,
+      }));
     case 'visibility':
       return [
         ...[withRole(s.kconfig, 'hide-symbols'), withRole(s.kconfig, 'version-script')].flatMap((k) => (k === undefined ? [] : [kconfigItem(k)])),
@@ -93,8 +129,22 @@ export function items(id: MenuId, ctx: MenuContext): Item[] {
     case 'fs':
       return s.options.map((o) =>
         o.option.type === 'enum'
-          ? { kind: 'choice' as const, id: `option:${o.option.name}`, label: o.option.prompt, setting: o.option.setting, value: o.value, choices: Object.entries(o.option.values ?? {}).map(([v, f]) => ({ value: v, label: `${v.padEnd(14)} ${f.description}` })) }
-          : { kind: 'text' as const, id: `option:${o.option.name}`, label: o.option.prompt, setting: o.option.setting, value: o.value, type: 'string' as const },
+          ? {
+              kind: 'choice' as const,
+              id: `option:${o.option.name}`,
+              label: o.option.prompt,
+              setting: o.option.setting,
+              value: o.value,
+              choices: Object.entries(o.option.values ?? {}).map(([v, f]) => ({ value: v, label: `${v.padEnd(14)} ${f.description}` })),
+            }
+          : {
+              kind: 'text' as const,
+              id: `option:${o.option.name}`,
+              label: o.option.prompt,
+              setting: o.option.setting,
+              value: o.value,
+              type: 'string' as const,
+            },
       );
     case 'kconfig':
       return s.catalog.kconfig.menus.map((m) => ({ kind: 'menu' as const, id: `kconfig:${m.title}` as const, label: m.title }));
@@ -109,7 +159,12 @@ export function items(id: MenuId, ctx: MenuContext): Item[] {
             // Locked ([=]) by the core's own rule: turning it off would be refused.
             const locked = on && lockReason(s, d.name) !== undefined;
             const mark: Mark = f === undefined || !on ? 'off' : locked ? 'implied' : f.origin.kind === 'command-line' ? 'you' : 'profile';
-            const why = f === undefined ? '' : locked && f.origin.kind !== 'implied' ? `needed by ${f.impliedBy.join(', ')}` : describeOrigin(f.origin, s.request.profile);
+            const why =
+              f === undefined
+                ? ''
+                : locked && f.origin.kind !== 'implied'
+                  ? `needed by ${f.impliedBy.join(', ')}`
+                  : describeOrigin(f.origin, s.request.profile);
             // A locked driver: say by what first, before the row is cut.
             const label = mark === 'implied' ? `${d.name.padEnd(12)} (${why}) ${d.description}` : `${d.name.padEnd(12)} ${d.description}`;
             return { kind: 'bool' as const, id: `driver:${d.name}`, label, setting: driverSetting(d.name), on, mark, why };
@@ -123,7 +178,15 @@ export function items(id: MenuId, ctx: MenuContext): Item[] {
 function kconfigItem(k: Selection['kconfig'][number]): Item {
   const setting = `conf_${k.option.name}`;
   if (k.option.type === 'bool') {
-    return { kind: 'bool', id: `kconfig:${k.option.name}`, label: k.option.prompt, setting, on: k.value === 'y', mark: k.origin === 'command-line' ? 'you' : 'default', why: k.origin === 'command-line' ? 'set by you' : 'Kconfig default' };
+    return {
+      kind: 'bool',
+      id: `kconfig:${k.option.name}`,
+      label: k.option.prompt,
+      setting,
+      on: k.value === 'y',
+      mark: k.origin === 'command-line' ? 'you' : 'default',
+      why: k.origin === 'command-line' ? 'set by you' : 'Kconfig default',
+    };
   }
   return { kind: 'text', id: `kconfig:${k.option.name}`, label: k.option.prompt, setting, value: k.value, type: k.option.type };
 }

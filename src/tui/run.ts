@@ -74,7 +74,11 @@ function appScriptTool(where: string): AppScriptTool {
     if (path === '') return { done: Promise.resolve({ ok: false, error: "give the app's ELF file or directory" }), cancel: () => undefined };
     const fsSettings = state.selection.options.filter((o) => o.option.values !== undefined).map((o) => `${o.option.setting}=${o.value}`);
     const out = join(resolve(where), `${basename(resolve(path))}.version_script`);
-    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'osvconf.cjs'), 'symbols', `--arch=${state.settings.arch}`, `--out=${out}`, '--json', ...fsSettings, '--', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [join(PACKAGE_ROOT, 'bin', 'osvconf.cjs'), 'symbols', `--arch=${state.settings.arch}`, `--out=${out}`, '--json', ...fsSettings, '--', path],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const kill = (): void => void child.kill('SIGKILL');
     process.once('exit', kill); // quitting (q, Ctrl-C, a signal) stops it too
     let stdout = '';
@@ -119,7 +123,9 @@ function treeConfiguration(args: TuiArgs, tree: string | undefined, defaults: De
   }
   // Regular files only, each stat'ed once (a dangling link or a vanished file is passed over).
   const saved = names
-    .filter((f) => f.endsWith(SAVED_SUFFIX) && (arch === undefined || f.endsWith(`.${arch}${SAVED_SUFFIX}`)) && (mode === undefined || f.startsWith(`${mode}.`)))
+    .filter(
+      (f) => f.endsWith(SAVED_SUFFIX) && (arch === undefined || f.endsWith(`.${arch}${SAVED_SUFFIX}`)) && (mode === undefined || f.startsWith(`${mode}.`)),
+    )
     .flatMap((f) => {
       try {
         const st = statSync(join(dir, f));
@@ -134,13 +140,22 @@ function treeConfiguration(args: TuiArgs, tree: string | undefined, defaults: De
   return existsSync(dotConfig) ? dotConfig : undefined;
 }
 
-async function initialSettings(args: TuiArgs, tree: string | undefined, defaults: Defaults, cwd: string): Promise<Result<{ settings: Settings; loaded?: string; notes: readonly string[] }>> {
+async function initialSettings(
+  args: TuiArgs,
+  tree: string | undefined,
+  defaults: Defaults,
+  cwd: string,
+): Promise<Result<{ settings: Settings; loaded?: string; notes: readonly string[] }>> {
   const file = args.values.get('load') ?? treeConfiguration(args, tree, defaults);
   const withLoad: TuiArgs = file === undefined ? args : { ...args, values: new Map([...args.values, ['load', file]]) };
   const resolved = await resolveSelection(withLoad, args.positionals, cwd);
   if (!resolved.ok) {
     if (file === undefined) return resolved;
-    return fail(`cannot start from ${file}: ${resolved.error.message}`, `fix it, or start from another file with --load=FILE; ${resolved.error.hint ?? ''}`.replace(/; $/, ''), resolved.error.details);
+    return fail(
+      `cannot start from ${file}: ${resolved.error.message}`,
+      `fix it, or start from another file with --load=FILE; ${resolved.error.hint ?? ''}`.replace(/; $/, ''),
+      resolved.error.details,
+    );
   }
   const { request, warnings } = resolved.value.selection;
   return ok({
@@ -169,7 +184,10 @@ function keyLog(env: TuiStreams['env']): { onKey?: () => void } {
 
 export async function runTui(args: TuiArgs, terminal: TuiStreams): Promise<Result<number>> {
   if (!terminal.isTTY) {
-    return usage('the interactive configurator needs a terminal', 'in scripts use the flags: osvconf --profile=NAME [SETTING...] --print=ARTIFACT or --out=DIR (osvconf --help)');
+    return usage(
+      'the interactive configurator needs a terminal',
+      'in scripts use the flags: osvconf --profile=NAME [SETTING...] --print=ARTIFACT or --out=DIR (osvconf --help)',
+    );
   }
   const defaults = loadDefaults();
   if (!defaults.ok) return defaults;
@@ -180,18 +198,34 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams): Promise<Resul
   const dir = args.values.get('profiles-dir');
   const core = createTuiCore(defaults.value, dir === undefined ? undefined : { dir, validate: validate_profile }, out ?? terminal.cwd);
   if (!core.ok) return core;
-  const baseline = core.value.resolve({ arch: settings.arch, mode: settings.mode, profile: defaults.value.defaultProfile, drivers: {}, kconfig: {}, options: {} });
+  const baseline = core.value.resolve({
+    arch: settings.arch,
+    mode: settings.mode,
+    profile: defaults.value.defaultProfile,
+    drivers: {},
+    kconfig: {},
+    options: {},
+  });
   if (!baseline.ok) return baseline;
   const made = initialState(core.value, settings, core.value.estimate(baseline.value).kernelKib);
   if (!made.ok) return made;
   // What was read from the tree counts as saved: only changes made here are unsaved.
   const { loaded, notes } = initial.value;
-  const state: State = loaded === undefined ? made.value : { ...made.value, message: { text: [...notes, `loaded ${loaded}`].join('; '), error: notes.length > 0 } };
+  const state: State =
+    loaded === undefined ? made.value : { ...made.value, message: { text: [...notes, `loaded ${loaded}`].join('; '), error: notes.length > 0 } };
 
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./App.js')]);
   let quit = false;
   const app = render(
-    createElement(App, { core: core.value, initial: state, save: saveTarget(out), appScript: appScriptTool(out ?? terminal.cwd), color: terminal.env['NO_COLOR'] === undefined && terminal.env['TERM'] !== 'dumb', onExit: () => void (quit = true), ...keyLog(terminal.env) }),
+    createElement(App, {
+      core: core.value,
+      initial: state,
+      save: saveTarget(out),
+      appScript: appScriptTool(out ?? terminal.cwd),
+      color: terminal.env['NO_COLOR'] === undefined && terminal.env['TERM'] !== 'dumb',
+      onExit: () => void (quit = true),
+      ...keyLog(terminal.env),
+    }),
     { exitOnCtrlC: true },
   );
   await app.waitUntilExit();

@@ -99,7 +99,20 @@ export function initialState(core: TuiCore, settings: Settings, baselineKib: num
   if (!selection.ok) return selection;
   return {
     ok: true,
-    value: { settings, selection: selection.value, estimate: core.estimate(selection.value), baselineKib, saved: key(settings), past: [], future: [], path: ['root'], cursors: {}, overlay: { kind: 'none' }, message: undefined, done: false },
+    value: {
+      settings,
+      selection: selection.value,
+      estimate: core.estimate(selection.value),
+      baselineKib,
+      saved: key(settings),
+      past: [],
+      future: [],
+      path: ['root'],
+      cursors: {},
+      overlay: { kind: 'none' },
+      message: undefined,
+      done: false,
+    },
   };
 }
 
@@ -116,7 +129,10 @@ export function cursorOf(state: State): number {
 }
 
 export function searchResults(core: TuiCore, state: State, query: string): { path: MenuId[]; item: Item }[] {
-  const q = query.trim().toLowerCase().replace(/^conf_drivers_|^conf_/, '');
+  const q = query
+    .trim()
+    .toLowerCase()
+    .replace(/^conf_drivers_|^conf_/, '');
   if (q === '') return [];
   return allItems(core.context(state.selection)).filter(({ item }) => {
     const setting = 'setting' in item ? item.setting.toLowerCase().replace(/^conf_drivers_|^conf_/, '') : '';
@@ -146,7 +162,10 @@ function change(core: TuiCore, state: State, settings: Settings, note?: string):
     future: [],
     overlay: { kind: 'none' },
     // What the change did first (when there is something to say), then any new warning.
-    message: note === undefined && warnings.length === 0 ? undefined : { text: [note, ...warnings.slice(0, 1).map((w) => `warning: ${w.message}`)].filter((t) => t !== undefined).join('; '), error: false },
+    message:
+      note === undefined && warnings.length === 0
+        ? undefined
+        : { text: [note, ...warnings.slice(0, 1).map((w) => `warning: ${w.message}`)].filter((t) => t !== undefined).join('; '), error: false },
   };
 }
 
@@ -159,7 +178,10 @@ function setValue(core: TuiCore, state: State, setting: string, value: string): 
     const attempts: [Settings, string | undefined][] = [
       [{ ...s, arch: value, drivers: {} }, undefined],
       [{ ...s, arch: value, drivers: {}, profile: core.defaultProfile }, `profile ${s.profile} does not exist on ${value}: using ${core.defaultProfile}`],
-      [{ ...s, arch: value, drivers: {}, profile: core.defaultProfile, kconfig: {}, options: {} }, `your settings do not all apply to ${value}: starting from its defaults`],
+      [
+        { ...s, arch: value, drivers: {}, profile: core.defaultProfile, kconfig: {}, options: {} },
+        `your settings do not all apply to ${value}: starting from its defaults`,
+      ],
     ];
     const fits = attempts.find(([next]) => core.resolve(next).ok) ?? attempts[attempts.length - 1];
     const [next, note] = fits as [Settings, string | undefined];
@@ -198,7 +220,17 @@ function activate(core: TuiCore, state: State, item: Item | undefined, viaSpace:
     case 'bool':
       return setValue(core, state, item.setting, item.setting.startsWith('conf_drivers_') ? (item.on ? '0' : '1') : item.on ? 'n' : 'y');
     case 'choice':
-      return { ...state, overlay: { kind: 'choose', item, index: Math.max(0, item.choices.findIndex((c) => c.value === item.value)) } };
+      return {
+        ...state,
+        overlay: {
+          kind: 'choose',
+          item,
+          index: Math.max(
+            0,
+            item.choices.findIndex((c) => c.value === item.value),
+          ),
+        },
+      };
     case 'text':
       return { ...state, overlay: { kind: 'edit', item, buffer: item.value } };
     case 'generate':
@@ -211,11 +243,14 @@ function activate(core: TuiCore, state: State, item: Item | undefined, viaSpace:
 export function reduce(core: TuiCore, state: State, action: Action): State {
   const overlay = state.overlay;
   if (overlay.kind === 'choose') {
-    if (action.type === 'move') return { ...state, overlay: { ...overlay, index: Math.min(overlay.item.choices.length - 1, Math.max(0, overlay.index + action.delta)) } };
+    if (action.type === 'move')
+      return { ...state, overlay: { ...overlay, index: Math.min(overlay.item.choices.length - 1, Math.max(0, overlay.index + action.delta)) } };
     if (action.type === 'back') return { ...state, overlay: { kind: 'none' } };
     if (action.type === 'open' || action.type === 'toggle') {
       const choice = overlay.item.choices[overlay.index];
-      return choice === undefined || choice.value === overlay.item.value ? { ...state, overlay: { kind: 'none' } } : setValue(core, state, overlay.item.setting, choice.value);
+      return choice === undefined || choice.value === overlay.item.value
+        ? { ...state, overlay: { kind: 'none' } }
+        : setValue(core, state, overlay.item.setting, choice.value);
     }
     return state;
   }
@@ -225,7 +260,8 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
     // The options that hide symbols and name the script, by their roles in the data.
     const hiding = withRole(state.selection.kconfig, 'hide-symbols');
     const script = withRole(state.selection.kconfig, 'version-script');
-    if (hiding === undefined || script === undefined) return { ...state, message: { text: 'this OSv has no options to hide symbols with a version script', error: true } };
+    if (hiding === undefined || script === undefined)
+      return { ...state, message: { text: 'this OSv has no options to hide symbols with a version script', error: true } };
     const next = change(core, state, { ...s, kconfig: { ...s.kconfig, [hiding.option.name]: 'y', [script.option.name]: action.path } });
     if (next.settings === s) return next;
     // The path shows in the menu; the status line keeps to what fits 80 columns.
@@ -244,7 +280,8 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
     const results = searchResults(core, state, overlay.query);
     if (action.type === 'type') return { ...state, overlay: { ...overlay, query: overlay.query + action.text, index: 0 } };
     if (action.type === 'erase') return { ...state, overlay: { ...overlay, query: overlay.query.slice(0, -1), index: 0 } };
-    if (action.type === 'move') return { ...state, overlay: { ...overlay, index: Math.min(Math.max(0, results.length - 1), Math.max(0, overlay.index + action.delta)) } };
+    if (action.type === 'move')
+      return { ...state, overlay: { ...overlay, index: Math.min(Math.max(0, results.length - 1), Math.max(0, overlay.index + action.delta)) } };
     if (action.type === 'back') return { ...state, overlay: { kind: 'none' } };
     if (action.type === 'open') {
       const hit = results[overlay.index];
@@ -266,10 +303,19 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
     if (action.type === 'save-failed') return { ...state, overlay: { kind: 'save', error: action.error } };
     if (action.type === 'saved') {
       const wrote = action.files.filter((f) => f.status === 'wrote').length;
-      return { ...state, saved: key(state.settings), overlay: { kind: 'none' }, message: { text: `saved: ${wrote} file${wrote === 1 ? '' : 's'} written, ${action.files.length - wrote} unchanged${action.buildCommand === undefined ? '' : `; build with: ${action.buildCommand}`}`, error: false } };
+      return {
+        ...state,
+        saved: key(state.settings),
+        overlay: { kind: 'none' },
+        message: {
+          text: `saved: ${wrote} file${wrote === 1 ? '' : 's'} written, ${action.files.length - wrote} unchanged${action.buildCommand === undefined ? '' : `; build with: ${action.buildCommand}`}`,
+          error: false,
+        },
+      };
     }
     if (action.type === 'back' || (action.type === 'answer' && action.key === 'n')) return { ...state, overlay: { kind: 'none' } };
-    if (action.type === 'answer' && action.key === 'd' && overlay.files !== undefined) return { ...state, overlay: { ...overlay, showDiff: overlay.showDiff !== true } };
+    if (action.type === 'answer' && action.key === 'd' && overlay.files !== undefined)
+      return { ...state, overlay: { ...overlay, showDiff: overlay.showDiff !== true } };
     return state; // 'y' / Enter is handled by the app, which writes and answers with 'saved'
   }
   if (overlay.kind === 'info' && action.type !== 'info' && action.type !== 'move') return reduce(core, { ...state, overlay: { kind: 'none' } }, action);
@@ -290,14 +336,30 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
       if (previous === undefined) return { ...state, message: { text: 'nothing to undo', error: false } };
       const selection = core.resolve(previous);
       if (!selection.ok) return state;
-      return { ...state, settings: previous, selection: selection.value, estimate: core.estimate(selection.value), past: state.past.slice(0, -1), future: [state.settings, ...state.future], message: { text: 'undone', error: false } };
+      return {
+        ...state,
+        settings: previous,
+        selection: selection.value,
+        estimate: core.estimate(selection.value),
+        past: state.past.slice(0, -1),
+        future: [state.settings, ...state.future],
+        message: { text: 'undone', error: false },
+      };
     }
     case 'redo': {
       const next = state.future[0];
       if (next === undefined) return { ...state, message: { text: 'nothing to redo', error: false } };
       const selection = core.resolve(next);
       if (!selection.ok) return state;
-      return { ...state, settings: next, selection: selection.value, estimate: core.estimate(selection.value), past: [...state.past, state.settings], future: state.future.slice(1), message: { text: 'redone', error: false } };
+      return {
+        ...state,
+        settings: next,
+        selection: selection.value,
+        estimate: core.estimate(selection.value),
+        past: [...state.past, state.settings],
+        future: state.future.slice(1),
+        message: { text: 'redone', error: false },
+      };
     }
     case 'info':
       return { ...state, overlay: overlay.kind === 'info' ? { kind: 'none' } : { kind: 'info' } };

@@ -22,8 +22,10 @@ describe('unknown names get a "did you mean"', () => {
   it('arch as a setting', () => expectError(osvconf(['arch=arm64', PRINT]), 1, 'OSv calls it aarch64'));
   it('profile', () => expectError(osvconf(['--profile=virtio_pci', PRINT]), 1, 'unknown profile "virtio_pci" for x64 (did you mean "virtio-pci"'));
   it('profile through conf_drivers_profile=', () => expectError(osvconf(['conf_drivers_profile=vmwar', PRINT]), 1, 'did you mean "vmware"'));
-  it('profile of the other arch', () => expectError(osvconf(['--arch=aarch64', '--profile=vbox', PRINT]), 1, 'profile "vbox" does not exist on aarch64 (it exists on x64)'));
-  it('driver', () => expectError(osvconf(['conf_drivers_virtio_blck=1', PRINT]), 1, 'unknown setting "conf_drivers_virtio_blck" (did you mean "conf_drivers_virtio_blk"'));
+  it('profile of the other arch', () =>
+    expectError(osvconf(['--arch=aarch64', '--profile=vbox', PRINT]), 1, 'profile "vbox" does not exist on aarch64 (it exists on x64)'));
+  it('driver', () =>
+    expectError(osvconf(['conf_drivers_virtio_blck=1', PRINT]), 1, 'unknown setting "conf_drivers_virtio_blck" (did you mean "conf_drivers_virtio_blk"'));
   it('driver without its prefix', () => expectError(osvconf(['hpet=1', PRINT]), 1, 'did you mean "conf_drivers_hpet"'));
   it('artifact', () => expectError(osvconf(['--print=drivers-config.h']), 1, 'unknown artifact "drivers-config.h" (did you mean "drivers_config.h"?)'));
   it('option flag', () => expectError(osvconf(['--profle=all', PRINT]), 2, 'unknown option --profle (did you mean "--profile"?)'));
@@ -34,28 +36,48 @@ describe('unknown names get a "did you mean"', () => {
 describe('bad values and shapes', () => {
   it('a driver value other than 0/1', () => expectError(osvconf(['conf_drivers_pci=y', PRINT]), 1, 'conf_drivers_pci=y: the value must be 0 or 1'));
   it('an empty driver value', () => expectError(osvconf(['conf_drivers_pci=', PRINT]), 1, 'the value must be 0 or 1'));
-  it('a bool Kconfig value other than 0/1/n/y', () => expectError(osvconf(['conf_hide_symbols=2', PRINT]), 1, 'conf_hide_symbols=2: hide_symbols is a bool: the value must be 0, 1, n or y'));
+  it('a bool Kconfig value other than 0/1/n/y', () =>
+    expectError(osvconf(['conf_hide_symbols=2', PRINT]), 1, 'conf_hide_symbols=2: hide_symbols is a bool: the value must be 0, 1, n or y'));
   it('a setting without "="', () => expectError(osvconf(['conf_drivers_pci', PRINT]), 2, '"conf_drivers_pci" is not a setting: settings are NAME=VALUE'));
   it('a setting without a name', () => expectError(osvconf(['=1', PRINT]), 2, 'has no name'));
-  it('a driver that does not exist on the chosen arch', () => expectError(osvconf(['--arch=aarch64', 'conf_drivers_vmxnet3=1', PRINT]), 1, 'conf_drivers_vmxnet3: there is no such driver on aarch64 (it exists on x64)'));
+  it('a driver that does not exist on the chosen arch', () =>
+    expectError(
+      osvconf(['--arch=aarch64', 'conf_drivers_vmxnet3=1', PRINT]),
+      1,
+      'conf_drivers_vmxnet3: there is no such driver on aarch64 (it exists on x64)',
+    ));
   it('a profile name that would leave the profiles directory', () => expectError(osvconf(['--profile=../../etc/passwd', PRINT]), 1, 'is not a profile name'));
   it('--print and --out together', () => expectError(osvconf([PRINT, '--out=/tmp/x']), 2, 'cannot be combined'));
   it('a flag that needs a value', () => expectError(osvconf(['--print']), 2, '--print needs a value'));
   it('a switch given a value', () => expectError(osvconf(['--force=yes', PRINT]), 2, '--force takes no value'));
-  it('a flag that does not apply to the command', () => expectError(osvconf(['list', 'drivers', '--print=drivers_config.h']), 2, '--print does not apply to osvconf list'));
+  it('a flag that does not apply to the command', () =>
+    expectError(osvconf(['list', 'drivers', '--print=drivers_config.h']), 2, '--print does not apply to osvconf list'));
 });
 
 describe('conflicts are refused with both sides named', () => {
-  it('the same driver twice with different values', () => expectError(osvconf(['conf_drivers_pci=0', 'conf_drivers_pci=1', PRINT]), 1, 'conflicting settings: conf_drivers_pci=0 and conf_drivers_pci=1'));
-  it('--profile and conf_drivers_profile disagreeing', () => expectError(osvconf(['--profile=xen', 'conf_drivers_profile=aws', PRINT]), 1, 'conflicting settings: --profile=xen and conf_drivers_profile=aws'));
+  it('the same driver twice with different values', () =>
+    expectError(osvconf(['conf_drivers_pci=0', 'conf_drivers_pci=1', PRINT]), 1, 'conflicting settings: conf_drivers_pci=0 and conf_drivers_pci=1'));
+  it('--profile and conf_drivers_profile disagreeing', () =>
+    expectError(osvconf(['--profile=xen', 'conf_drivers_profile=aws', PRINT]), 1, 'conflicting settings: --profile=xen and conf_drivers_profile=aws'));
   it('--arch and arch= disagreeing', () => expectError(osvconf(['--arch=x64', 'arch=aarch64', PRINT]), 1, 'conflicting settings: --arch=x64 and arch=aarch64'));
   it('an explicit 0 that an enabled driver needs', () =>
-    expectError(osvconf(['--profile=base', 'conf_drivers_nvme=1', 'conf_drivers_pci=0', PRINT]), 1, 'conf_drivers_pci=0 (command line) conflicts with conf_drivers_nvme=1, which implies conf_drivers_pci=1', '--force'));
+    expectError(
+      osvconf(['--profile=base', 'conf_drivers_nvme=1', 'conf_drivers_pci=0', PRINT]),
+      1,
+      'conf_drivers_pci=0 (command line) conflicts with conf_drivers_nvme=1, which implies conf_drivers_pci=1',
+      '--force',
+    ));
   it('several conflicts are all listed', () => {
     const run = osvconf(['--profile=virtio-pci', 'conf_drivers_pci=0', 'conf_drivers_virtio=0', PRINT]);
-    expectError(run, 1, '2 conflicting driver settings', 'conf_drivers_pci=0 (command line) conflicts with conf_drivers_acpi=1', 'conf_drivers_virtio=0 (command line) conflicts with conf_drivers_virtio_blk=1');
+    expectError(
+      run,
+      1,
+      '2 conflicting driver settings',
+      'conf_drivers_pci=0 (command line) conflicts with conf_drivers_acpi=1',
+      'conf_drivers_virtio=0 (command line) conflicts with conf_drivers_virtio_blk=1',
+    );
   });
-  it('--force keeps make\'s result with a warning', () => {
+  it("--force keeps make's result with a warning", () => {
     const run = osvconf(['--profile=base', 'conf_drivers_nvme=1', 'conf_drivers_pci=0', '--force', PRINT]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('#define CONF_drivers_nvme 1\n');
@@ -93,11 +115,19 @@ describe('bad profile files are reported with file and location', () => {
   });
   it('an unknown property, with a suggestion', () => {
     const dir = userProfiles({ typo: '{"description": "x", "include": ["base"]}' });
-    expectError(osvconf([`--profiles-dir=${dir}`, '--profile=typo', PRINT]), 1, /typo\.json:1:22: \/include: unknown property "include" \(did you mean "includes"\?\)/);
+    expectError(
+      osvconf([`--profiles-dir=${dir}`, '--profile=typo', PRINT]),
+      1,
+      /typo\.json:1:22: \/include: unknown property "include" \(did you mean "includes"\?\)/,
+    );
   });
   it('an unknown driver in sets, with a suggestion', () => {
     const dir = userProfiles({ mine: '{"description": "x",\n "sets": {"virtio_nett": 1}}' });
-    expectError(osvconf([`--profiles-dir=${dir}`, '--profile=mine', PRINT]), 1, /mine\.json:2:11: \/sets\/virtio_nett: unknown driver "virtio_nett" on x64 \(did you mean "virtio_net"/);
+    expectError(
+      osvconf([`--profiles-dir=${dir}`, '--profile=mine', PRINT]),
+      1,
+      /mine\.json:2:11: \/sets\/virtio_nett: unknown driver "virtio_nett" on x64 \(did you mean "virtio_net"/,
+    );
   });
   it('a missing description', () => {
     const dir = userProfiles({ bare: '{"sets": {}}' });
@@ -117,7 +147,11 @@ describe('bad profile files are reported with file and location', () => {
   });
   it('an include of a missing profile', () => {
     const dir = userProfiles({ inc: '{"description": "x", "includes": ["virtio-pcx"]}' });
-    expectError(osvconf([`--profiles-dir=${dir}`, '--profile=inc', PRINT]), 1, /inc\.json: \/includes\/0: unknown profile "virtio-pcx" for x64 \(did you mean "virtio-pci"/);
+    expectError(
+      osvconf([`--profiles-dir=${dir}`, '--profile=inc', PRINT]),
+      1,
+      /inc\.json: \/includes\/0: unknown profile "virtio-pcx" for x64 \(did you mean "virtio-pci"/,
+    );
   });
   it('--profiles-dir that does not exist, or lacks arch folders', () => {
     expectError(osvconf(['--profiles-dir=/nonexistent/osvconf', PRINT]), 1, 'no such directory');
@@ -126,7 +160,9 @@ describe('bad profile files are reported with file and location', () => {
     expectError(osvconf([`--profiles-dir=${flat}`, PRINT]), 1, 'has no x64/ or aarch64/ folder', 'move mine.json into');
   });
   it('a valid user profile works, and can include built-in ones', () => {
-    const dir = userProfiles({ fc: '{"description": "Firecracker, blk only", "hypervisors": ["Firecracker"], "includes": ["base"], "sets": {"mmio": 1, "pci": 1, "virtio_blk": 1, "scsi": 1}}' });
+    const dir = userProfiles({
+      fc: '{"description": "Firecracker, blk only", "hypervisors": ["Firecracker"], "includes": ["base"], "sets": {"mmio": 1, "pci": 1, "virtio_blk": 1, "scsi": 1}}',
+    });
     const run = osvconf([`--profiles-dir=${dir}`, '--profile=fc', PRINT]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

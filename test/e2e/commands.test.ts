@@ -27,7 +27,7 @@ describe('osvconf list', () => {
   });
 
   it('options', () => {
-    expect(osvconf(["list", "options"]).stdout).toMatch(/^conf_hide_symbols\s+bool\s+"n"\s+Core Components/m);
+    expect(osvconf(['list', 'options']).stdout).toMatch(/^conf_hide_symbols\s+bool\s+"n"\s+Core Components/m);
   });
 });
 

@@ -5,10 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { osvconf } from '../helpers/cli.js';
 
 const ARTIFACTS = ['drivers_config.h', 'profile.mk', 'base.mk', '.config', 'kernel_config.h', 'kernel_conf.mk', 'build-command'];
-const SELECTIONS = [
-  ['--profile=virtio-kvm'],
-  ['--arch=aarch64', '--mode=debug', '--profile=virtio-mmio', 'conf_drivers_virtio_rng=1', 'conf_lazy_stack=y'],
-];
+const SELECTIONS = [['--profile=virtio-kvm'], ['--arch=aarch64', '--mode=debug', '--profile=virtio-mmio', 'conf_drivers_virtio_rng=1', 'conf_lazy_stack=y']];
 
 describe('every artifact is deterministic and plain text', () => {
   for (const selection of SELECTIONS) {
@@ -31,7 +28,9 @@ describe('values are quoted for their target language', () => {
   it('the build command reads back, word for word, in a real shell', () => {
     const line = osvconf([`conf_compiler_opt=${tricky}`, 'conf_tracepoints=0', '--print=build-command']).stdout.trimEnd();
     expect(line.startsWith('./scripts/build ')).toBe(true);
-    const words = spawnSync('sh', ['-c', `set -- ${line.slice('./scripts/build '.length)}; printf '%s\\n' "$@"`], { encoding: 'utf8' }).stdout.trimEnd().split('\n');
+    const words = spawnSync('sh', ['-c', `set -- ${line.slice('./scripts/build '.length)}; printf '%s\\n' "$@"`], { encoding: 'utf8' })
+      .stdout.trimEnd()
+      .split('\n');
     expect(words).toContain(`conf_compiler_opt=${tricky}`);
     expect(words).toContain('conf_tracepoints=0');
   });

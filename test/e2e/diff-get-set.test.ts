@@ -19,7 +19,10 @@ describe('osvconf diff', () => {
     const b = saved('--profile=virtio-pci', 'conf_hide_symbols=1', 'conf_drivers_nvme=1', 'conf_tracepoints=0', 'fs=rofs');
     const run = osvconf(['diff', a, b, '--json']);
     expect(run.code, run.stderr).toBe(0);
-    const report = JSON.parse(run.stdout) as { changes: { group: string; setting: string; from: string; to: string; kib: number }[]; kib: { a: number; b: number; delta: number } };
+    const report = JSON.parse(run.stdout) as {
+      changes: { group: string; setting: string; from: string; to: string; kib: number }[];
+      kib: { a: number; b: number; delta: number };
+    };
     const bySetting = new Map(report.changes.map((c) => [c.setting, c]));
     expect(bySetting.get('conf_drivers_nvme')).toMatchObject({ from: '0', to: '1' });
     expect(bySetting.get('conf_tracepoints')).toMatchObject({ group: 'Tracepoints', from: '1', to: '0' });
@@ -59,7 +62,9 @@ describe('osvconf get and set', () => {
     expect(set.code, set.stderr).toBe(0);
     expect(set.stdout).toContain('wrote');
     // The file is what --out writes for the same selection.
-    expect(readFileSync(file, 'utf8')).toBe(osvconf(['--profile=virtio-pci', 'fs=rofs', '--name=mine', 'conf_hide_symbols=1', 'conf_drivers_nvme=1', '--print=configuration']).stdout);
+    expect(readFileSync(file, 'utf8')).toBe(
+      osvconf(['--profile=virtio-pci', 'fs=rofs', '--name=mine', 'conf_hide_symbols=1', 'conf_drivers_nvme=1', '--print=configuration']).stdout,
+    );
     const before = readFileSync(file, 'utf8');
     const conflict = osvconf(['set', 'conf_drivers_pci=0', `--in=${file}`]);
     expect(conflict.code).toBe(1);

@@ -58,7 +58,10 @@ describe('what reaches the terminal', () => {
   it('a profile with a BOM loads; its newlines and escape sequences are shown escaped in list profiles', () => {
     const profiles = tempDir();
     mkdirSync(join(profiles, 'x64'));
-    writeFileSync(join(profiles, 'x64', 'bom.json'), '\ufeff{"description": "line one\\nline two \\u001b[31mred", "hypervisors": ["QEMU"], "includes": ["base"], "sets": {}}');
+    writeFileSync(
+      join(profiles, 'x64', 'bom.json'),
+      '\ufeff{"description": "line one\\nline two \\u001b[31mred", "hypervisors": ["QEMU"], "includes": ["base"], "sets": {}}',
+    );
     const r = run(['list', 'profiles', `--profiles-dir=${profiles}`]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('line one\\nline two \\x1b[31mred');
@@ -92,7 +95,10 @@ describe('stdout that cannot take the output', () => {
   });
 
   it('a warning that cannot be written does not stop the run', () => {
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" --profile=virtio-mmio --print=drivers_config.h 2>/dev/full`], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" --profile=virtio-mmio --print=drivers_config.h 2>/dev/full`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('#define CONF_drivers_mmio 1');
   });

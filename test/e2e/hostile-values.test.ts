@@ -52,7 +52,12 @@ describe('hostile values are refused before anything is written', () => {
   }
 
   it('values each syntax allows still pass: flags with spaces, paths with dots and slashes', () => {
-    const run = osvconf(['conf_compiler_opt= -O2 -DNDEBUG -fno-plt', 'conf_syscalls_list_file=apps/my-app/syscalls.txt', 'conf_linker_extra_options=--print-gc-sections -z now -Bsymbolic', '--print=kernel_conf.mk']);
+    const run = osvconf([
+      'conf_compiler_opt= -O2 -DNDEBUG -fno-plt',
+      'conf_syscalls_list_file=apps/my-app/syscalls.txt',
+      'conf_linker_extra_options=--print-gc-sections -z now -Bsymbolic',
+      '--print=kernel_conf.mk',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('conf_syscalls_list_file=apps/my-app/syscalls.txt\n');
   });

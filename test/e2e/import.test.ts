@@ -21,9 +21,9 @@ const HAND_WRITTEN: Record<string, string> = {
   // includes, then ?= with export and blanks, a comment after a value
   'kvm-blk': 'include conf/profiles/$(arch)/base.mk\nexport conf_drivers_pci ?= 1\nconf_drivers_virtio_blk?=1# blk only\nconf_drivers_scsi?=1\n',
   // = and := override what an include set; a continuation line
-  'override': 'include conf/profiles/$(arch)/virtio-pci.mk\nconf_drivers_virtio_fs = 0\nconf_drivers_virtio_scsi := \\\n   0\n',
+  override: 'include conf/profiles/$(arch)/virtio-pci.mk\nconf_drivers_virtio_fs = 0\nconf_drivers_virtio_scsi := \\\n   0\n',
   // conditionals on values set above, else-if chains, ifdef/ifndef
-  'cond': [
+  cond: [
     'conf_drivers_mmio?=1',
     'ifeq ($(conf_drivers_mmio),1)',
     '  conf_drivers_virtio_net?=1',
@@ -44,9 +44,9 @@ const HAND_WRITTEN: Record<string, string> = {
     '',
   ].join('\n'),
   // own lines before an include: make gives them priority, so the file is written flat
-  'early': 'conf_drivers_virtio_rng?=0\ninclude conf/profiles/$(arch)/virtio-pci.mk\nexport conf_drivers_pvpanic\n',
+  early: 'conf_drivers_virtio_rng?=0\ninclude conf/profiles/$(arch)/virtio-pci.mk\nexport conf_drivers_pvpanic\n',
   // a recursive variable seen through another
-  'indirect': 'on = 1\nconf_drivers_nvme = $(on)\nconf_drivers_pci ?= $(conf_drivers_nvme)\n',
+  indirect: 'on = 1\nconf_drivers_nvme = $(on)\nconf_drivers_pci ?= $(conf_drivers_nvme)\n',
 };
 
 function osvTree(extra: Record<string, string>): string {
@@ -57,7 +57,7 @@ function osvTree(extra: Record<string, string>): string {
 }
 
 describe('import round trip through make', () => {
-  it('every profile of the tree gives make\'s header, as imported and as a re-generated profile.mk', () => {
+  it("every profile of the tree gives make's header, as imported and as a re-generated profile.mk", () => {
     const tree = osvTree(HAND_WRITTEN);
     symlinkSync('cond.mk', join(tree, 'conf', 'profiles', 'x64', 'cond-link.mk'));
     const to = tempDir();
@@ -73,7 +73,9 @@ describe('import round trip through make', () => {
     trees.push(rebuilt);
     mkdirSync(join(rebuilt, 'conf', 'profiles', 'x64'), { recursive: true });
     writeFileSync(join(rebuilt, 'conf', 'profiles', 'x64', 'base.mk'), osvconf(['--print=base.mk']).stdout);
-    const names = readdirSync(join(tree, 'conf', 'profiles', 'x64')).map((f) => f.slice(0, -3)).filter((n) => n !== 'base');
+    const names = readdirSync(join(tree, 'conf', 'profiles', 'x64'))
+      .map((f) => f.slice(0, -3))
+      .filter((n) => n !== 'base');
     for (const name of names) {
       const expected = makeHeader(tree, 'x64', name, []);
       const mine = osvconf([`--profiles-dir=${to}`, `--profile=${name}`, '--force', '--print=drivers_config.h']);
@@ -115,9 +117,8 @@ describe('import refuses what it does not understand, with file:line', () => {
 
 // --- fuzz -----------------------------------------------------------------------------------
 
-
 function generate(next: () => number, drivers: string[], profiles: string[]): string {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
   const lines: string[] = [];
   const block = (depth: number): void => {
     for (let n = 1 + Math.floor(next() * 5); n > 0; n--) {
@@ -183,7 +184,10 @@ describe('importer fuzz (seeded)', () => {
       const text = next() < 0.6 ? mutate(next, fresh) : fresh;
       const helper = generate(next, drivers, osvProfiles);
       const files = new Map([...baseFiles, ['fuzz.mk', text], ['helper.mk', helper]]);
-      const reader: TreeReader = { files: () => ['fuzz.mk', 'helper.mk'], entry: (_a, f) => (files.has(f) ? { kind: 'file', text: files.get(f) as string } : undefined) };
+      const reader: TreeReader = {
+        files: () => ['fuzz.mk', 'helper.mk'],
+        entry: (_a, f) => (files.has(f) ? { kind: 'file', text: files.get(f) as string } : undefined),
+      };
       const label = `case ${i}:\n${text}`;
       const result = importProfiles(reader, [catalog.value], (_a, n) => {
         const p = builtins.get(n);

@@ -79,7 +79,7 @@ describe('Kconfig values', () => {
     [['conf_fs_buffer_cache_size=12k'], 'is an int'],
     [['conf_core_debug_buffer_size=0xZZ'], 'is a hex value'],
     [['conf_preempt=yes'], 'is a bool'],
-    [['conf_syscalls_list_file=$(shell id)'], 'which OSv\'s kernel_conf.mk would hand to make unquoted'],
+    [['conf_syscalls_list_file=$(shell id)'], "which OSv's kernel_conf.mk would hand to make unquoted"],
     [['conf_compiler_opt=-O2 #x'], 'contains "#"'],
     [['conf_compiler_opt=a\nb'], 'control character'],
     [['conf_interrupt_stack_size=0x1000', '--arch=aarch64'], 'exists only on x64'],
@@ -100,7 +100,7 @@ describe('Kconfig values', () => {
     expect(chosen.stderr).toBe('');
   });
 
-  it('aws_nitro, offered by OSv\'s Kconfig but without a profile file, is explained', () => {
+  it("aws_nitro, offered by OSv's Kconfig but without a profile file, is explained", () => {
     const run = osvconf(['--profile=aws_nitro', '--print=.config']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('no aws_nitro.mk');

@@ -12,7 +12,6 @@ import { selectWith } from '../helpers/pipeline.js';
 const tree = makeTree(ARCHES);
 afterAll(() => rmSync(tree, { recursive: true, force: true }));
 
-
 /** Does make's result leave a flag at 0 that an enabled flag implies? (the oracle for "conflict") */
 function makeResultConflicts(arch: string, values: Map<string, string>): boolean {
   return rawDrivers(arch).some((d) => values.get(d.name) === '1' && d.implies.some((y) => values.get(y) === '0'));
@@ -47,7 +46,12 @@ describe('random override sets equal make (seeded)', () => {
         const count = Math.floor(next() * 6);
         for (let k = 0; k < count; k++) overrides[drivers[Math.floor(next() * drivers.length)] as string] = next() < 0.5 ? 0 : 1;
         const label = `${arch} seed=${seed} case=${i} profile=${profile} ${JSON.stringify(overrides)}`;
-        const expected = makeHeader(tree, arch, profile, Object.entries(overrides).map(([k, v]) => `conf_drivers_${k}=${v}`));
+        const expected = makeHeader(
+          tree,
+          arch,
+          profile,
+          Object.entries(overrides).map(([k, v]) => `conf_drivers_${k}=${v}`),
+        );
 
         const forced = selectWith(arch, profile, overrides, { force: true });
         if (!forced.ok) throw new Error(`${label}: ${forced.error.message}`);
@@ -74,7 +78,10 @@ describe('a sample of random selections through the CLI', () => {
       const drivers = rawDrivers(arch).map((d) => d.name);
       const profiles = [...rawProfiles(arch).keys()];
       const profile = profiles[Math.floor(next() * profiles.length)] as string;
-      const settings = Array.from({ length: 1 + Math.floor(next() * 4) }, () => `conf_drivers_${drivers[Math.floor(next() * drivers.length)]}=${next() < 0.5 ? 0 : 1}`);
+      const settings = Array.from(
+        { length: 1 + Math.floor(next() * 4) },
+        () => `conf_drivers_${drivers[Math.floor(next() * drivers.length)]}=${next() < 0.5 ? 0 : 1}`,
+      );
       const unique = [...new Map(settings.map((s) => [s.split('=')[0], s])).values()];
       const expected = makeHeader(tree, arch, profile, unique);
       const run = osvconf([`--arch=${arch}`, `--profile=${profile}`, '--force', ...unique, '--print=drivers_config.h']);

@@ -27,8 +27,15 @@ describe('--out=DIR', () => {
     const files = [HEADER, DOT_CONFIG, SAVED, join('conf', 'profiles', 'x64', 'virtio-kvm.mk')];
     expect(allFiles(out)).toEqual([...files].sort()); // no temp files left
     for (const f of files) expect(first.stdout).toContain(`wrote     ${join(out, f)}\n`);
-    expect(first.stdout.trimEnd().split('\n').at(-1)).toBe('build with: ./scripts/build arch=x64 mode=release conf_dot_file=conf/osvconf/release.x64.config conf_drivers_profile=virtio-kvm fs=zfs');
-    for (const [artifact, file] of [['drivers_config.h', HEADER], ['.config', DOT_CONFIG], ['configuration', SAVED], ['profile.mk', files[3] as string]] as const) {
+    expect(first.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'build with: ./scripts/build arch=x64 mode=release conf_dot_file=conf/osvconf/release.x64.config conf_drivers_profile=virtio-kvm fs=zfs',
+    );
+    for (const [artifact, file] of [
+      ['drivers_config.h', HEADER],
+      ['.config', DOT_CONFIG],
+      ['configuration', SAVED],
+      ['profile.mk', files[3] as string],
+    ] as const) {
       expect(readFileSync(join(out, file), 'utf8')).toBe(osvconf(['--profile=virtio-kvm', `--print=${artifact}`]).stdout);
     }
 
@@ -58,7 +65,11 @@ describe('--out=DIR', () => {
     const out = tempDir();
     const run = osvconf(['--arch=aarch64', '--mode=debug', '--profile=virtio-mmio', `--out=${out}`]);
     expect(run.code, run.stderr).toBe(0);
-    expect(allFiles(out)).toEqual([join('build', 'debug.aarch64', 'gen', 'include', 'osv', 'drivers_config.h'), join('conf', 'osvconf', 'debug.aarch64.config'), join('conf', 'osvconf', 'debug.aarch64.osvconf')]);
+    expect(allFiles(out)).toEqual([
+      join('build', 'debug.aarch64', 'gen', 'include', 'osv', 'drivers_config.h'),
+      join('conf', 'osvconf', 'debug.aarch64.config'),
+      join('conf', 'osvconf', 'debug.aarch64.osvconf'),
+    ]);
     expect(run.stdout).toContain('./scripts/build arch=aarch64 mode=debug conf_dot_file=conf/osvconf/debug.aarch64.config conf_drivers_profile=virtio-mmio');
   });
 

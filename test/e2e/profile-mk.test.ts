@@ -19,7 +19,6 @@ for (const arch of ARCHES) {
   writeFileSync(join(tree, 'conf', 'profiles', arch, 'base.mk'), renderBaseMk(mustSelect(arch, 'base')));
 }
 
-
 let counter = 0;
 function roundTrip(arch: string, profile: string, overrides: Record<string, Bit>): { expected: string; made: string } {
   const name = `case${counter++}`;
@@ -53,14 +52,17 @@ describe('custom profile + base.mk under make', () => {
   }
 });
 
-describe('a custom profile under later command-line settings, as OSv\'s own profiles behave', () => {
+describe("a custom profile under later command-line settings, as OSv's own profiles behave", () => {
   for (const arch of ARCHES) {
     it(`${arch}: every profile baked, then a driver it lacks turned on: base.mk's implications still apply`, () => {
       const next = rng(arch === 'x64' ? 77 : 78);
       for (const profile of rawProfiles(arch).keys()) {
         const selection = mustSelect(arch, profile, {}, { force: true });
         const name = `later${counter++}`;
-        writeFileSync(join(tree, 'conf', 'profiles', arch, `${name}.mk`), renderProfileMk({ ...selection, request: { ...selection.request, customName: name } }));
+        writeFileSync(
+          join(tree, 'conf', 'profiles', arch, `${name}.mk`),
+          renderProfileMk({ ...selection, request: { ...selection.request, customName: name } }),
+        );
         const off = selection.drivers.flags.filter((f) => f.value === 0).map((f) => f.name);
         for (let k = 0; k < 3 && off.length > 0; k++) {
           const driver = off[Math.floor(next() * off.length)] as string;
@@ -83,7 +85,9 @@ describe('--print=profile.mk and base.mk through the CLI', () => {
     expect(first.stdout).toContain('conf/profiles/x64/virtio-mmio-custom.mk');
     // Like OSv's own profiles: the drivers that are on, once each, in base.mk's order; no ?=0.
     const flagLines = first.stdout.split('\n').filter((l) => /^conf_drivers_/.test(l));
-    const on = (JSON.parse(osvconf(['explain', '--profile=virtio-mmio', 'conf_drivers_virtio_rng=1', '--json']).stdout) as { name: string; value: number }[]).filter((f) => f.value === 1);
+    const on = (
+      JSON.parse(osvconf(['explain', '--profile=virtio-mmio', 'conf_drivers_virtio_rng=1', '--json']).stdout) as { name: string; value: number }[]
+    ).filter((f) => f.value === 1);
     expect(flagLines).toEqual(on.map((f) => `conf_drivers_${f.name}?=1`));
     expect(flagLines).toContain('conf_drivers_virtio_rng?=1');
     expect(first.stdout).not.toMatch(/\d{4}-\d\d-\d\d|\r/); // no dates, LF only

@@ -23,7 +23,8 @@ afterAll(() => temps.forEach((t) => rmSync(t, { recursive: true, force: true }))
 function freshTree(): string {
   const tree = tempDir('osvconf-real-');
   temps.push(tree);
-  for (const dir of ['conf', 'scripts', 'kbuild', 'exported_symbols']) cpSync(join(OSV as string, dir), join(tree, dir), { recursive: true, filter: (src) => !src.endsWith('/.git') });
+  for (const dir of ['conf', 'scripts', 'kbuild', 'exported_symbols'])
+    cpSync(join(OSV as string, dir), join(tree, dir), { recursive: true, filter: (src) => !src.endsWith('/.git') });
   return tree;
 }
 
@@ -32,13 +33,21 @@ function configure(tree: string, args: readonly string[]): string[] {
   expect(run.code, run.stderr).toBe(0);
   const line = run.stdout.split('\n').find((l) => l.startsWith('build with: ./scripts/build ')) as string;
   // scripts/build passes every word but fs=, image= and modules= to the configuration step.
-  const words = line.slice('build with: ./scripts/build '.length).split(' ').filter((w) => !w.startsWith('fs='));
+  const words = line
+    .slice('build with: ./scripts/build '.length)
+    .split(' ')
+    .filter((w) => !w.startsWith('fs='));
   const make = spawnSync('make', ['-f', 'conf/Makefile', '-j1', 'config', ...words], { cwd: tree, encoding: 'utf8' });
   expect(make.status, make.stderr).toBe(0);
   return words;
 }
 
-const sortedLines = (text: string): string => text.split('\n').filter((l) => !l.startsWith('#') || l.startsWith('#define')).sort().join('\n');
+const sortedLines = (text: string): string =>
+  text
+    .split('\n')
+    .filter((l) => !l.startsWith('#') || l.startsWith('#define'))
+    .sort()
+    .join('\n');
 const read = (tree: string, path: string): string => readFileSync(join(tree, BUILD, path), 'utf8');
 
 function expectSelection(tree: string, args: readonly string[]): void {
@@ -115,7 +124,9 @@ describe.skipIf(!usable)('OSv real make: the selection reaches the derived files
     const tree = freshTree();
     configure(tree, ['--profile=all']);
     const profiles = (JSON.parse(osvconf(['list', 'profiles', '--json']).stdout) as { name: string }[]).map((p) => p.name);
-    const options = (JSON.parse(osvconf(['list', 'options', '--json']).stdout) as { setting: string; kind: string; type: string }[]).filter((o) => o.kind === 'kconfig' && o.type === 'bool');
+    const options = (JSON.parse(osvconf(['list', 'options', '--json']).stdout) as { setting: string; kind: string; type: string }[]).filter(
+      (o) => o.kind === 'kconfig' && o.type === 'bool',
+    );
     for (const profile of profiles) {
       configure(tree, [`--profile=${profile}`, '--force']);
       expectSelection(tree, [`--profile=${profile}`, '--force']);
@@ -123,7 +134,8 @@ describe.skipIf(!usable)('OSv real make: the selection reaches the derived files
     const next = rng(Number(process.env['OSVCONF_SEED'] ?? '1010'));
     for (let i = 0; i < CASES; i++) {
       const args = [`--profile=${profiles[Math.floor(next() * profiles.length)] as string}`, '--force'];
-      for (let k = 1 + Math.floor(next() * 4); k > 0; k--) args.push(`${(options[Math.floor(next() * options.length)] as { setting: string }).setting}=${next() < 0.5 ? 0 : 1}`);
+      for (let k = 1 + Math.floor(next() * 4); k > 0; k--)
+        args.push(`${(options[Math.floor(next() * options.length)] as { setting: string }).setting}=${next() < 0.5 ? 0 : 1}`);
       const unique = [...new Map(args.map((a) => [a.split('=')[0], a])).values()];
       const run = osvconf([...unique, '--print=.config']);
       if (run.code !== 0) continue; // a dependency refused: osvconf said so, nothing to build

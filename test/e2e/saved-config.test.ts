@@ -11,7 +11,15 @@ const ARTIFACTS = ['drivers_config.h', 'profile.mk', '.config', 'kernel_config.h
 const SELECTIONS = [
   ['--profile=virtio-kvm'],
   ['--profile=vmware', 'conf_drivers_hpet=1', '--name=myvm', 'fs=rofs', 'conf_hide_symbols=1', 'conf_tracepoints=0'],
-  ['--arch=aarch64', '--mode=debug', '--profile=virtio-mmio', 'conf_lazy_stack=1', 'conf_core_debug_buffer_size=0x8000', 'conf_zfs=openzfs', 'fs=rofs_with_zfs'],
+  [
+    '--arch=aarch64',
+    '--mode=debug',
+    '--profile=virtio-mmio',
+    'conf_lazy_stack=1',
+    'conf_core_debug_buffer_size=0x8000',
+    'conf_zfs=openzfs',
+    'fs=rofs_with_zfs',
+  ],
   ['--profile=all', 'conf_drivers_xen=0', 'conf_compiler_cxx_level=gnu++17', 'conf_networking_stack=0'],
   // A conflict kept with --force: the file says so, and loads again without it.
   ['--profile=virtio-pci', 'conf_drivers_pci=0', '--force'],
@@ -104,7 +112,9 @@ describe('--load of a Kconfig .config (OSv menuconfig, conf/examples/)', () => {
     const loaded = osvconf([`--load=${join(dir, 'my.config')}`, '--print=.config']);
     expect(loaded.code, loaded.stderr).toBe(0);
     expect(loaded.stdout).toBe(dot);
-    expect(osvconf([`--load=${join(dir, 'my.config')}`, '--print=drivers_config.h']).stdout).toBe(osvconf(['--profile=xen', '--print=drivers_config.h']).stdout);
+    expect(osvconf([`--load=${join(dir, 'my.config')}`, '--print=drivers_config.h']).stdout).toBe(
+      osvconf(['--profile=xen', '--print=drivers_config.h']).stdout,
+    );
   });
 
   it('names what it cannot take and what it does not mention; a bad value is refused by name', () => {

@@ -9,18 +9,21 @@ const dir = tempDir('osvconf-kernel-');
 const elf = join(dir, 'kernel.elf');
 
 beforeAll(() => {
-  writeFileSync(join(dir, 'k.cc'), [
-    'namespace virtio { namespace blk { volatile char table[40000]; int probe(int x) { return table[x] + x * 3; } } }',
-    'namespace virtio { volatile char vring_data[9000]; int vring_kick(int x) { return vring_data[x]; } }',
-    'extern "C" {',
-    '  volatile char acpi_tables[30000]; int AcpiOsInitialize(int x) { return acpi_tables[x]; }',
-    '  volatile char nvme_q[12000]; int nvme_submit(int x) { return nvme_q[x]; }',
-    '  volatile char tcp_state[20000]; int tcp_output(int x) { return tcp_state[x]; }',
-    '  volatile char misc_stuff[50000]; int other_function(int x) { return misc_stuff[x]; }',
-    '}',
-    'int main(int c, char **) { return virtio::blk::probe(c) + virtio::vring_kick(c) + AcpiOsInitialize(c) + nvme_submit(c) + tcp_output(c) + other_function(c); }',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'k.cc'),
+    [
+      'namespace virtio { namespace blk { volatile char table[40000]; int probe(int x) { return table[x] + x * 3; } } }',
+      'namespace virtio { volatile char vring_data[9000]; int vring_kick(int x) { return vring_data[x]; } }',
+      'extern "C" {',
+      '  volatile char acpi_tables[30000]; int AcpiOsInitialize(int x) { return acpi_tables[x]; }',
+      '  volatile char nvme_q[12000]; int nvme_submit(int x) { return nvme_q[x]; }',
+      '  volatile char tcp_state[20000]; int tcp_output(int x) { return tcp_state[x]; }',
+      '  volatile char misc_stuff[50000]; int other_function(int x) { return misc_stuff[x]; }',
+      '}',
+      'int main(int c, char **) { return virtio::blk::probe(c) + virtio::vring_kick(c) + AcpiOsInitialize(c) + nvme_submit(c) + tcp_output(c) + other_function(c); }',
+      '',
+    ].join('\n'),
+  );
   execFileSync('g++', ['-O1', '-o', elf, join(dir, 'k.cc')]);
 });
 

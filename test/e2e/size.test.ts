@@ -6,7 +6,8 @@ import { ROOT, osvconf, tempDir, ARCHES } from '../helpers/cli.js';
 import { rawProfiles } from '../helpers/make-harness.js';
 
 /** The uncertainty the size model states for a regime (the CLI must report the model's own). */
-const uncertainty = (arch: string, regime: 'hidden' | 'visible'): number => JSON.parse(readFileSync(join(ROOT, 'conf', 'size', `${arch}.json`), 'utf8')).uncertainty_pct[regime];
+const uncertainty = (arch: string, regime: 'hidden' | 'visible'): number =>
+  JSON.parse(readFileSync(join(ROOT, 'conf', 'size', `${arch}.json`), 'utf8')).uncertainty_pct[regime];
 
 const size = (...args: string[]) => {
   const run = osvconf(['size', ...args, '--json']);

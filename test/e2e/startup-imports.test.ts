@@ -9,7 +9,10 @@ import { ROOT, osvconf, tempDir } from '../helpers/cli.js';
 
 function traced(args: string[]): string[] {
   const file = join(tempDir(), 'imports.txt');
-  const run = osvconf(args, { env: { ...process.env, OSVCONF_TRACE_IMPORTS: file }, nodeArgs: ['--require', join(ROOT, 'test', 'fixtures', 'trace-requires.cjs'), '--import', join(ROOT, 'test', 'fixtures', 'trace-imports.mjs')] });
+  const run = osvconf(args, {
+    env: { ...process.env, OSVCONF_TRACE_IMPORTS: file },
+    nodeArgs: ['--require', join(ROOT, 'test', 'fixtures', 'trace-requires.cjs'), '--import', join(ROOT, 'test', 'fixtures', 'trace-imports.mjs')],
+  });
   expect(run.code, run.stderr).toBe(0);
   return readFileSync(file, 'utf8').trim().split('\n');
 }
@@ -19,7 +22,12 @@ const chunk = (urls: string[], name: string): boolean => urls.some((u) => u.ends
 const LAUNCHER = /\/bin\/(osvconf|load-main)\.cjs$/;
 
 describe('modules loaded by the scripted CLI', () => {
-  for (const args of [['--profile=virtio-pci', '--print=drivers_config.h'], ['list', 'drivers'], ['explain', 'conf_drivers_pci'], ['--profile=xen', '--out=' + tempDir()]]) {
+  for (const args of [
+    ['--profile=virtio-pci', '--print=drivers_config.h'],
+    ['list', 'drivers'],
+    ['explain', 'conf_drivers_pci'],
+    ['--profile=xen', '--out=' + tempDir()],
+  ]) {
     it(args.join(' '), () => {
       const loaded = traced([...args]);
       // The trace works: it sees the CLI.

@@ -19,22 +19,25 @@ beforeAll(() => {
   mkdirSync(join(dir, 'app', 'lib'), { recursive: true });
   writeFileSync(join(dir, 'lib.c'), '#include <string.h>\n#include <stdlib.h>\nint helper(const char *s) { return (int)strlen(s) + atoi(s); }\n');
   writeFileSync(join(dir, 'extra.c'), 'int from_extra(void) { return 7; }\n');
-  writeFileSync(join(dir, 'main.c'), [
-    '#include <stdio.h>',
-    '#include <pthread.h>',
-    '#include <spawn.h>',
-    '#include <dlfcn.h>',
-    'extern int helper(const char *);',
-    'extern int from_extra(void);',
-    'static void *run(void *p) { return p; }',
-    'int main(int argc, char **argv) {',
-    '  pthread_t t; pthread_create(&t, 0, run, 0);',
-    '  pid_t pid; posix_spawn(&pid, argv[0], 0, 0, argv, 0);', // OSv cannot spawn processes: not exported
-    '  void *f = dlsym(0, "helper");',
-    '  printf("%d %p %d\\n", helper(argv[0]), f, from_extra());',
-    '  puts("done"); return argc; }',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'main.c'),
+    [
+      '#include <stdio.h>',
+      '#include <pthread.h>',
+      '#include <spawn.h>',
+      '#include <dlfcn.h>',
+      'extern int helper(const char *);',
+      'extern int from_extra(void);',
+      'static void *run(void *p) { return p; }',
+      'int main(int argc, char **argv) {',
+      '  pthread_t t; pthread_create(&t, 0, run, 0);',
+      '  pid_t pid; posix_spawn(&pid, argv[0], 0, 0, argv, 0);', // OSv cannot spawn processes: not exported
+      '  void *f = dlsym(0, "helper");',
+      '  printf("%d %p %d\\n", helper(argv[0]), f, from_extra());',
+      '  puts("done"); return argc; }',
+      '',
+    ].join('\n'),
+  );
   execFileSync('cc', ['-shared', '-fPIC', '-o', lib, join(dir, 'lib.c')]);
   execFileSync('cc', ['-shared', '-fPIC', '-o', extra, join(dir, 'extra.c')]);
   execFileSync('cc', ['-fPIE', '-pie', '-o', app, join(dir, 'main.c'), lib, extra, '-ldl', '-lpthread']);
@@ -70,13 +73,21 @@ describe('the ELF reader agrees with readelf', () => {
 });
 
 describe('osvconf symbols', () => {
-  it('turns a compiled app and its library into a version script in OSv\'s format', () => {
+  it("turns a compiled app and its library into a version script in OSv's format", () => {
     const run = osvconf(['symbols', app, lib]);
     expect(run.code, run.stderr).toBe(0);
     const script = run.stdout;
-    expect(script.startsWith('{\n  global:\n\n/* Kernel and VDSO */\n    clock_gettime;\n    gettimeofday;\n    time;\n    __errno_location;\n    fsgsbase_avail;\n\n/* APP */\n')).toBe(true);
+    expect(
+      script.startsWith(
+        '{\n  global:\n\n/* Kernel and VDSO */\n    clock_gettime;\n    gettimeofday;\n    time;\n    __errno_location;\n    fsgsbase_avail;\n\n/* APP */\n',
+      ),
+    ).toBe(true);
     expect(script.endsWith('  local:\n    *;\n};\n')).toBe(true);
-    const appBlock = script.slice(script.indexOf('/* APP */\n') + 10, script.indexOf('  local:')).trim().split('\n').map((l) => l.trim().replace(/;$/, ''));
+    const appBlock = script
+      .slice(script.indexOf('/* APP */\n') + 10, script.indexOf('  local:'))
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().replace(/;$/, ''));
     // What the C sources call from libc (and OSv exports), sorted bytewise; helper comes from libhelper.so.
     for (const name of ['pthread_create', 'dlsym', 'printf', 'puts', 'strlen', 'atoi']) expect(appBlock).toContain(name);
     expect(appBlock).toEqual([...appBlock].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -101,7 +112,10 @@ describe('osvconf symbols', () => {
 
   it('reads a directory and a usr.manifest list the same way', () => {
     const fromDir = osvconf(['symbols', join(dir, 'app')]).stdout;
-    writeFileSync(join(dir, 'usr.manifest'), `[manifest]\n# the app\n/app: app/bin/app\n/lib/libhelper.so: app/lib/libhelper.so\n/usr/lib/link.so: ->/lib/libhelper.so\n`);
+    writeFileSync(
+      join(dir, 'usr.manifest'),
+      `[manifest]\n# the app\n/app: app/bin/app\n/lib/libhelper.so: app/lib/libhelper.so\n/usr/lib/link.so: ->/lib/libhelper.so\n`,
+    );
     const fromManifest = osvconf(['symbols', join(dir, 'usr.manifest')]).stdout;
     expect(fromDir).toBe(osvconf(['symbols', app, lib]).stdout);
     expect(fromManifest).toBe(fromDir);
@@ -180,7 +194,8 @@ describe('ELF reader fuzz (seeded): mutated real binaries never crash it', () =>
       // Flip bytes, mostly in the header and the section header table, where offsets live.
       const shoff = Number(original.readBigUInt64LE(40));
       for (let k = 1 + Math.floor(next() * 4); k > 0; k--) {
-        const where = next() < 0.5 ? Math.floor(next() * 64) : next() < 0.8 ? shoff + Math.floor(next() * (bytes.length - shoff)) : Math.floor(next() * bytes.length);
+        const where =
+          next() < 0.5 ? Math.floor(next() * 64) : next() < 0.8 ? shoff + Math.floor(next() * (bytes.length - shoff)) : Math.floor(next() * bytes.length);
         bytes[Math.min(where, bytes.length - 1)] = Math.floor(next() * 256);
       }
       const result = readElf(bytes, 'm.elf', MACHINES);

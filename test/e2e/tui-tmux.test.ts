@@ -27,7 +27,19 @@ function start(cwd: string, args: string): string {
   const log = join(tempDir('osvconf-keys-'), 'keys');
   writeFileSync(log, '');
   keyLogs.set(name, log);
-  execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '80', '-y', '24', '-c', cwd, `NO_COLOR=1 OSVCONF_TUI_KEYLOG=${log} ${process.execPath} ${BIN} ${args}; echo EXIT=$?; sleep 600`]);
+  execFileSync('tmux', [
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    '80',
+    '-y',
+    '24',
+    '-c',
+    cwd,
+    `NO_COLOR=1 OSVCONF_TUI_KEYLOG=${log} ${process.execPath} ${BIN} ${args}; echo EXIT=$?; sleep 600`,
+  ]);
   return name;
 }
 
@@ -45,10 +57,14 @@ async function until<T>(probe: () => T | undefined, what: string, s: string): Pr
 }
 
 const waitFor = (s: string, test: (text: string) => boolean, what: string): Promise<string> =>
-  until(() => {
-    const text = screen(s);
-    return test(text) ? text : undefined;
-  }, what, s);
+  until(
+    () => {
+      const text = screen(s);
+      return test(text) ? text : undefined;
+    },
+    what,
+    s,
+  );
 
 const handled = (s: string): number => readFileSync(keyLogs.get(s) as string, 'utf8').length / 'key\n'.length;
 
@@ -57,7 +73,12 @@ async function keys(s: string, ...k: string[]): Promise<void> {
   for (const key of k) {
     const before = handled(s);
     // A literal string of several characters arrives as one read: one handled event.
-    execFileSync('tmux', ['send-keys', '-t', s, ...(key.length > 1 && !/^(Enter|Space|Escape|C-.|Up|Down|Left|Right|BSpace|Home|End)$/.test(key) ? ['-l', key] : [key])]);
+    execFileSync('tmux', [
+      'send-keys',
+      '-t',
+      s,
+      ...(key.length > 1 && !/^(Enter|Space|Escape|C-.|Up|Down|Left|Right|BSpace|Home|End)$/.test(key) ? ['-l', key] : [key]),
+    ]);
     await until(() => (handled(s) > before ? true : undefined), `the key ${JSON.stringify(key)} to be taken`, s);
   }
 }
@@ -95,11 +116,15 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     await keys(s, 'y');
     await waitFor(s, (t) => t.includes('saved: 4 files written'), 'saved');
     const header = readFileSync(join(tree, 'build', 'release.x64', 'gen', 'include', 'osv', 'drivers_config.h'), 'utf8');
-    expect(header).toBe(osvconf(['--profile=virtio-kvm', 'conf_drivers_scsi=1', 'conf_drivers_nvme=1', 'conf_hide_symbols=1', 'fs=rofs', '--print=drivers_config.h']).stdout);
+    expect(header).toBe(
+      osvconf(['--profile=virtio-kvm', 'conf_drivers_scsi=1', 'conf_drivers_nvme=1', 'conf_hide_symbols=1', 'fs=rofs', '--print=drivers_config.h']).stdout,
+    );
     expect(existsSync(join(tree, 'conf', 'profiles', 'x64', 'virtio-kvm-custom.mk'))).toBe(true);
     expect(readFileSync(join(tree, 'conf', 'osvconf', 'release.x64.config'), 'utf8')).toContain('CONF_hide_symbols=y\n');
     // The saved configuration is the one the CLI writes for the same selection.
-    expect(readFileSync(join(tree, 'conf', 'osvconf', 'release.x64.osvconf'), 'utf8')).toBe(osvconf(['--profile=virtio-kvm', 'conf_drivers_scsi=1', 'conf_drivers_nvme=1', 'conf_hide_symbols=1', 'fs=rofs', '--print=configuration']).stdout);
+    expect(readFileSync(join(tree, 'conf', 'osvconf', 'release.x64.osvconf'), 'utf8')).toBe(
+      osvconf(['--profile=virtio-kvm', 'conf_drivers_scsi=1', 'conf_drivers_nvme=1', 'conf_hide_symbols=1', 'fs=rofs', '--print=configuration']).stdout,
+    );
 
     execFileSync('tmux', ['send-keys', '-t', s, 'q']); // quits: no key to wait for
     await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
@@ -120,7 +145,7 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     expect(readFileSync(join(tree, 'aarch64-app.so.version_script'), 'utf8')).toContain('    clock_getres;\n');
   });
 
-  it('resumes the tree\'s saved configuration exactly (custom profile, fs, drivers); the command line wins', async () => {
+  it("resumes the tree's saved configuration exactly (custom profile, fs, drivers); the command line wins", async () => {
     const tree = osvTree();
     const selection = ['--profile=vmware', 'conf_drivers_hpet=1', '--name=myvm', 'fs=rofs', 'conf_hide_symbols=1', 'conf_tracepoints=0'];
     expect(osvconf([...selection, `--out=${tree}`]).code).toBe(0);
@@ -173,7 +198,11 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     execFileSync('tmux', ['resize-window', '-t', s, '-x', '120', '-y', '30']);
     // The whole redrawn frame: wider than 80 columns and taller than 24 rows (a frame being drawn
     // may show only part of it, so the test waits for both).
-    const wide = await waitFor(s, (t) => t.split('\n').some((l) => l.trimEnd().length > 100) && t.split('\n').filter((l) => l.includes('│')).length > 20, 'the wider and taller frame');
+    const wide = await waitFor(
+      s,
+      (t) => t.split('\n').some((l) => l.trimEnd().length > 100) && t.split('\n').filter((l) => l.includes('│')).length > 20,
+      'the wider and taller frame',
+    );
     expect(wide).toContain('Kernel size');
   });
 

@@ -14,7 +14,9 @@ describe('visibility options flow into every artifact', () => {
     expect(print('.config', ...args).stdout).toContain('CONF_hide_symbols=y\n');
     expect(print('.config', ...args).stdout).toContain('CONF_version_script="apps/my.vs"\n');
     expect(print('kernel_conf.mk', ...args).stdout).toContain('conf_version_script=apps/my.vs\n');
-    expect(print('build-command', ...args).stdout).toBe('./scripts/build arch=x64 mode=release conf_dot_file=conf/osvconf/release.x64.config conf_drivers_profile=virtio-kvm fs=rofs conf_hide_symbols=1 conf_version_script=apps/my.vs\n');
+    expect(print('build-command', ...args).stdout).toBe(
+      './scripts/build arch=x64 mode=release conf_dot_file=conf/osvconf/release.x64.config conf_drivers_profile=virtio-kvm fs=rofs conf_hide_symbols=1 conf_version_script=apps/my.vs\n',
+    );
   });
 
   it('a version script without hiding has no effect, and says so', () => {
@@ -31,7 +33,9 @@ describe('visibility options flow into every artifact', () => {
   });
 
   it('conf_linker_extra_options is shell-quoted in the build command; $ is refused', () => {
-    expect(print('build-command', 'conf_linker_extra_options=--print-gc-sections -z now').stdout).toContain(" 'conf_linker_extra_options=--print-gc-sections -z now'");
+    expect(print('build-command', 'conf_linker_extra_options=--print-gc-sections -z now').stdout).toContain(
+      " 'conf_linker_extra_options=--print-gc-sections -z now'",
+    );
     const bad = print('build-command', 'conf_linker_extra_options=$(shell id)');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('make would expand "$"');
@@ -57,7 +61,9 @@ describe('filesystems', () => {
   });
 
   it('a root filesystem on disk without any block device driver is warned about', () => {
-    expect(print('build-command', '--profile=base', 'fs=rofs').stderr).toContain('fs=rofs reads the root filesystem from a disk, but no block device driver is on');
+    expect(print('build-command', '--profile=base', 'fs=rofs').stderr).toContain(
+      'fs=rofs reads the root filesystem from a disk, but no block device driver is on',
+    );
     expect(print('build-command', '--profile=base', 'fs=ramfs').stderr).not.toContain('block device');
   });
 
@@ -68,7 +74,7 @@ describe('filesystems', () => {
     expect(zfs.stdout).toContain(' fs=rofs_with_zfs conf_zfs=openzfs');
   });
 
-  it('ZFS with hidden symbols and an app script that hides libsolaris.so\'s needs is refused', () => {
+  it("ZFS with hidden symbols and an app script that hides libsolaris.so's needs is refused", () => {
     const dir = tempDir();
     const script = (names: string[]) => `{\n  global:\n${names.map((n) => `    ${n};\n`).join('')}  local:\n    *;\n};\n`;
     writeFileSync(join(dir, 'app.vs'), script(['puts', 'clock_gettime']));

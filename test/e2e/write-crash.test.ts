@@ -64,7 +64,10 @@ describe('--out under kill -9 and with two writers', () => {
       // The next run (any selection) first completes or cleans up what was left: here A again.
       expect(osvconf([...A, `--out=${out}`]).code).toBe(0);
       const after = snapshot(out);
-      expect([...after.keys()].filter((f) => !ours(f)), `round ${round}: leftovers`).toEqual([]);
+      expect(
+        [...after.keys()].filter((f) => !ours(f)),
+        `round ${round}: leftovers`,
+      ).toEqual([]);
       expect(after).toEqual(setA);
     }
     if (CRASH_ROUNDS >= 10) expect([...seen].sort()).toEqual(['journal', 'old']);

@@ -32,8 +32,12 @@ export function tempDir(prefix = 'osvconf-test-'): string {
 
 /** e_machine -> arch, as conf/osvconf.json gives it (for calling the ELF reader in process). */
 export const MACHINES: ReadonlyMap<number, string> = new Map(
-  Object.entries((JSON.parse(readFileSync(join(ROOT, 'conf', 'osvconf.json'), 'utf8')) as { arches: Record<string, { elf_machine: number }> }).arches).map(([name, a]) => [a.elf_machine, name]),
+  Object.entries((JSON.parse(readFileSync(join(ROOT, 'conf', 'osvconf.json'), 'utf8')) as { arches: Record<string, { elf_machine: number }> }).arches).map(
+    ([name, a]) => [a.elf_machine, name],
+  ),
 );
 
 /** Every arch the data defines (conf/osvconf.json): tests iterate this, so a new arch is data plus its files. */
-export const ARCHES: readonly string[] = Object.keys((JSON.parse(readFileSync(join(ROOT, 'conf', 'osvconf.json'), 'utf8')) as { arches: Record<string, unknown> }).arches);
+export const ARCHES: readonly string[] = Object.keys(
+  (JSON.parse(readFileSync(join(ROOT, 'conf', 'osvconf.json'), 'utf8')) as { arches: Record<string, unknown> }).arches,
+);

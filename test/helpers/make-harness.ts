@@ -22,7 +22,11 @@ export function rawDrivers(arch: string): RawDriver[] {
 
 export function rawProfiles(arch: string): Map<string, RawProfile> {
   const dir = join(ROOT, 'profiles', arch);
-  return new Map(readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => [f.slice(0, -5), JSON.parse(readFileSync(join(dir, f), 'utf8'))]));
+  return new Map(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => [f.slice(0, -5), JSON.parse(readFileSync(join(dir, f), 'utf8'))]),
+  );
 }
 
 const GENERATOR = `#!/bin/sh
@@ -69,7 +73,9 @@ export function baseMk(drivers: readonly RawDriver[]): string {
 
 export function profileMk(profile: RawProfile): string {
   const includes = (profile.includes ?? []).map((p) => `include conf/profiles/$(arch)/${p}.mk\n`).join('');
-  const sets = Object.entries(profile.sets ?? {}).map(([k, v]) => `conf_drivers_${k}?=${v}\n`).join('');
+  const sets = Object.entries(profile.sets ?? {})
+    .map(([k, v]) => `conf_drivers_${k}?=${v}\n`)
+    .join('');
   return includes + sets;
 }
 

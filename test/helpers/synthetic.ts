@@ -10,7 +10,16 @@ export function driver(name: string, implies: string[] = [], pitfalls: Pitfall[]
 
 export function catalog(drivers: Driver[], arch = 'test'): ArchCatalog {
   const hide = { name: 'hide_symbols', type: 'bool' as const, prompt: 'hide', default: 'n', makefile: true, help: 'hide', menu: 'Core' };
-  return { arch, drivers, kconfig: { mainmenu: 'Test', menus: [{ title: 'Core', options: [hide] }], choice: { name: 'drivers_profile', prompt: 'p', default: 'all', values: {}, withoutProfile: {} } }, options: [] };
+  return {
+    arch,
+    drivers,
+    kconfig: {
+      mainmenu: 'Test',
+      menus: [{ title: 'Core', options: [hide] }],
+      choice: { name: 'drivers_profile', prompt: 'p', default: 'all', values: {}, withoutProfile: {} },
+    },
+    options: [],
+  };
 }
 
 export function profile(name: string, spec: { includes?: string[]; sets?: Record<string, Bit>; aliasOf?: string } = {}): Profile {
@@ -33,7 +42,17 @@ export function source(profiles: Profile[], arch = 'test', elsewhere: Record<str
 }
 
 export function request(profileName: string, drivers: Record<string, Bit> = {}, extra: Partial<SelectionRequest> = {}): SelectionRequest {
-  return { arch: 'test', mode: 'release', profile: profileName, drivers: new Map(Object.entries(drivers)), kconfig: new Map(), options: new Map(), force: false, strict: false, ...extra };
+  return {
+    arch: 'test',
+    mode: 'release',
+    profile: profileName,
+    drivers: new Map(Object.entries(drivers)),
+    kconfig: new Map(),
+    options: new Map(),
+    force: false,
+    strict: false,
+    ...extra,
+  };
 }
 
 export { select };

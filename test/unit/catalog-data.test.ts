@@ -25,7 +25,13 @@ describe('shipped data files', () => {
 
   it('each validates against its JSON Schema', () => {
     const kindOf = (file: string): string =>
-      file.includes(join(ROOT, 'profiles')) ? 'profile' : file.endsWith(join('size', 'attribution.json')) ? 'attribution' : file.includes(join('conf', 'size')) ? 'size' : basename(file, '.json');
+      file.includes(join(ROOT, 'profiles'))
+        ? 'profile'
+        : file.endsWith(join('size', 'attribution.json'))
+          ? 'attribution'
+          : file.includes(join('conf', 'size'))
+            ? 'size'
+            : basename(file, '.json');
     const checked = dataFiles.filter((f) => !f.includes(join('conf', 'schema')));
     for (const file of checked) {
       const validate = (validators as Record<string, ((d: unknown) => boolean) & { errors?: unknown }>)[`validate_${kindOf(file)}`];
@@ -56,18 +62,21 @@ describe('shipped data files', () => {
       expect(source.names()).toContain(defaults.value.defaultProfile);
       for (const name of source.names()) {
         const p = source.get(name);
-        expect(p.ok ? 'ok' : p.error.details?.join('\n') ?? p.error.message, `${arch}/${name}`).toBe('ok');
+        expect(p.ok ? 'ok' : (p.error.details?.join('\n') ?? p.error.message), `${arch}/${name}`).toBe('ok');
       }
     }
   });
 });
 
 type Facts = {
-  arches: Record<string, {
-    drivers: { name: string; implies: string[] }[];
-    base_rule_order: string[];
-    profiles: Record<string, { sets: Record<string, number>; includes: string[]; symlink_to: string | null; effective: Record<string, number> }>;
-  }>;
+  arches: Record<
+    string,
+    {
+      drivers: { name: string; implies: string[] }[];
+      base_rule_order: string[];
+      profiles: Record<string, { sets: Record<string, number>; includes: string[]; symlink_to: string | null; effective: Record<string, number> }>;
+    }
+  >;
 };
 
 describe('catalog equals osv-facts.json', () => {
@@ -111,11 +120,20 @@ describe('catalog equals osv-facts.json', () => {
 describe('data coverage', () => {
   it('every driver has a size: a component of the size model, or is named as having no code of its own', () => {
     for (const arch of ARCHES) {
-      const model = JSON.parse(readFileSync(join(ROOT, 'conf', 'size', `${arch}.json`), 'utf8')) as { no_code_of_their_own?: string[]; components: { when?: Record<string, number> }[] };
+      const model = JSON.parse(readFileSync(join(ROOT, 'conf', 'size', `${arch}.json`), 'utf8')) as {
+        no_code_of_their_own?: string[];
+        components: { when?: Record<string, number> }[];
+      };
       const drivers = rawDrivers(arch).map((d) => d.name);
       const sized = new Set([...model.components.flatMap((c) => Object.keys(c.when ?? {})), ...(model.no_code_of_their_own ?? [])]);
-      expect(drivers.filter((d) => !sized.has(d)), arch).toEqual([]);
-      expect((model.no_code_of_their_own ?? []).filter((d) => !drivers.includes(d)), `${arch}: names that are no driver`).toEqual([]);
+      expect(
+        drivers.filter((d) => !sized.has(d)),
+        arch,
+      ).toEqual([]);
+      expect(
+        (model.no_code_of_their_own ?? []).filter((d) => !drivers.includes(d)),
+        `${arch}: names that are no driver`,
+      ).toEqual([]);
     }
   });
 
@@ -164,7 +182,10 @@ describe('code carries rules, data carries facts', () => {
     for (const file of sources) {
       const text = readFileSync(file, 'utf8');
       // (A template's name is not an option's: renderTemplate('version_script') is fine.)
-      const code = text.split('\n').filter((l) => !l.includes('renderTemplate(')).join('\n');
+      const code = text
+        .split('\n')
+        .filter((l) => !l.includes('renderTemplate('))
+        .join('\n');
       for (const name of [...withRoles, defaults.default_profile]) if (new RegExp(`['"]${name}['"]`).test(code)) hits.push(`${file}: '${name}'`);
     }
     expect(hits).toEqual([]);

@@ -27,7 +27,9 @@ describe('the command table', () => {
 
   it('a flag the table does not give a command is refused, naming the command', () => {
     for (const [name, spec] of commands) {
-      const other = FLAGS.map((f) => f as { name: string; value?: string }).find((f) => !spec.flags.includes(f.name as never) && f.name !== 'help' && f.name !== 'version');
+      const other = FLAGS.map((f) => f as { name: string; value?: string }).find(
+        (f) => !spec.flags.includes(f.name as never) && f.name !== 'help' && f.name !== 'version',
+      );
       if (other === undefined) continue;
       const arg = other.value === undefined ? `--${other.name}` : `--${other.name}=x`;
       const run = osvconf(name === 'configure' ? [arg] : [name, arg]);
@@ -38,7 +40,7 @@ describe('the command table', () => {
 });
 
 describe('the README', () => {
-  it("has the CLI reference as osvconf --help gives it", async () => {
+  it('has the CLI reference as osvconf --help gives it', async () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { ROOT } = await import('../helpers/cli.js');

@@ -32,7 +32,9 @@ describe('the ELF reader on crafted files', () => {
     for (let i = dynstr.offset + 1; i < dynstr.offset + dynstr.size; i++) if (bytes[i] === 0) bytes[i] = 0x61;
     const r = readElf(bytes, 'crafted.so', MACHINES);
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.error.message).toMatch(/crafted\.so: corrupt ELF file: dynamic symbol \d+: (the names overlap|the name at \d+ is longer|name at \d+ runs past)/);
+    expect(!r.ok && r.error.message).toMatch(
+      /crafted\.so: corrupt ELF file: dynamic symbol \d+: (the names overlap|the name at \d+ is longer|name at \d+ runs past)/,
+    );
     const sized = readElfSizes(bytes, 'crafted.so', MACHINES);
     expect(sized.ok).toBe(false);
   });

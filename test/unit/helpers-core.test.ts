@@ -36,7 +36,14 @@ describe('scanJson', () => {
   });
 
   it('accepts whatever JSON.parse accepts (escapes, numbers, nesting)', () => {
-    for (const text of ['"\\u00e9\\n"', '-0.5e+10', '[[[]]]', '{"a":{"b":[{"c":"\\"q\\""}]}}', '  true  ', '12345678901234567890123456789012345678901234567890123456789012345678901234567890']) {
+    for (const text of [
+      '"\\u00e9\\n"',
+      '-0.5e+10',
+      '[[[]]]',
+      '{"a":{"b":[{"c":"\\"q\\""}]}}',
+      '  true  ',
+      '12345678901234567890123456789012345678901234567890123456789012345678901234567890',
+    ]) {
       expect(() => JSON.parse(text)).not.toThrow();
       expect(scanJson(text).error, text).toBeUndefined();
     }

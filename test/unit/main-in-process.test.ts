@@ -21,7 +21,7 @@ describe('main() in process', () => {
     expect(r.out).toContain('#define CONF_drivers_xen 1\n');
   });
 
-  it('writes into the context\'s working directory when it is an OSv checkout, not the process\'s', async () => {
+  it("writes into the context's working directory when it is an OSv checkout, not the process's", async () => {
     const tree = tempDir('osv-');
     mkdirSync(join(tree, 'conf', 'profiles'), { recursive: true });
     mkdirSync(join(tree, 'scripts'));
@@ -37,7 +37,7 @@ describe('main() in process', () => {
     expect(r.err).toContain('no arguments, and no terminal');
   });
 
-  it('reads a relative app version script from the context\'s directory', async () => {
+  it("reads a relative app version script from the context's directory", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'app.vs'), '{\n  global:\n    printf;\n  local: *;\n};\n');
     const r = await run(['size', 'conf_hide_symbols=1', 'conf_version_script=app.vs', 'fs=rofs', '--json'], dir);

@@ -19,7 +19,15 @@ describe('the size panel and osvconf size', () => {
       const selection = core.value.resolve({ arch: 'x64', mode: 'release', profile: 'virtio-kvm', drivers: {}, kconfig, options: { fs: 'rofs' } });
       if (!selection.ok) throw new Error(selection.error.message);
       const panel = core.value.estimate(selection.value).kernelKib;
-      const args = ['size', '--profile=virtio-kvm', 'conf_hide_symbols=1', 'fs=rofs', ...(kconfig.version_script === undefined ? [] : ['conf_version_script=app.vs']), `--out=${tree}`, '--json'];
+      const args = [
+        'size',
+        '--profile=virtio-kvm',
+        'conf_hide_symbols=1',
+        'fs=rofs',
+        ...(kconfig.version_script === undefined ? [] : ['conf_version_script=app.vs']),
+        `--out=${tree}`,
+        '--json',
+      ];
       const cli = JSON.parse(osvconf(args).stdout) as { kernel_kib: number };
       // --json gives KiB to one decimal.
       expect(Math.round(panel * 10) / 10, JSON.stringify(kconfig)).toBe(cli.kernel_kib);

@@ -17,7 +17,37 @@ import { rng } from '../helpers/random.js';
 
 const CASES = Number(process.env['OSVCONF_FUZZ_CASES'] ?? '300');
 const SEED = Number(process.env['OSVCONF_SEED'] ?? '2026');
-const PIECES = ['\0', '\n', '\r', '\\', '"', '$(', ')', '{', '}', '[', ']', ':', ';', '#', '/*', '*/', '=', '?=', 'ifeq (', 'endif', 'include ', 'global:', 'local:', 'CONF_', '# CONF_x is not set', '\u2028', '\ufeff', 'é', 'x'.repeat(5000)];
+const PIECES = [
+  '\0',
+  '\n',
+  '\r',
+  '\\',
+  '"',
+  '$(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  ';',
+  '#',
+  '/*',
+  '*/',
+  '=',
+  '?=',
+  'ifeq (',
+  'endif',
+  'include ',
+  'global:',
+  'local:',
+  'CONF_',
+  '# CONF_x is not set',
+  '\u2028',
+  '\ufeff',
+  'é',
+  'x'.repeat(5000),
+];
 
 /** One random edit: delete, duplicate, insert a piece, flip a byte, truncate. */
 function mutateText(text: string, next: () => number): string {
@@ -47,7 +77,10 @@ function mutateBytes(bytes: Uint8Array, next: () => number): Uint8Array {
 describe('parser fuzz: never throws', () => {
   it(`ELF reader: ${CASES} mutated files`, () => {
     const next = rng(SEED);
-    const base = writeElf({ machine: 62, symbols: [{ name: 'printf', version: 'GLIBC_2.2.5' }, { name: 'malloc' }, { name: 'app_main', defined: true }, { name: '__gmon_start__', weak: true }] });
+    const base = writeElf({
+      machine: 62,
+      symbols: [{ name: 'printf', version: 'GLIBC_2.2.5' }, { name: 'malloc' }, { name: 'app_main', defined: true }, { name: '__gmon_start__', weak: true }],
+    });
     for (let i = 0; i < CASES; i++) {
       const bytes = mutateBytes(base, next);
       expect(() => readElf(bytes, 'fuzz.so', MACHINES), `case ${i}`).not.toThrow();
@@ -57,13 +90,17 @@ describe('parser fuzz: never throws', () => {
 
   it(`.mk parser and evaluator: ${CASES} mutated profiles`, () => {
     const next = rng(SEED + 1);
-    const base = 'include conf/profiles/$(arch)/base.mk\nX = 1\nifeq ($(X),1)\nexport conf_drivers_pci ?= $(X)\nelse ifdef Y\nconf_drivers_vga := 1\nendif\nconf_drivers_virtio_blk?=1 # c\\\n  more\n';
+    const base =
+      'include conf/profiles/$(arch)/base.mk\nX = 1\nifeq ($(X),1)\nexport conf_drivers_pci ?= $(X)\nelse ifdef Y\nconf_drivers_vga := 1\nendif\nconf_drivers_virtio_blk?=1 # c\\\n  more\n';
     for (let i = 0; i < CASES; i++) {
       const text = mutateText(base, next);
-      expect(() => {
-        const parsed = parseMake(text);
-        if (parsed.errors.length === 0) evaluate('fuzz.mk', parsed.statements, { arch: 'x64' }, () => 'no includes here');
-      }, `case ${i}: ${JSON.stringify(text.slice(0, 200))}`).not.toThrow();
+      expect(
+        () => {
+          const parsed = parseMake(text);
+          if (parsed.errors.length === 0) evaluate('fuzz.mk', parsed.statements, { arch: 'x64' }, () => 'no includes here');
+        },
+        `case ${i}: ${JSON.stringify(text.slice(0, 200))}`,
+      ).not.toThrow();
     }
   });
 

@@ -32,7 +32,14 @@ describe('resolveDrivers: make semantics', () => {
   });
 
   it('lists every enabled implier, though only the first one set the value', () => {
-    const r = resolveDrivers(rules, [], new Map([['leaf_a', 1], ['leaf_b', 1]]));
+    const r = resolveDrivers(
+      rules,
+      [],
+      new Map([
+        ['leaf_a', 1],
+        ['leaf_b', 1],
+      ]),
+    );
     expect(r.byName.get('mid')?.impliedBy).toEqual(['leaf_a', 'leaf_b']);
     expect(r.byName.get('mid')?.origin).toEqual({ kind: 'implied', by: 'leaf_a' });
   });
@@ -54,7 +61,15 @@ describe('resolveDrivers: make semantics', () => {
   });
 
   it('records an explicit 0 that make keeps although an enabled flag implies 1', () => {
-    const r = resolveDrivers(rules, [], new Map([['leaf_a', 1], ['leaf_b', 1], ['mid', 0]]));
+    const r = resolveDrivers(
+      rules,
+      [],
+      new Map([
+        ['leaf_a', 1],
+        ['leaf_b', 1],
+        ['mid', 0],
+      ]),
+    );
     // make's result: mid stays 0, so bus is never implied either.
     expect(values(r.flags)).toEqual({ leaf_a: 1, leaf_b: 1, mid: 0, bus: 0, other: 1 });
     expect(r.conflicts).toEqual([{ flag: 'mid', origin: { kind: 'command-line' }, impliers: ['leaf_a', 'leaf_b'] }]);
@@ -78,7 +93,11 @@ describe('resolveDrivers: make semantics', () => {
 });
 
 describe('expandProfile', () => {
-  const base = [profile('a', { sets: { leaf_a: 1 } }), profile('b', { includes: ['a'], sets: { other: 1 } }), profile('top', { includes: ['b', 'a'], sets: { bus: 0 } })];
+  const base = [
+    profile('a', { sets: { leaf_a: 1 } }),
+    profile('b', { includes: ['a'], sets: { other: 1 } }),
+    profile('top', { includes: ['b', 'a'], sets: { bus: 0 } }),
+  ];
 
   it('expands includes in place, recursively, then the own sets', () => {
     const e = expandProfile('top', source(base));
@@ -143,7 +162,7 @@ describe('select: stricter than make', () => {
     expect(!r.ok && r.error.message).toContain('conf_drivers_bus=0 (profile bad)');
   });
 
-  it('--force keeps make\'s result and warns', () => {
+  it("--force keeps make's result and warns", () => {
     const r = select(request('p', { bus: 0 }, { force: true }), cat, src);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -176,7 +195,9 @@ describe('the shipped catalog', () => {
     for (const mustNot of ['virtio_scsi', 'virtio_fs', 'mmio', 'xen', 'hyperv', 'vga']) expect(on).not.toContain(mustNot);
     expect(x64.warnings).toEqual([]);
     const arm = mustSelect('aarch64', 'virtio-kvm');
-    expect(arm.drivers.flags.filter((f) => f.value === 1).map((f) => f.name)).toEqual(expect.arrayContaining(['virtio_blk', 'virtio_net', 'virtio_rng', 'pci']));
+    expect(arm.drivers.flags.filter((f) => f.value === 1).map((f) => f.name)).toEqual(
+      expect.arrayContaining(['virtio_blk', 'virtio_net', 'virtio_rng', 'pci']),
+    );
     expect(arm.warnings).toEqual([]);
   });
 

@@ -9,7 +9,6 @@ import { createEstimator, type SizeModel } from '../../src/size/model.js';
 import { rawDrivers, rawProfiles } from '../helpers/make-harness.js';
 import { mustSelect } from '../helpers/pipeline.js';
 
-
 describe('calibration', () => {
   const model = loadSizeModel('x64');
   const estimator = createEstimator(model);
@@ -29,7 +28,9 @@ describe('calibration', () => {
   });
 
   it('fits few parameters: core and the visible regime (the factors kept from the 2022 fit), never a per-profile number', () => {
-    const fitted = Object.entries(model.factors).filter(([, f]) => f.fit).map(([k]) => k);
+    const fitted = Object.entries(model.factors)
+      .filter(([, f]) => f.fit)
+      .map(([k]) => k);
     expect(fitted).toEqual([]);
     expect(model.core.fit).toBe(true);
     expect(model.symbols_visible.fit).toBe(true);
@@ -58,15 +59,21 @@ describe.each(ARCHES)('%s model', (arch) => {
     const drivers = new Set(rawDrivers(arch).map((d) => d.name));
     const s = mustSelect(arch, 'all');
     const bools = new Set(s.kconfig.filter((k) => k.option.type === 'bool').map((k) => `conf_${k.option.name}`));
-    for (const c of model.components) for (const key of [...Object.keys(c.when), ...Object.keys(c.registered ?? {})]) expect(drivers.has(key) || bools.has(key), `${c.name}: ${key}`).toBe(true);
+    for (const c of model.components)
+      for (const key of [...Object.keys(c.when), ...Object.keys(c.registered ?? {})])
+        expect(drivers.has(key) || bools.has(key), `${c.name}: ${key}`).toBe(true);
   });
 
   it('is monotone: turning a driver on never shrinks the kernel (every profile, both regimes)', () => {
     for (const profile of rawProfiles(arch).keys()) {
       for (const hide of ['y', 'n']) {
         for (const d of rawDrivers(arch)) {
-          const off = estimator.estimate(sizeInputOf(mustSelect(arch, profile, { [d.name]: 0 as Bit }, { force: true, kconfig: { hide_symbols: hide } }))).kernelKib;
-          const on = estimator.estimate(sizeInputOf(mustSelect(arch, profile, { [d.name]: 1 as Bit }, { force: true, kconfig: { hide_symbols: hide } }))).kernelKib;
+          const off = estimator.estimate(
+            sizeInputOf(mustSelect(arch, profile, { [d.name]: 0 as Bit }, { force: true, kconfig: { hide_symbols: hide } })),
+          ).kernelKib;
+          const on = estimator.estimate(
+            sizeInputOf(mustSelect(arch, profile, { [d.name]: 1 as Bit }, { force: true, kconfig: { hide_symbols: hide } })),
+          ).kernelKib;
           expect(on, `${arch} ${profile} hide=${hide} ${d.name}`).toBeGreaterThanOrEqual(off);
         }
       }

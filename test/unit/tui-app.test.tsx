@@ -30,7 +30,11 @@ function setup(writes: State[] = []) {
   if (!defaults.ok) throw new Error('defaults');
   const core = createTuiCore(defaults.value, undefined, tempDir());
   if (!core.ok) throw new Error(core.error.message);
-  const state = initialState(core.value, { arch: 'x64', mode: 'release', profile: 'virtio-kvm', drivers: {}, kconfig: { hide_symbols: 'y' }, options: { fs: 'rofs' } }, 6189);
+  const state = initialState(
+    core.value,
+    { arch: 'x64', mode: 'release', profile: 'virtio-kvm', drivers: {}, kconfig: { hide_symbols: 'y' }, options: { fs: 'rofs' } },
+    6189,
+  );
   if (!state.ok) throw new Error(state.error.message);
   const save: SaveTarget = {
     where: '/osv',
@@ -42,7 +46,9 @@ function setup(writes: State[] = []) {
   };
   let exited: State | undefined;
   let taken = 0;
-  const app = render(createElement(App, { core: core.value, initial: state.value, save, color: false, onExit: (s: State) => void (exited = s), onKey: () => void taken++ }));
+  const app = render(
+    createElement(App, { core: core.value, initial: state.value, save, color: false, onExit: (s: State) => void (exited = s), onKey: () => void taken++ }),
+  );
   /** Types a key and waits until the app has drawn what it did (no fixed sleep). */
   const press = async (k: string): Promise<void> => {
     const before = taken;

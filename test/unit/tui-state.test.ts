@@ -57,7 +57,7 @@ describe('TUI reducer', () => {
     expect(run(core, s, { type: 'toggle' }).settings.drivers).toEqual({});
   });
 
-  it('refuses a change that conflicts, with the core\'s reason, and keeps the state', () => {
+  it("refuses a change that conflicts, with the core's reason, and keeps the state", () => {
     const { core, state } = setup();
     let s = run(core, goTo(core, state, 'drivers'), { type: 'open' });
     s = run(core, goTo(core, s, 'drivers:bus'), { type: 'open' });
@@ -150,7 +150,9 @@ describe('TUI reducer', () => {
     const choices = s.overlay.kind === 'choose' ? s.overlay.item.choices.map((c) => c.value) : [];
     s = run(core, s, { type: 'move', delta: choices.indexOf('aarch64') - (s.overlay.kind === 'choose' ? s.overlay.index : 0) }, { type: 'open' });
     expect(s.settings).toMatchObject({ arch: 'aarch64', profile: 'all', drivers: {}, kconfig: { hide_symbols: 'y', version_script: '/v.vs' } });
-    expect(s.message?.text).toMatch(/^profile vmware does not exist on aarch64: using all; driver settings of x64 dropped; warning: conf_drivers_ena=1 on aarch64/);
+    expect(s.message?.text).toMatch(
+      /^profile vmware does not exist on aarch64: using all; driver settings of x64 dropped; warning: conf_drivers_ena=1 on aarch64/,
+    );
   });
 
   it('q with unsaved changes asks; y quits, n stays', () => {

@@ -28,7 +28,10 @@ describe('write plan', () => {
     const root = tempDir();
     writeFileSync(join(root, 'x'), `${MARK}old`);
     const plan = comparePlan(root, [file('x', 'new'), file('y', 'y')]);
-    expect(plan.ok && plan.value).toEqual([{ path: 'x', status: 'wrote', before: `${MARK}old` }, { path: 'y', status: 'wrote' }]);
+    expect(plan.ok && plan.value).toEqual([
+      { path: 'x', status: 'wrote', before: `${MARK}old` },
+      { path: 'y', status: 'wrote' },
+    ]);
     expect(existsSync(join(root, 'y'))).toBe(false);
   });
 
@@ -48,7 +51,11 @@ describe('write plan', () => {
     mkdirSync(join(root, 'dir'));
     symlinkSync('/etc/hostname', join(root, 'link'));
     execFileSync('mkfifo', [join(root, 'fifo')]);
-    for (const [name, message] of [['dir', 'it is a directory'], ['link', 'symbolic link'], ['fifo', 'not a regular file']] as const) {
+    for (const [name, message] of [
+      ['dir', 'it is a directory'],
+      ['link', 'symbolic link'],
+      ['fifo', 'not a regular file'],
+    ] as const) {
       const r = writePlan(root, [file('first', '1'), file(name, '2')]);
       expect(!r.ok && r.error.message, name).toContain(message);
     }
@@ -105,7 +112,13 @@ describe('write plan', () => {
     writeFileSync(join(root, 'b'), `${MARK}new b`); // renamed already
     writeFileSync(join(root, '.a.osvconf-999-abc123.tmp'), `${MARK}new a`);
     writeFileSync(join(root, '.b.osvconf-998-def456.tmp'), 'a temp of a run killed before its journal');
-    writeFileSync(join(root, '.osvconf.journal'), JSON.stringify([{ temp: '.a.osvconf-999-abc123.tmp', target: 'a' }, { temp: '.b.osvconf-999-0000aa.tmp', target: 'b' }]));
+    writeFileSync(
+      join(root, '.osvconf.journal'),
+      JSON.stringify([
+        { temp: '.a.osvconf-999-abc123.tmp', target: 'a' },
+        { temp: '.b.osvconf-999-0000aa.tmp', target: 'b' },
+      ]),
+    );
     const r = writePlan(root, [file('a', 'new a'), file('b', 'new b')]);
     expect(r.ok && r.value.map((f) => f.status)).toEqual(['unchanged', 'unchanged']);
     expect(readdirSync(root).sort()).toEqual(['a', 'b']);
@@ -119,10 +132,13 @@ describe('write plan', () => {
     writeFileSync(join(root, 'b'), `${MARK}old b`);
     writeFileSync(join(root, '.b.osvconf-77-000000000002.tmp'), `${MARK}new b`);
     writeFileSync(join(root, '.b.osvconf-77-000000000003.old'), `${MARK}old b`);
-    writeFileSync(join(root, '.osvconf.journal'), JSON.stringify([
-      { temp: '.a.osvconf-77-000000000009.tmp', target: 'a', backup: '.a.osvconf-77-000000000001.old' },
-      { temp: '.b.osvconf-77-000000000002.tmp', target: 'b', backup: '.b.osvconf-77-000000000003.old' },
-    ]));
+    writeFileSync(
+      join(root, '.osvconf.journal'),
+      JSON.stringify([
+        { temp: '.a.osvconf-77-000000000009.tmp', target: 'a', backup: '.a.osvconf-77-000000000001.old' },
+        { temp: '.b.osvconf-77-000000000002.tmp', target: 'b', backup: '.b.osvconf-77-000000000003.old' },
+      ]),
+    );
     expect(writePlan(root, [file('c', 'c')]).ok).toBe(true);
     expect(readFileSync(join(root, 'a'), 'utf8')).toBe(`${MARK}old a`);
     expect(readFileSync(join(root, 'b'), 'utf8')).toBe(`${MARK}old b`);
@@ -140,7 +156,13 @@ describe('write plan', () => {
     writeFileSync(join(tree, 'Makefile'), 'OSv\n');
     writeFileSync(join(tree, '.x.osvconf-1-ab.tmp'), 'ATTACKER\n');
     writeFileSync(join(tree, '.Makefile.osvconf-1-cd.tmp'), 'ATTACKER\n');
-    writeFileSync(join(tree, '.osvconf.journal'), JSON.stringify([{ temp: '.x.osvconf-1-ab.tmp', target: 'link/authorized_keys' }, { temp: '.Makefile.osvconf-1-cd.tmp', target: 'Makefile' }]));
+    writeFileSync(
+      join(tree, '.osvconf.journal'),
+      JSON.stringify([
+        { temp: '.x.osvconf-1-ab.tmp', target: 'link/authorized_keys' },
+        { temp: '.Makefile.osvconf-1-cd.tmp', target: 'Makefile' },
+      ]),
+    );
     expect(writePlan(tree, [file('x', 'x')]).ok).toBe(true);
     expect(readFileSync(join(victim, 'authorized_keys'), 'utf8')).toBe('original\n');
     expect(readFileSync(join(tree, 'Makefile'), 'utf8')).toBe('OSv\n');

@@ -14,8 +14,6 @@ import { selectionJson } from '../report.js';
 import { resolveSelection } from '../../app/selection.js';
 import { plan } from '../../app/plan.js';
 
-
-
 async function dryRun(out: string, files: readonly PlannedFile[], outcomes: readonly FileOutcome[]): Promise<string> {
   const { unifiedDiff } = await import('../../app/unified-diff.js');
   let text = '';
@@ -35,12 +33,20 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   let out = args.values.get('out');
   const asJson = args.switches.has('json');
   const dry = args.switches.has('dry-run');
-  if (print !== undefined && out !== undefined) return usage('--print and --out cannot be combined', 'use --print=ARTIFACT for stdout or --out=DIR to write files');
-  if (print !== undefined && asJson) return usage('--print and --json cannot be combined', '--print writes the artifact itself; --json alone reports the resolved selection');
+  if (print !== undefined && out !== undefined)
+    return usage('--print and --out cannot be combined', 'use --print=ARTIFACT for stdout or --out=DIR to write files');
+  if (print !== undefined && asJson)
+    return usage('--print and --json cannot be combined', '--print writes the artifact itself; --json alone reports the resolved selection');
   if (dry && print !== undefined) return usage('--dry-run goes with --out, not --print', '--print never writes anything anyway');
   const artifact = print === undefined ? undefined : findArtifact(print);
   if (print !== undefined && artifact === undefined) {
-    return fail(`unknown artifact "${print}"${didYouMean(print, ARTIFACTS.map((a) => a.name))}`, `--print takes one of: ${ARTIFACTS.map((a) => a.name).join(', ')}`);
+    return fail(
+      `unknown artifact "${print}"${didYouMean(
+        print,
+        ARTIFACTS.map((a) => a.name),
+      )}`,
+      `--print takes one of: ${ARTIFACTS.map((a) => a.name).join(', ')}`,
+    );
   }
 
   const resolved = await resolveSelection(args, args.positionals, context.cwd);
@@ -58,7 +64,10 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
 
   if (out === undefined && !asJson) {
     if (!isOsvCheckout(context.cwd)) {
-      return usage('nothing to do: give --print=ARTIFACT or --out=DIR', 'without them osvconf writes into the current directory only when it is an OSv checkout (conf/profiles/ and scripts/build)');
+      return usage(
+        'nothing to do: give --print=ARTIFACT or --out=DIR',
+        'without them osvconf writes into the current directory only when it is an OSv checkout (conf/profiles/ and scripts/build)',
+      );
     }
     out = context.cwd;
   }
@@ -72,19 +81,43 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   const { files, artifacts } = plan(selection);
   // The files the build command needs are part of this plan, and it passes conf_drivers_profile
   // (beating the Kconfig choice): no need to say either.
-  const notes = notesOf([...artifacts, ...ARTIFACTS.filter((a) => a.name === 'build-command')], selection).filter((n) => n.code !== 'needs-tree-files' && n.code !== 'profile-not-a-kconfig-choice');
+  const notes = notesOf([...artifacts, ...ARTIFACTS.filter((a) => a.name === 'build-command')], selection).filter(
+    (n) => n.code !== 'needs-tree-files' && n.code !== 'profile-not-a-kconfig-choice',
+  );
   const warnings = [...selection.warnings, ...notes];
   const buildCommand = (findArtifact('build-command') as (typeof ARTIFACTS)[number]).render(selection);
   if (dry) {
     const compared = comparePlan(out, files, { force: args.switches.has('force') });
     if (!compared.ok) return compared;
-    if (asJson) return ok(output(json({ ...selectionJson(selection), out, dry_run: true, files: compared.value.map((f) => ({ path: f.path, status: f.status === 'wrote' ? 'would-write' : 'unchanged' })) }), warnings));
+    if (asJson)
+      return ok(
+        output(
+          json({
+            ...selectionJson(selection),
+            out,
+            dry_run: true,
+            files: compared.value.map((f) => ({ path: f.path, status: f.status === 'wrote' ? 'would-write' : 'unchanged' })),
+          }),
+          warnings,
+        ),
+      );
     return ok(output(await dryRun(out, files, compared.value), warnings));
   }
   const written = writePlan(out, files, { force: args.switches.has('force') });
   if (!written.ok) return written;
   if (asJson) {
-    return ok(output(json({ ...selectionJson(selection), out, files: written.value.map((f) => ({ path: f.path, status: f.status })), build_command: buildCommand.trimEnd() }), warnings, true));
+    return ok(
+      output(
+        json({
+          ...selectionJson(selection),
+          out,
+          files: written.value.map((f) => ({ path: f.path, status: f.status })),
+          build_command: buildCommand.trimEnd(),
+        }),
+        warnings,
+        true,
+      ),
+    );
   }
   const lines = written.value.map((f) => `${f.status.padEnd(9)} ${join(out as string, f.path)}\n`).join('');
   return ok(output(`${lines}build with: ${buildCommand}`, warnings, true));

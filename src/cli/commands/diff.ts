@@ -28,7 +28,8 @@ const shown = (type: string, value: string): string => (type === 'bool' ? (value
 
 export async function run(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
   const [a, b, ...rest] = args.positionals;
-  if (a === undefined || b === undefined || rest.length > 0) return usage('osvconf diff needs two configurations', 'osvconf diff A B, each a saved configuration (conf/osvconf/*.osvconf) or a Kconfig .config');
+  if (a === undefined || b === undefined || rest.length > 0)
+    return usage('osvconf diff needs two configurations', 'osvconf diff A B, each a saved configuration (conf/osvconf/*.osvconf) or a Kconfig .config');
   const load = (file: string) => resolveSelection({ values: new Map([...args.values, ['load', file]]), switches: args.switches }, [], context.cwd);
   const left = await load(a);
   if (!left.ok) return left;
@@ -36,7 +37,8 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   if (!right.ok) return right;
   const A = left.value.selection;
   const B = right.value.selection;
-  if (A.request.arch !== B.request.arch) return fail(`${a} is for ${A.request.arch} and ${b} for ${B.request.arch}: their drivers differ`, 'compare configurations of one arch');
+  if (A.request.arch !== B.request.arch)
+    return fail(`${a} is for ${A.request.arch} and ${b} for ${B.request.arch}: their drivers differ`, 'compare configurations of one arch');
   const tree = context.cwd;
   const estimator = createEstimator(loadSizeModel(A.request.arch));
   const kib = (s: Selection): number => estimator.estimate(sizeInputIn(s, tree)).kernelKib;
@@ -47,33 +49,75 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
     return s.ok ? kib(s.value) - base : Number.NaN;
   };
   const changes: Change[] = [];
-  if (A.request.mode !== B.request.mode) changes.push({ group: 'Selection', setting: 'mode', from: A.request.mode, to: B.request.mode, kib: alone({ mode: B.request.mode }) });
-  if (A.request.profile !== B.request.profile) changes.push({ group: 'Selection', setting: 'conf_drivers_profile', from: A.request.profile, to: B.request.profile, kib: alone({ profile: B.request.profile }) });
+  if (A.request.mode !== B.request.mode)
+    changes.push({ group: 'Selection', setting: 'mode', from: A.request.mode, to: B.request.mode, kib: alone({ mode: B.request.mode }) });
+  if (A.request.profile !== B.request.profile)
+    changes.push({
+      group: 'Selection',
+      setting: 'conf_drivers_profile',
+      from: A.request.profile,
+      to: B.request.profile,
+      kib: alone({ profile: B.request.profile }),
+    });
   const groups = new Map(A.catalog.drivers.map((d) => [d.name, d.group]));
   for (const f of A.drivers.flags) {
     const other = B.drivers.byName.get(f.name);
     if (other === undefined || other.value === f.value) continue;
-    changes.push({ group: `Drivers: ${groups.get(f.name) ?? 'other'}`, setting: driverSetting(f.name), from: String(f.value), to: String(other.value), kib: alone({ drivers: new Map([...A.request.drivers, [f.name, other.value]]) }) });
+    changes.push({
+      group: `Drivers: ${groups.get(f.name) ?? 'other'}`,
+      setting: driverSetting(f.name),
+      from: String(f.value),
+      to: String(other.value),
+      kib: alone({ drivers: new Map([...A.request.drivers, [f.name, other.value]]) }),
+    });
   }
   for (const k of A.kconfig) {
     const other = B.kconfig.find((x) => x.option.name === k.option.name);
     if (other === undefined || other.value === k.value) continue;
-    changes.push({ group: k.option.menu, setting: `${KCONFIG_PREFIX}${k.option.name}`, from: shown(k.option.type, k.value), to: shown(k.option.type, other.value), kib: alone({ kconfig: new Map([...A.request.kconfig, [k.option.name, other.value]]) }) });
+    changes.push({
+      group: k.option.menu,
+      setting: `${KCONFIG_PREFIX}${k.option.name}`,
+      from: shown(k.option.type, k.value),
+      to: shown(k.option.type, other.value),
+      kib: alone({ kconfig: new Map([...A.request.kconfig, [k.option.name, other.value]]) }),
+    });
   }
   for (const o of A.options) {
     const other = B.options.find((x) => x.option.name === o.option.name);
     if (other === undefined || other.value === o.value) continue;
-    changes.push({ group: 'Build options', setting: o.option.setting, from: o.value, to: other.value, kib: alone({ options: new Map([...A.request.options, [o.option.name, other.value]]) }) });
+    changes.push({
+      group: 'Build options',
+      setting: o.option.setting,
+      from: o.value,
+      to: other.value,
+      kib: alone({ options: new Map([...A.request.options, [o.option.name, other.value]]) }),
+    });
   }
   const total = kib(B) - base;
   if (args.switches.has('json')) {
-    return ok(output(json({ a, b, arch: A.request.arch, changes: changes.map((c) => ({ group: c.group, setting: c.setting, from: c.from, to: c.to, kib: Number.isNaN(c.kib) ? null : round(c.kib) })), kib: { a: round(base), b: round(base + total), delta: round(total) } })));
+    return ok(
+      output(
+        json({
+          a,
+          b,
+          arch: A.request.arch,
+          changes: changes.map((c) => ({ group: c.group, setting: c.setting, from: c.from, to: c.to, kib: Number.isNaN(c.kib) ? null : round(c.kib) })),
+          kib: { a: round(base), b: round(base + total), delta: round(total) },
+        }),
+      ),
+    );
   }
   if (changes.length === 0) return ok(output(`${a} and ${b} select the same kernel (${kibText(base)})\n`));
   let text = '';
   for (const group of [...new Set(changes.map((c) => c.group))]) {
     text += `${group}\n`;
-    text += table(['', '', '', ''], changes.filter((c) => c.group === group).map((c) => ['', c.setting, `${c.from} -> ${c.to}`, Number.isNaN(c.kib) ? '' : signed(c.kib)])).split('\n').slice(1).join('\n');
+    text += table(
+      ['', '', '', ''],
+      changes.filter((c) => c.group === group).map((c) => ['', c.setting, `${c.from} -> ${c.to}`, Number.isNaN(c.kib) ? '' : signed(c.kib)]),
+    )
+      .split('\n')
+      .slice(1)
+      .join('\n');
   }
   text += `total: ${kibText(base)} -> ${kibText(base + total)} (${signed(total)})\n`;
   return ok(output(text));

@@ -15,7 +15,12 @@ import { textOf } from '../../app/explain-text.js';
 function overview(selection: Selection): string {
   const rows = selection.drivers.flags.map((f) => [driverSetting(f.name), String(f.value), describeOrigin(f.origin, selection.request.profile)]);
   for (const o of selection.options) rows.push([o.option.setting, o.value, o.origin === 'default' ? 'default' : 'command line']);
-  for (const k of selection.kconfig) rows.push([`conf_${k.option.name}`, k.visible ? k.value : '(absent)', k.visible ? (k.origin === 'default' ? 'default' : 'command line') : `depends on conf_${k.option.dependsOn ?? ''}`]);
+  for (const k of selection.kconfig)
+    rows.push([
+      `conf_${k.option.name}`,
+      k.visible ? k.value : '(absent)',
+      k.visible ? (k.origin === 'default' ? 'default' : 'command line') : `depends on conf_${k.option.dependsOn ?? ''}`,
+    ]);
   const { arch, mode, profile } = selection.request;
   return `${arch}, ${mode}, profile ${profile}\n\n` + table(['SETTING', 'VALUE', 'WHY'], rows);
 }
@@ -23,7 +28,15 @@ function overview(selection: Selection): string {
 function jsonOf(e: Explanation): unknown {
   if (e.kind === 'driver') {
     const { driver, ...rest } = e;
-    return { ...rest, name: driver.name, group: driver.group, description: driver.description, implies: driver.implies, notes: driver.notes, pitfalls: e.pitfalls.map((p) => p.id) };
+    return {
+      ...rest,
+      name: driver.name,
+      group: driver.group,
+      description: driver.description,
+      implies: driver.implies,
+      notes: driver.notes,
+      pitfalls: e.pitfalls.map((p) => p.id),
+    };
   }
   if (e.kind === 'option') return { ...e, pitfalls: e.pitfalls.map((p) => p.id) };
   if (e.kind === 'build-option') return e;
@@ -38,12 +51,20 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   if (!resolved.ok) return resolved;
   const { selection, profiles, catalog } = resolved.value;
   if (name === undefined) {
-    return ok(output(args.switches.has('json') ? json(selection.drivers.flags.map((f) => ({ name: f.name, value: f.value, origin: describeOrigin(f.origin, selection.request.profile) }))) : overview(selection), selection.warnings));
+    return ok(
+      output(
+        args.switches.has('json')
+          ? json(selection.drivers.flags.map((f) => ({ name: f.name, value: f.value, origin: describeOrigin(f.origin, selection.request.profile) })))
+          : overview(selection),
+        selection.warnings,
+      ),
+    );
   }
   const found = explain(selection, name, {
     names: profiles.names(),
     get: (n) => profiles.get(n),
-    resolveAlone: (n) => select({ ...selection.request, profile: n, drivers: new Map(), kconfig: new Map(), options: new Map(), force: true, strict: false }, catalog, profiles),
+    resolveAlone: (n) =>
+      select({ ...selection.request, profile: n, drivers: new Map(), kconfig: new Map(), options: new Map(), force: true, strict: false }, catalog, profiles),
   });
   if (!found.ok) return found;
   const text = args.switches.has('json') ? json(found.value.map(jsonOf)) : found.value.map((e) => textOf(e, selection)).join('\n');

@@ -46,7 +46,8 @@ export async function runGet(args: ParsedArgs, context: RunContext): Promise<Res
   const found: [string, string][] = [];
   for (const name of args.positionals) {
     const value = all.get(name);
-    if (value === undefined) return fail(`unknown setting "${name}"${didYouMean(name, [...all.keys()])}`, 'osvconf list drivers and osvconf list options show the settings');
+    if (value === undefined)
+      return fail(`unknown setting "${name}"${didYouMean(name, [...all.keys()])}`, 'osvconf list drivers and osvconf list options show the settings');
     found.push([name, value]);
   }
   if (args.switches.has('json')) return ok(output(json(Object.fromEntries(found))));
@@ -59,9 +60,17 @@ export async function runSet(args: ParsedArgs, context: RunContext): Promise<Res
   if (args.positionals.length === 0) return usage('osvconf set needs NAME=VALUE settings', 'osvconf set conf_hide_symbols=1 --in=FILE');
   // The file with the new settings over it, checked like any command line (a conflict is refused).
   const exists = lstatOrUndefined(file.value) !== undefined;
-  const resolved = await resolveSelection({ values: exists ? new Map([...args.values, ['load', file.value]]) : args.values, switches: args.switches }, args.positionals, context.cwd);
+  const resolved = await resolveSelection(
+    { values: exists ? new Map([...args.values, ['load', file.value]]) : args.values, switches: args.switches },
+    args.positionals,
+    context.cwd,
+  );
   if (!resolved.ok) return resolved;
-  const written = writePlan(dirname(file.value), [{ path: basename(file.value), content: renderConfiguration(resolved.value.selection), owns: (text) => text.startsWith(SAVED_MARKER) }], { force: args.switches.has('force') });
+  const written = writePlan(
+    dirname(file.value),
+    [{ path: basename(file.value), content: renderConfiguration(resolved.value.selection), owns: (text) => text.startsWith(SAVED_MARKER) }],
+    { force: args.switches.has('force') },
+  );
   if (!written.ok) return written;
   const status = written.value[0]?.status ?? 'unchanged';
   return ok(output(`${status.padEnd(9)} ${file.value}\n`, resolved.value.selection.warnings, status === 'wrote'));

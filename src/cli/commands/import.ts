@@ -73,7 +73,11 @@ export async function run(args: ParsedArgs, _context: RunContext): Promise<Resul
     return p?.ok ? p.value : undefined;
   });
   if (result.errors.length > 0) {
-    return fail(`cannot import the profiles of ${root}: ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}`, 'nothing was written; fix or remove those files', result.errors);
+    return fail(
+      `cannot import the profiles of ${root}: ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}`,
+      'nothing was written; fix or remove those files',
+      result.errors,
+    );
   }
   const to = args.values.get('to') ?? 'profiles';
   const toWrite = result.profiles.filter((p) => !p.sameAsBuiltin);
@@ -83,16 +87,21 @@ export async function run(args: ParsedArgs, _context: RunContext): Promise<Resul
   if (!outcome.ok) return outcome;
   const notes = [...warnings, ...result.warnings].map((message): Warning => ({ code: 'import', message }));
   if (args.switches.has('json')) {
-    return ok(output(json({
-      to,
-      profiles: result.profiles.map((p) => ({ arch: p.arch, name: p.name, same_as_builtin: p.sameAsBuiltin, flattened: p.flattened })),
-      files: outcome.value.map((f) => ({ path: f.path, status: args.switches.has('dry-run') && f.status === 'wrote' ? 'would-write' : f.status })),
-    }), notes));
+    return ok(
+      output(
+        json({
+          to,
+          profiles: result.profiles.map((p) => ({ arch: p.arch, name: p.name, same_as_builtin: p.sameAsBuiltin, flattened: p.flattened })),
+          files: outcome.value.map((f) => ({ path: f.path, status: args.switches.has('dry-run') && f.status === 'wrote' ? 'would-write' : f.status })),
+        }),
+        notes,
+      ),
+    );
   }
   const lines = result.profiles.map((p) => {
     if (p.sameAsBuiltin) return `same as built-in  ${p.arch}/${p.name}\n`;
     const f = outcome.value.find((o) => o.path === `${p.arch}/${p.name}.json`);
-    const status = args.switches.has('dry-run') && f?.status === 'wrote' ? 'would write' : f?.status ?? 'wrote';
+    const status = args.switches.has('dry-run') && f?.status === 'wrote' ? 'would write' : (f?.status ?? 'wrote');
     return `${status.padEnd(17)} ${join(to, p.arch, `${p.name}.json`)}${p.flattened ? '  (flattened)' : ''}\n`;
   });
   return ok(output(lines.join('') + (toWrite.length > 0 ? `use them with: osvconf --profiles-dir=${to} --profile=NAME ...\n` : ''), notes));

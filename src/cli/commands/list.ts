@@ -19,14 +19,18 @@ function listProfiles(context: Context, asJson: boolean): Result<string> {
     if (p.value !== undefined) profiles.push(p.value);
   }
   if (asJson) {
-    return ok(json(profiles.map((p) => ({
-      name: p.name,
-      description: p.description,
-      hypervisors: p.hypervisors,
-      ...(p.aliasOf === undefined ? { includes: p.includes, sets: Object.fromEntries(p.sets) } : { alias_of: p.aliasOf }),
-      default: p.name === context.defaults.defaultProfile,
-      source: p.builtin ? 'built-in' : p.source,
-    }))));
+    return ok(
+      json(
+        profiles.map((p) => ({
+          name: p.name,
+          description: p.description,
+          hypervisors: p.hypervisors,
+          ...(p.aliasOf === undefined ? { includes: p.includes, sets: Object.fromEntries(p.sets) } : { alias_of: p.aliasOf }),
+          default: p.name === context.defaults.defaultProfile,
+          source: p.builtin ? 'built-in' : p.source,
+        })),
+      ),
+    );
   }
   const rows = profiles.map((p) => [
     p.name + (p.name === context.defaults.defaultProfile ? ' *' : '') + (p.builtin ? '' : ' (yours)'),
@@ -39,7 +43,17 @@ function listProfiles(context: Context, asJson: boolean): Result<string> {
 function listDrivers(context: Context, asJson: boolean): string {
   const { drivers, arch } = context.catalog;
   if (asJson) {
-    return json(drivers.map((d) => ({ name: d.name, setting: driverSetting(d.name), group: d.group, description: d.description, implies: d.implies, notes: d.notes, pitfalls: d.pitfalls.map((p) => p.id) })));
+    return json(
+      drivers.map((d) => ({
+        name: d.name,
+        setting: driverSetting(d.name),
+        group: d.group,
+        description: d.description,
+        implies: d.implies,
+        notes: d.notes,
+        pitfalls: d.pitfalls.map((p) => p.id),
+      })),
+    );
   }
   const rows = drivers.map((d) => [driverSetting(d.name), d.group, d.implies.join(',') || '-', d.description]);
   return table(['SETTING', 'GROUP', 'IMPLIES', 'DESCRIPTION'], rows) + `\nIn the order of OSv's conf/profiles/${arch}/base.mk.\n`;
@@ -50,12 +64,45 @@ function listOptions(context: Context, asJson: boolean, mode: string): string {
   const options = optionsFor(kconfig, arch);
   if (asJson) {
     return json([
-      ...options.map((o) => ({ setting: `conf_${o.name}`, kind: 'kconfig', name: o.name, menu: o.menu, type: o.type, prompt: o.prompt, default: defaultValue(o, arch, mode), ...(o.dependsOn === undefined ? {} : { depends_on: o.dependsOn }), makefile: o.makefile, help: o.help })),
-      ...context.catalog.options.map((o) => ({ setting: o.setting, kind: 'build', name: o.name, type: o.type, ...(o.values === undefined ? {} : { values: Object.keys(o.values) }), default: o.default, read_by: o.passedTo, prompt: o.prompt, help: o.help })),
+      ...options.map((o) => ({
+        setting: `conf_${o.name}`,
+        kind: 'kconfig',
+        name: o.name,
+        menu: o.menu,
+        type: o.type,
+        prompt: o.prompt,
+        default: defaultValue(o, arch, mode),
+        ...(o.dependsOn === undefined ? {} : { depends_on: o.dependsOn }),
+        makefile: o.makefile,
+        help: o.help,
+      })),
+      ...context.catalog.options.map((o) => ({
+        setting: o.setting,
+        kind: 'build',
+        name: o.name,
+        type: o.type,
+        ...(o.values === undefined ? {} : { values: Object.keys(o.values) }),
+        default: o.default,
+        read_by: o.passedTo,
+        prompt: o.prompt,
+        help: o.help,
+      })),
     ]);
   }
-  const rows = options.map((o) => [`conf_${o.name}`, o.type, JSON.stringify(defaultValue(o, arch, mode)), o.menu, o.prompt + (o.dependsOn === undefined ? '' : ` (needs conf_${o.dependsOn})`)]);
-  const build = context.catalog.options.map((o) => [o.setting, o.type === 'enum' ? Object.keys(o.values ?? {}).join('|') : o.type, JSON.stringify(o.default), o.passedTo, o.prompt]);
+  const rows = options.map((o) => [
+    `conf_${o.name}`,
+    o.type,
+    JSON.stringify(defaultValue(o, arch, mode)),
+    o.menu,
+    o.prompt + (o.dependsOn === undefined ? '' : ` (needs conf_${o.dependsOn})`),
+  ]);
+  const build = context.catalog.options.map((o) => [
+    o.setting,
+    o.type === 'enum' ? Object.keys(o.values ?? {}).join('|') : o.type,
+    JSON.stringify(o.default),
+    o.passedTo,
+    o.prompt,
+  ]);
   return (
     table(['SETTING', 'TYPE', 'DEFAULT', 'MENU', 'PROMPT'], rows) +
     `\nOSv's Kconfig options for ${arch}, ${mode} defaults. bool takes 0/1 or n/y.\n\n` +

@@ -24,7 +24,16 @@ function baselineOf(args: ParsedArgs, context: Context, selection: Selection, es
   const compare = args.values.get('compare') ?? context.defaults.defaultProfile;
   if (compare === 'none') return ok(undefined);
   const base = select(
-    { arch: selection.request.arch, mode: selection.request.mode, profile: compare, drivers: new Map(), kconfig: new Map(), options: new Map(), force: true, strict: false },
+    {
+      arch: selection.request.arch,
+      mode: selection.request.mode,
+      profile: compare,
+      drivers: new Map(),
+      kconfig: new Map(),
+      options: new Map(),
+      force: true,
+      strict: false,
+    },
     context.catalog,
     context.profiles,
   );
@@ -67,30 +76,35 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   const r1 = (n: number): number => Math.round(n * 10) / 10;
 
   if (args.switches.has('json')) {
-    return ok(output(json({
-      arch: selection.request.arch,
-      profile: selection.request.profile,
-      target: model.target,
-      kernel_kib: Math.round(estimate.kernelKib * 10) / 10,
-      baseline_kib: base === undefined ? null : Math.round(base.estimate.kernelKib * 10) / 10,
-      baseline: base?.label ?? null,
-      uncertainty_pct: estimate.uncertaintyPct,
-      components: estimate.lines.map((l) => ({ name: l.name, label: l.label, kib: Math.round(l.kib * 10) / 10 })),
-      libsolaris: estimate.libsolaris ?? null,
-      ...(m === undefined
-        ? {}
-        : {
-            measured: {
-              file: elfPath,
-              file_kib: r1(m.fileKib),
-              symbol_table: m.symbolTable,
-              sections: m.sections.map((x) => ({ name: x.name, kib: r1(x.kib) })),
-              components: [...m.components].map(([name, k]) => ({ name, kib: r1(k) })).sort((a, b) => b.kib - a.kib),
-              attributed_kib: r1(m.attributedKib),
-              unattributed_kib: r1(m.unattributedKib),
-            },
-          }),
-    }), selection.warnings));
+    return ok(
+      output(
+        json({
+          arch: selection.request.arch,
+          profile: selection.request.profile,
+          target: model.target,
+          kernel_kib: Math.round(estimate.kernelKib * 10) / 10,
+          baseline_kib: base === undefined ? null : Math.round(base.estimate.kernelKib * 10) / 10,
+          baseline: base?.label ?? null,
+          uncertainty_pct: estimate.uncertaintyPct,
+          components: estimate.lines.map((l) => ({ name: l.name, label: l.label, kib: Math.round(l.kib * 10) / 10 })),
+          libsolaris: estimate.libsolaris ?? null,
+          ...(m === undefined
+            ? {}
+            : {
+                measured: {
+                  file: elfPath,
+                  file_kib: r1(m.fileKib),
+                  symbol_table: m.symbolTable,
+                  sections: m.sections.map((x) => ({ name: x.name, kib: r1(x.kib) })),
+                  components: [...m.components].map(([name, k]) => ({ name, kib: r1(k) })).sort((a, b) => b.kib - a.kib),
+                  attributed_kib: r1(m.attributedKib),
+                  unattributed_kib: r1(m.unattributedKib),
+                },
+              }),
+        }),
+        selection.warnings,
+      ),
+    );
   }
   const { arch, profile } = selection.request;
   const hidden = sizeInputOf(selection).hidden;
@@ -107,10 +121,15 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   if (m === undefined) {
     for (const l of estimate.lines) text += `  ${l.label.padEnd(width)}  ${num(l.kib)}  ${bar(l.kib, max)}\n`;
   } else {
-    text += `measured: ${elfPath} (${kib(m.fileKib)} file; ${m.sections.filter((x) => /^\.(text|rodata|data|bss)$/.test(x.name)).map((x) => `${x.name} ${kib(x.kib)}`).join(', ')}); symbols from ${m.symbolTable}\n\n`;
+    text += `measured: ${elfPath} (${kib(m.fileKib)} file; ${m.sections
+      .filter((x) => /^\.(text|rodata|data|bss)$/.test(x.name))
+      .map((x) => `${x.name} ${kib(x.kib)}`)
+      .join(', ')}); symbols from ${m.symbolTable}\n\n`;
     text += `  ${''.padEnd(width)}  ${'estim.'.padStart(6)}  ${'meas.'.padStart(6)}\n`;
-    for (const l of estimate.lines) text += `  ${l.label.padEnd(width)}  ${num(l.kib)}  ${m.components.has(l.name) ? num(m.components.get(l.name) as number) : '     -'}\n`;
-    for (const [name, k] of m.components) if (!estimate.lines.some((l) => l.name === name)) text += `  ${name.padEnd(width)}  ${'     -'}  ${num(k)}  (not in this selection)\n`;
+    for (const l of estimate.lines)
+      text += `  ${l.label.padEnd(width)}  ${num(l.kib)}  ${m.components.has(l.name) ? num(m.components.get(l.name) as number) : '     -'}\n`;
+    for (const [name, k] of m.components)
+      if (!estimate.lines.some((l) => l.name === name)) text += `  ${name.padEnd(width)}  ${'     -'}  ${num(k)}  (not in this selection)\n`;
     text += `  ${'unattributed symbols'.padEnd(width)}  ${'     -'}  ${num(m.unattributedKib)}\n`;
   }
   const lib = estimate.libsolaris;
