@@ -158,7 +158,7 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       delete process.env['CI'];
       delete process.env['CONTINUOUS_INTEGRATION'];
       const { runTui } = await import('./tui.js');
-      const code = await runTui(args, context);
+      const code = await runTui(args, context, (text) => streams.out(text));
       if (!code.ok) {
         streams.err(formatError(code.error));
         return code.error.kind === 'usage' ? EXIT_USAGE : EXIT_USER;

@@ -19,11 +19,11 @@ import { buildDir, OSVCONF_DIR, SAVED_SUFFIX } from '../core/tree-layout.js';
 import type { Defaults } from '../core/catalog.js';
 import { checkOutDir, isOsvCheckout } from '../io/out-dir.js';
 import { loadDefaults } from '../io/catalog-files.js';
-import type { AppScriptResult, AppScriptTool, SaveTarget } from './App.js';
+import type { AppScriptResult, AppScriptTool, SaveTarget } from './effects.js';
 import { spawn } from 'node:child_process';
 import { PACKAGE_ROOT } from '../io/catalog-files.js';
 import { createTuiCore } from './core.js';
-import { initialState, type SaveFile, type Settings, type State } from './state.js';
+import { dirty, initialState, type SaveFile, type Settings, type State } from './state.js';
 
 /** The process the configurator runs in (the CLI's RunContext has this shape). */
 export interface TuiStreams {
@@ -182,7 +182,23 @@ function keyLog(env: TuiStreams['env']): { onKey?: () => void } {
   return file === undefined ? {} : { onKey: () => appendFileSync(file, 'key\n') };
 }
 
-export async function runTui(args: TuiArgs, terminal: TuiStreams): Promise<Result<number>> {
+/** What the terminal shows after the configurator's screen is gone: what was saved, or not. */
+function exitSummary(where: string | undefined, last: { files: readonly SaveFile[]; buildCommand?: string } | undefined, unsaved: boolean): string {
+  if (last === undefined) return `osvconf: not saved${unsaved ? ' (your changes were discarded)' : ''}\n`;
+  const wrote = last.files.filter((f) => f.status === 'wrote');
+  let text = `osvconf: saved into ${where}: ${wrote.length} file${wrote.length === 1 ? '' : 's'} written, ${last.files.length - wrote.length} unchanged\n`;
+  for (const f of wrote) text += `  ${f.path}\n`;
+  if (last.buildCommand !== undefined) text += `build with:\n  ${last.buildCommand}\n`;
+  if (unsaved) text += 'osvconf: changes made after the last save were discarded\n';
+  return text;
+}
+
+// The alternate screen (as menuconfig uses): the configurator's frames leave the scrollback as
+// it was, and the summary is printed on the normal screen.
+const ALTERNATE_SCREEN = '\x1b[?1049h';
+const NORMAL_SCREEN = '\x1b[?1049l';
+
+export async function runTui(args: TuiArgs, terminal: TuiStreams, say: (text: string) => void = () => undefined): Promise<Result<number>> {
   if (!terminal.isTTY) {
     return usage(
       'the interactive configurator needs a terminal',
@@ -215,20 +231,37 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams): Promise<Resul
     loaded === undefined ? made.value : { ...made.value, message: { text: [...notes, `loaded ${loaded}`].join('; '), error: notes.length > 0 } };
 
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./App.js')]);
-  let quit = false;
+  let quit: State | undefined;
+  const target = saveTarget(out);
+  let lastSave: { files: readonly SaveFile[]; buildCommand?: string } | undefined;
+  const save: SaveTarget = {
+    where: target.where,
+    plan: (s) => target.plan(s),
+    write: (s) => {
+      const written = target.write(s);
+      if (written.ok) lastSave = written;
+      return written;
+    },
+  };
+  process.stdout.write(ALTERNATE_SCREEN);
   const app = render(
     createElement(App, {
       core: core.value,
       initial: state,
-      save: saveTarget(out),
+      save,
       appScript: appScriptTool(out ?? terminal.cwd),
       color: terminal.env['NO_COLOR'] === undefined && terminal.env['TERM'] !== 'dumb',
-      onExit: () => void (quit = true),
+      onExit: (final: State) => void (quit = final),
       ...keyLog(terminal.env),
     }),
     { exitOnCtrlC: true },
   );
-  await app.waitUntilExit();
+  try {
+    await app.waitUntilExit();
+  } finally {
+    process.stdout.write(NORMAL_SCREEN);
+  }
+  say(exitSummary(out, lastSave, quit === undefined || dirty(quit)));
   // Ctrl-C ends ink without the app's own exit: nothing was written unless the user saved.
-  return quit ? ok(0) : fail('interrupted: nothing more was written');
+  return quit !== undefined ? ok(0) : fail('interrupted: nothing more was written');
 }

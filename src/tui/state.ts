@@ -47,11 +47,13 @@ export interface SaveFile {
 export type Overlay =
   | { readonly kind: 'none' }
   | { readonly kind: 'choose'; readonly item: Extract<Item, { kind: 'choice' }>; readonly index: number }
-  | { readonly kind: 'edit'; readonly item: Extract<Item, { kind: 'text' | 'generate' }>; readonly buffer: string }
+  /** A text field being edited; `cursor` is an index into the buffer (0 = before the first character). */
+  | { readonly kind: 'edit'; readonly item: Extract<Item, { kind: 'text' | 'generate' }>; readonly buffer: string; readonly cursor: number }
   | { readonly kind: 'search'; readonly query: string; readonly index: number }
   | { readonly kind: 'info' }
   | { readonly kind: 'confirm-quit' }
-  | { readonly kind: 'save'; readonly files?: readonly SaveFile[]; readonly error?: string; readonly showDiff?: boolean };
+  /** The save screen; `thenQuit`: opened from the quit question (q s), so a save also quits. */
+  | { readonly kind: 'save'; readonly files?: readonly SaveFile[]; readonly error?: string; readonly showDiff?: boolean; readonly thenQuit?: boolean };
 
 export interface State {
   readonly settings: Settings;
@@ -79,6 +81,10 @@ export type Action =
   | { type: 'search' }
   | { type: 'type'; text: string }
   | { type: 'erase' }
+  /** Moves the text cursor in a field. */
+  | { type: 'cursor'; to: 'left' | 'right' | 'home' | 'end' }
+  /** Ctrl-U: clears the field before the cursor. */
+  | { type: 'kill' }
   | { type: 'save' }
   | { type: 'save-planned'; files: readonly SaveFile[] }
   | { type: 'save-failed'; error: string }
@@ -232,9 +238,9 @@ function activate(core: TuiCore, state: State, item: Item | undefined, viaSpace:
         },
       };
     case 'text':
-      return { ...state, overlay: { kind: 'edit', item, buffer: item.value } };
+      return { ...state, overlay: { kind: 'edit', item, buffer: item.value, cursor: item.value.length } };
     case 'generate':
-      return { ...state, overlay: { kind: 'edit', item, buffer: '' } };
+      return { ...state, overlay: { kind: 'edit', item, buffer: '', cursor: 0 } };
     case 'action':
       return viaSpace ? state : reduce(core, state, { type: item.action });
   }
@@ -269,8 +275,16 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
     return { ...next, message: { text: `version script written: ${action.kept} symbols kept${missing}`, error: action.missing.length > 0 } };
   }
   if (overlay.kind === 'edit') {
-    if (action.type === 'type') return { ...state, overlay: { ...overlay, buffer: overlay.buffer + action.text } };
-    if (action.type === 'erase') return { ...state, overlay: { ...overlay, buffer: overlay.buffer.slice(0, -1) } };
+    const { buffer, cursor } = overlay;
+    if (action.type === 'type')
+      return { ...state, overlay: { ...overlay, buffer: buffer.slice(0, cursor) + action.text + buffer.slice(cursor), cursor: cursor + action.text.length } };
+    if (action.type === 'erase')
+      return cursor === 0 ? state : { ...state, overlay: { ...overlay, buffer: buffer.slice(0, cursor - 1) + buffer.slice(cursor), cursor: cursor - 1 } };
+    if (action.type === 'kill') return { ...state, overlay: { ...overlay, buffer: buffer.slice(cursor), cursor: 0 } };
+    if (action.type === 'cursor') {
+      const to = { left: Math.max(0, cursor - 1), right: Math.min(buffer.length, cursor + 1), home: 0, end: buffer.length }[action.to];
+      return { ...state, overlay: { ...overlay, cursor: to } };
+    }
     if (action.type === 'back') return { ...state, overlay: { kind: 'none' } };
     // The app runs the generator on Enter in a 'generate' field and answers with 'version-script'.
     if (action.type === 'open' && overlay.item.kind === 'text') return setValue(core, state, overlay.item.setting, overlay.buffer);
@@ -280,6 +294,7 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
     const results = searchResults(core, state, overlay.query);
     if (action.type === 'type') return { ...state, overlay: { ...overlay, query: overlay.query + action.text, index: 0 } };
     if (action.type === 'erase') return { ...state, overlay: { ...overlay, query: overlay.query.slice(0, -1), index: 0 } };
+    if (action.type === 'kill') return { ...state, overlay: { ...overlay, query: '', index: 0 } };
     if (action.type === 'move')
       return { ...state, overlay: { ...overlay, index: Math.min(Math.max(0, results.length - 1), Math.max(0, overlay.index + action.delta)) } };
     if (action.type === 'back') return { ...state, overlay: { kind: 'none' } };
@@ -294,19 +309,21 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
   }
   if (overlay.kind === 'confirm-quit') {
     if (action.type === 'answer' && action.key === 'y') return { ...state, done: true };
-    if (action.type === 'answer' && action.key === 's') return { ...state, overlay: { kind: 'save' } };
+    if (action.type === 'answer' && action.key === 's') return { ...state, overlay: { kind: 'save', thenQuit: true } };
     if (action.type === 'back' || (action.type === 'answer' && action.key === 'n')) return { ...state, overlay: { kind: 'none' } };
     return state;
   }
   if (overlay.kind === 'save') {
-    if (action.type === 'save-planned') return { ...state, overlay: { kind: 'save', files: action.files } };
-    if (action.type === 'save-failed') return { ...state, overlay: { kind: 'save', error: action.error } };
+    const thenQuit = overlay.thenQuit === true ? { thenQuit: true } : {};
+    if (action.type === 'save-planned') return { ...state, overlay: { kind: 'save', files: action.files, ...thenQuit } };
+    if (action.type === 'save-failed') return { ...state, overlay: { kind: 'save', error: action.error, ...thenQuit } };
     if (action.type === 'saved') {
       const wrote = action.files.filter((f) => f.status === 'wrote').length;
       return {
         ...state,
         saved: key(state.settings),
         overlay: { kind: 'none' },
+        done: overlay.thenQuit === true,
         message: {
           text: `saved: ${wrote} file${wrote === 1 ? '' : 's'} written, ${action.files.length - wrote} unchanged${action.buildCommand === undefined ? '' : `; build with: ${action.buildCommand}`}`,
           error: false,

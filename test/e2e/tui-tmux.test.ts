@@ -21,7 +21,7 @@ function osvTree(): string {
 /** Each session's key log: the configurator writes a line per key it has handled. */
 const keyLogs = new Map<string, string>();
 
-function start(cwd: string, args: string): string {
+function start(cwd: string, args: string, before = ''): string {
   const name = `osvconf-${process.pid}-${sessions.length}`;
   sessions.push(name);
   const log = join(tempDir('osvconf-keys-'), 'keys');
@@ -38,7 +38,7 @@ function start(cwd: string, args: string): string {
     '24',
     '-c',
     cwd,
-    `NO_COLOR=1 OSVCONF_TUI_KEYLOG=${log} ${process.execPath} ${BIN} ${args}; echo EXIT=$?; sleep 600`,
+    `${before}NO_COLOR=1 OSVCONF_TUI_KEYLOG=${log} ${process.execPath} ${BIN} ${args}; echo EXIT=$?; sleep 600`,
   ]);
   return name;
 }
@@ -128,6 +128,41 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
 
     execFileSync('tmux', ['send-keys', '-t', s, 'q']); // quits: no key to wait for
     await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
+  });
+
+  it('a burst of Backspaces edits the field; quitting leaves the alternate screen and says what was saved', async () => {
+    const tree = osvTree();
+    const s = start(tree, 'tui --profile=virtio-kvm', 'echo BEFORE-THE-CONFIGURATOR; ');
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    // The alternate screen: the shell's line is not under the configurator's frame.
+    expect(screen(s)).not.toContain('BEFORE-THE-CONFIGURATOR');
+    await keys(s, '/', 'page_batch', 'Enter');
+    await waitFor(s, (t) => t.includes('Memory Management'), 'the option found');
+    await keys(s, 'Enter');
+    await waitFor(s, (t) => t.includes('Enter sets'), 'the editor');
+    await keys(s, '\x7f\x7f\x7f', '64', 'Enter');
+    let text = await waitFor(s, (t) => t.includes('"64"'), 'the new value in the menu');
+    expect(text).not.toMatch(/cannot|refused|not a valid/);
+    await keys(s, 's');
+    await waitFor(s, (t) => t.includes('y / Enter writes these files'), 'the save plan');
+    await keys(s, 'y');
+    await waitFor(s, (t) => t.includes('saved: 4 files written'), 'saved');
+    expect(readFileSync(join(tree, 'conf', 'osvconf', 'release.x64.config'), 'utf8')).toContain('CONF_memory_page_batch_size=64\n');
+    execFileSync('tmux', ['send-keys', '-t', s, 'q']);
+    text = await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
+    expect(text).toContain('BEFORE-THE-CONFIGURATOR');
+    expect(text).not.toContain('Kernel size');
+    expect(text).toMatch(/osvconf: saved into .*: 4 files written, 0 unchanged/);
+    expect(text).toContain('build with:');
+    expect(text.replace(/\n/g, '')).toContain('conf_dot_file=conf/osvconf/release.x64.config'); // wrapped at 80 columns
+  });
+
+  it('quitting without saving says so', async () => {
+    const s = start(osvTree(), 'tui --profile=virtio-kvm');
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    execFileSync('tmux', ['send-keys', '-t', s, 'q']);
+    const text = await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
+    expect(text).toContain('osvconf: not saved');
   });
 
   it('Visibility runs the symbols generator on the app and switches hiding on', async () => {

@@ -1,0 +1,138 @@
+// What the configurator draws: pure components of the state (no keys, no effects).
+
+import { Box, Text } from 'ink';
+import { formatKib } from '../core/format.js';
+import type { Item } from './menu.js';
+import { searchResults, type State, type TuiCore } from './state.js';
+
+// On by you, on by the profile or a default, implied (locked), off.
+const MARKS: Record<string, string> = { you: '[*]', profile: '[+]', implied: '[=]', default: '[+]', off: '[ ]' };
+
+export function itemText(item: Item): string {
+  switch (item.kind) {
+    case 'menu':
+      return `    ${item.label} --->`;
+    case 'bool':
+      return `${item.on ? MARKS[item.mark] : '[ ]'} ${item.label}`;
+    case 'choice':
+      return `    ${item.label}: (${item.value})`;
+    case 'text':
+      return `    ${item.label}: ${JSON.stringify(item.value)}`;
+    case 'action':
+      return `    < ${item.label} >`;
+    case 'generate':
+      return `    ${item.label} ...`;
+  }
+}
+
+const kib = formatKib;
+
+export function SizePanel({ state, width, height, color }: { state: State; width: number; height: number; color: boolean }) {
+  const e = state.estimate;
+  const delta = e.kernelKib - state.baselineKib;
+  // Title, total, delta and the libsolaris line take four rows of the panel's inside.
+  const top = e.lines.filter((l) => l.kib > 0).slice(0, Math.max(1, height - 2 - 4));
+  const max = Math.max(1, ...top.map((l) => l.kib));
+  // Inside the border and padding: a 12-wide name, a 5-wide number, two spaces, then the bar.
+  const barWidth = Math.max(3, width - 4 - 19);
+  return (
+    <Box flexDirection="column" borderStyle="single" width={width} height={height} flexShrink={0} paddingX={1}>
+      <Text bold>Kernel size</Text>
+      <Text>
+        {kib(e.kernelKib)} ± {e.uncertaintyPct} %
+      </Text>
+      <Text {...(color ? { color: delta <= 0 ? 'green' : 'yellow' } : {})}>
+        {delta <= 0 ? '' : '+'}
+        {kib(delta)} vs default
+      </Text>
+      {top.map((l) => (
+        <Text key={l.name} wrap="truncate">
+          {l.name.slice(0, 12).padEnd(12)} {String(Math.round(l.kib)).padStart(5)}{' '}
+          {'#'.repeat(Math.max(1, Math.round((l.kib / max) * barWidth))).slice(0, barWidth)}
+        </Text>
+      ))}
+      {e.libsolaris !== undefined ? <Text wrap="truncate">+ libsolaris.so {e.libsolaris.kib === null ? '?' : kib(e.libsolaris.kib)}</Text> : null}
+    </Box>
+  );
+}
+
+export function Overlay({ core, state, height }: { core: TuiCore; state: State; height: number }) {
+  const o = state.overlay;
+  if (o.kind === 'choose') {
+    const start = Math.max(0, Math.min(o.index - Math.floor(height / 2), o.item.choices.length - height));
+    return (
+      <Box flexDirection="column" borderStyle="double" paddingX={1}>
+        <Text bold>{o.item.label}: Enter picks, Esc cancels</Text>
+        {o.item.choices.slice(start, start + height).map((c, i) => (
+          <Text key={c.value} inverse={start + i === o.index} wrap="truncate">
+            {start + i === o.index ? '>' : ' '} {c.value === o.item.value ? '(X)' : '( )'} {c.label}
+          </Text>
+        ))}
+      </Box>
+    );
+  }
+  if (o.kind === 'edit') {
+    return (
+      <Box flexDirection="column" borderStyle="double" paddingX={1}>
+        <Text bold>
+          {o.item.label} ({o.item.kind === 'text' ? o.item.type : 'path'}): Enter {o.item.kind === 'text' ? 'sets' : 'generates'}, Esc cancels
+        </Text>
+        <Text>
+          {o.buffer.slice(0, o.cursor)}
+          <Text inverse>{o.buffer.slice(o.cursor, o.cursor + 1) || ' '}</Text>
+          {o.buffer.slice(o.cursor + 1)}
+        </Text>
+      </Box>
+    );
+  }
+  if (o.kind === 'search') {
+    const results = searchResults(core, state, o.query);
+    return (
+      <Box flexDirection="column" borderStyle="double" paddingX={1}>
+        <Text bold>Search: {o.query}</Text>
+        {results.slice(0, height - 1).map((r, i) => (
+          <Text key={`${r.path.join('/')}/${r.item.id}`} inverse={i === o.index} wrap="truncate">
+            {i === o.index ? '>' : ' '} {'setting' in r.item ? r.item.setting : r.item.label}: {r.item.label}
+          </Text>
+        ))}
+        {results.length === 0 && o.query !== '' ? <Text>no match</Text> : null}
+      </Box>
+    );
+  }
+  if (o.kind === 'confirm-quit') {
+    return (
+      <Box borderStyle="double" paddingX={1}>
+        <Text>There are unsaved changes. Quit without saving? y = quit, s = save first, n = stay</Text>
+      </Box>
+    );
+  }
+  if (o.kind === 'save') {
+    return (
+      <Box flexDirection="column" borderStyle="double" paddingX={1}>
+        <Text bold>Save</Text>
+        {o.error !== undefined ? <Text>{o.error}</Text> : null}
+        {o.files === undefined && o.error === undefined ? <Text>planning...</Text> : null}
+        {o.showDiff === true
+          ? (o.files ?? [])
+              .flatMap((f) => (f.patch ?? '').split('\n').filter((l) => l !== ''))
+              .slice(0, Math.max(3, height - 2))
+              .map((line, i) => (
+                <Text key={i} wrap="truncate">
+                  {line}
+                </Text>
+              ))
+          : (o.files ?? []).map((f) => (
+              <Text key={f.path} wrap="truncate">
+                {f.status === 'unchanged' ? 'unchanged  ' : 'will write '} {f.path} {f.diff}
+              </Text>
+            ))}
+        <Text>
+          {o.files !== undefined
+            ? `y / Enter writes these files, d ${o.showDiff === true ? 'lists the files' : 'shows the diff'}, n / Esc cancels`
+            : 'Esc closes'}
+        </Text>
+      </Box>
+    );
+  }
+  return null;
+}

@@ -1,0 +1,143 @@
+// The key map and the effect runner over the real catalog: what a read of the terminal does,
+// bursts and pastes included, without ink. The runner applies keys one by one to the state each
+// key left, so these are the exact keystrokes a terminal sends.
+import { describe, expect, it } from 'vitest';
+import { loadDefaults } from '../../src/io/catalog-files.js';
+import { createTuiCore } from '../../src/tui/core.js';
+import { createRunner, type SaveTarget } from '../../src/tui/effects.js';
+import { NO_KEY, splitKeys, type KeyInfo } from '../../src/tui/keys.js';
+import { currentItems, cursorOf, initialState, type State } from '../../src/tui/state.js';
+import { tempDir } from '../helpers/cli.js';
+
+function setup(profile = 'virtio-pci') {
+  const defaults = loadDefaults();
+  if (!defaults.ok) throw new Error('defaults');
+  const core = createTuiCore(defaults.value, undefined, tempDir());
+  if (!core.ok) throw new Error(core.error.message);
+  const state = initialState(core.value, { arch: 'x64', mode: 'release', profile, drivers: {}, kconfig: {}, options: {} }, 6000);
+  if (!state.ok) throw new Error(state.error.message);
+  const writes: State[] = [];
+  const save: SaveTarget = {
+    where: '/osv',
+    plan: () => ({ ok: true, files: [{ path: 'conf/osvconf/release.x64.osvconf', status: 'wrote', diff: '(new, 5 lines)' }] }),
+    write: (s) => {
+      writes.push(s);
+      return { ok: true, files: [{ path: 'conf/osvconf/release.x64.osvconf', status: 'wrote', diff: '' }], buildCommand: './scripts/build' };
+    },
+  };
+  const runner = createRunner(core.value, state.value, save, undefined, () => undefined);
+  const press = (input: string, key: Partial<KeyInfo> = {}) => runner.key(input, { ...NO_KEY, ...key });
+  /** Moves onto the item with this id in the current menu and opens it (Enter). */
+  const open = (id: string) => {
+    const index = currentItems(core.value, runner.state).findIndex((i) => i.id === id);
+    if (index < 0) throw new Error(`no ${id}`);
+    const delta = index - cursorOf(runner.state);
+    press((delta < 0 ? 'k' : 'j').repeat(Math.abs(delta)) + '\r');
+  };
+  return { runner, press, open, writes };
+}
+
+/** Opens the Kconfig text option `name` in menu `menu` for editing. */
+function editKconfig(t: ReturnType<typeof setup>, menu: string, name: string): void {
+  t.open('kconfig');
+  t.open(`kconfig:${menu}`);
+  t.open(`kconfig:${name}`);
+  expect(t.runner.state.overlay.kind).toBe('edit');
+}
+
+describe('keys', () => {
+  it('splits a read into keys: DEL and BS erase, CR and LF are Enter, NAK is Ctrl-U, other control characters go', () => {
+    expect(splitKeys('a\x7f\b\r\n\x15\x01b', NO_KEY).map(([i, k]) => [i, k.backspace, k.return, k.ctrl])).toEqual([
+      ['a', false, false, false],
+      ['', true, false, false],
+      ['', true, false, false],
+      ['', false, true, false],
+      ['', false, true, false],
+      ['u', false, false, true],
+      ['b', false, false, false],
+    ]);
+  });
+
+  it('a burst of Backspaces in one read erases that many characters and inserts nothing', () => {
+    const t = setup();
+    editKconfig(t, 'Memory Management', 'memory_page_batch_size');
+    t.press('\x7f\x7f'); // "32" -> ""
+    t.press('64');
+    const o = t.runner.state.overlay;
+    expect(o.kind === 'edit' && [o.buffer, o.cursor]).toEqual(['64', 2]);
+    t.press('\r');
+    expect(t.runner.state.settings.kconfig).toEqual({ memory_page_batch_size: '64' });
+    expect(t.runner.state.message?.error ?? false).toBe(false);
+  });
+
+  it('a paste ending in a newline types the text and then acts as Enter', () => {
+    const t = setup();
+    editKconfig(t, 'Memory Management', 'memory_l1_pool_size');
+    t.press('\x15'); // Ctrl-U: clear before the cursor
+    t.press('1024\n');
+    expect(t.runner.state.overlay.kind).toBe('none');
+    expect(t.runner.state.settings.kconfig).toEqual({ memory_l1_pool_size: '1024' });
+  });
+
+  it('the editor moves its cursor with arrows, Home/End and Ctrl-A/E; typing inserts at the cursor', () => {
+    const t = setup();
+    editKconfig(t, 'Virtual File System', 'fs_max_file_descriptors'); // 0x4000
+    t.press('', { home: true });
+    t.press('', { rightArrow: true });
+    t.press('', { rightArrow: true });
+    t.press('1'); // 0x14000
+    t.press('', { end: true });
+    t.press('', { leftArrow: true });
+    t.press('\x7f'); // 0x1400 + "0" -> 0x1400 with the last 0 kept: 0x14000 -> 0x1400
+    const o = t.runner.state.overlay;
+    expect(o.kind === 'edit' && [o.buffer, o.cursor]).toEqual(['0x1400', 5]);
+    t.press('a', { ctrl: true });
+    const h = t.runner.state.overlay;
+    expect(h.kind === 'edit' && h.cursor).toBe(0);
+    t.press('\x1b', { escape: true });
+    expect(t.runner.state.settings.kconfig).toEqual({});
+  });
+
+  it('a burst of menu keys acts key by key on the state each key left', () => {
+    const t = setup();
+    // "/" opens search; the rest of the same read is the query, not menu keys.
+    t.press('/nvme');
+    const o = t.runner.state.overlay;
+    expect(o.kind === 'search' && o.query).toBe('nvme');
+    t.press('\r');
+    expect(t.runner.state.path).toEqual(['root', 'drivers', 'drivers:storage']);
+  });
+
+  it('q s y saves and then quits', () => {
+    const t = setup();
+    t.open('drivers');
+    t.open('drivers:storage');
+    const index = currentItems(createCore(), t.runner.state).findIndex((i) => i.id === 'driver:nvme');
+    t.press('j'.repeat(index - cursorOf(t.runner.state)) + ' ');
+    expect(t.runner.state.settings.drivers).toEqual({ nvme: 1 });
+    t.press('q');
+    expect(t.runner.state.overlay.kind).toBe('confirm-quit');
+    t.press('s');
+    const o = t.runner.state.overlay;
+    expect(o.kind === 'save' && o.files?.length).toBe(1); // planned at once: no "planning" frame
+    t.press('y');
+    expect(t.writes.length).toBe(1);
+    expect(t.runner.state.done).toBe(true);
+  });
+
+  it('s then y saves and stays', () => {
+    const t = setup();
+    t.press('sy');
+    expect(t.writes.length).toBe(1);
+    expect(t.runner.state.done).toBe(false);
+    expect(t.runner.state.message?.text).toMatch(/^saved: 1 file written/);
+  });
+});
+
+function createCore() {
+  const defaults = loadDefaults();
+  if (!defaults.ok) throw new Error('defaults');
+  const core = createTuiCore(defaults.value, undefined, tempDir());
+  if (!core.ok) throw new Error(core.error.message);
+  return core.value;
+}
