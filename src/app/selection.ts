@@ -11,7 +11,7 @@ import { fail, ok, type Result } from '../core/result.js';
 import { select, type Selection, type Warning } from '../core/select.js';
 import { bindSettings, parseSettings, SETTING_WORDS } from '../core/settings.js';
 import { fromDotConfig, isKconfigFile, overlay, parseSavedConfiguration, type LoadedConfiguration } from '../core/saved-config.js';
-import { parseDotConfig } from '../io/dot-config.js';
+import { parseDotConfig } from '../core/dot-config.js';
 import { MAX_VERSION_SCRIPT_BYTES, readTextCapped } from '../io/read-file.js';
 import { didYouMean } from '../core/suggest.js';
 import { archesWithDriver, checkProfilesDir, loadArchCatalog, loadDefaults, PROFILE_NAME, profileSource } from '../io/catalog-files.js';

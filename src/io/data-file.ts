@@ -8,7 +8,7 @@ import { fail, ok, type Result } from '../core/result.js';
 import { jsonPointer } from '../core/format.js';
 import { didYouMean } from '../core/suggest.js';
 import type { DataValidator } from '../generated/data-types.js';
-import { lineCol, scanJson, type JsonScan } from './json-locate.js';
+import { lineCol, scanJson, type JsonScan } from '../core/json-locate.js';
 
 /** A precompiled schema validator (src/generated/validators.ts; compiled with verbose: true). */
 export type Validator = DataValidator<unknown>;

@@ -3,19 +3,29 @@
 // and runs the effects the reducer cannot: planning and writing a save, and the symbols
 // generator. It reports every new state to whoever draws it. No ink, no React.
 
+import type { OsvError, Result } from '../core/result.js';
 import { commandsFor, splitKeys, type Command, type KeyInfo } from './keys.js';
 import { reduce, type Action, type SaveFile, type State, type TuiCore } from './state.js';
 
 export interface SaveTarget {
   /** Plans the files (rendered, compared with the disk) without writing. */
-  plan(state: State): { ok: true; files: SaveFile[] } | { ok: false; error: string };
+  plan(state: State): Result<SavedFiles>;
   /** Writes the plan; returns what happened to each file. */
-  write(state: State): { ok: true; files: SaveFile[]; buildCommand?: string } | { ok: false; error: string };
+  write(state: State): Result<SavedFiles>;
   readonly where: string | undefined;
 }
 
 /** What the symbols generator answers: the script it wrote and its counts, or why not. */
-export type AppScriptResult = { ok: true; path: string; kept: number; missing: string[] } | { ok: false; error: string };
+export type AppScriptResult = Result<{ readonly path: string; readonly kept: number; readonly missing: readonly string[] }>;
+
+/** The files of a save (planned or written) and the build command that uses them. */
+export interface SavedFiles {
+  readonly files: readonly SaveFile[];
+  readonly buildCommand?: string;
+}
+
+/** An error as one status line: the message and, when there is one, the hint. */
+const say = (e: OsvError): string => (e.hint === undefined ? e.message : `${e.message} (${e.hint})`);
 /** Starts the symbols generator for the app at a path; it answers later and can be stopped. */
 export type AppScriptTool = (path: string, state: State) => { done: Promise<AppScriptResult>; cancel(): void };
 
@@ -35,7 +45,7 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
     const o = state.overlay;
     if (o.kind === 'save' && o.files === undefined && o.error === undefined) {
       const planned = save.plan(state);
-      state = reduce(core, state, planned.ok ? { type: 'save-planned', files: planned.files } : { type: 'save-failed', error: planned.error });
+      state = reduce(core, state, planned.ok ? { type: 'save-planned', files: planned.value.files } : { type: 'save-failed', error: say(planned.error) });
     }
   };
 
@@ -50,8 +60,8 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
         const written = save.write(state);
         return apply(
           written.ok
-            ? { type: 'saved', files: written.files, ...(written.buildCommand === undefined ? {} : { buildCommand: written.buildCommand }) }
-            : { type: 'save-failed', error: written.error },
+            ? { type: 'saved', files: written.value.files, ...(written.value.buildCommand === undefined ? {} : { buildCommand: written.value.buildCommand }) }
+            : { type: 'save-failed', error: say(written.error) },
         );
       }
       case 'generate': {
@@ -62,7 +72,9 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
         void job.done.then((made) => {
           generating = undefined;
           apply(
-            made.ok ? { type: 'version-script', path: made.path, kept: made.kept, missing: made.missing } : { type: 'note', text: made.error, error: true },
+            made.ok
+              ? { type: 'version-script', path: made.value.path, kept: made.value.kept, missing: made.value.missing }
+              : { type: 'note', text: say(made.error), error: true },
           );
           onState(state);
         });

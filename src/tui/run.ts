@@ -19,7 +19,7 @@ import { buildDir, OSVCONF_DIR, SAVED_SUFFIX } from '../core/tree-layout.js';
 import type { Defaults } from '../core/catalog.js';
 import { checkOutDir, isOsvCheckout } from '../io/out-dir.js';
 import { loadDefaults } from '../io/catalog-files.js';
-import type { AppScriptResult, AppScriptTool, SaveTarget } from './effects.js';
+import type { AppScriptResult, AppScriptTool, SavedFiles, SaveTarget } from './effects.js';
 import { spawn } from 'node:child_process';
 import { PACKAGE_ROOT } from '../io/catalog-files.js';
 import { createTuiCore } from './core.js';
@@ -42,16 +42,15 @@ function diffStat(before: string | undefined, after: string): string {
 }
 
 function saveTarget(where: string | undefined): SaveTarget {
-  const files = (state: State, compare: boolean): { ok: true; files: SaveFile[]; buildCommand?: string } | { ok: false; error: string } => {
-    if (where === undefined) return { ok: false, error: 'no OSv tree to save into: start osvconf in an OSv checkout, or give --out=DIR' };
+  const files = (state: State, compare: boolean): Result<SavedFiles> => {
+    if (where === undefined) return fail('no OSv tree to save into', 'start osvconf in an OSv checkout, or give --out=DIR');
     const planned = plan(state.selection).files;
     // The same rules as --out: no /, no literal ~, no foreign non-empty directory.
     const place = checkOutDir(where, false);
-    if (!place.ok) return { ok: false, error: place.error.message };
+    if (!place.ok) return place;
     const done = compare ? comparePlan(where, planned) : writePlan(where, planned);
-    if (!done.ok) return { ok: false, error: done.error.message };
-    return {
-      ok: true,
+    if (!done.ok) return done;
+    return ok({
       buildCommand: renderBuildCommand(state.selection).trimEnd(),
       files: done.value.map((f, i) => {
         const content = planned[i]?.content ?? '';
@@ -59,7 +58,7 @@ function saveTarget(where: string | undefined): SaveTarget {
         const patch = unifiedDiff(f.path, f.before, content, 1);
         return { path: f.path, status: f.status, diff: diffStat(f.before, content), patch };
       }),
-    };
+    });
   };
   return { where, plan: (s) => files(s, true), write: (s) => files(s, false) };
 }
@@ -71,7 +70,7 @@ function saveTarget(where: string | undefined): SaveTarget {
  */
 function appScriptTool(where: string): AppScriptTool {
   return (path, state) => {
-    if (path === '') return { done: Promise.resolve({ ok: false, error: "give the app's ELF file or directory" }), cancel: () => undefined };
+    if (path === '') return { done: Promise.resolve(fail("give the app's ELF file or directory")), cancel: () => undefined };
     const fsSettings = state.selection.options.filter((o) => o.option.values !== undefined).map((o) => `${o.option.setting}=${o.value}`);
     const out = join(resolve(where), `${basename(resolve(path))}.version_script`);
     const child = spawn(
@@ -86,16 +85,17 @@ function appScriptTool(where: string): AppScriptTool {
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const done = new Promise<AppScriptResult>((answer) => {
-      child.on('error', (e) => answer({ ok: false, error: `cannot run osvconf symbols: ${e.message}` }));
+      child.on('error', (e) => answer(fail(`cannot run osvconf symbols: ${e.message}`)));
       child.on('close', (code, signal) => {
         process.off('exit', kill);
-        if (signal !== null) return answer({ ok: false, error: 'version script generation stopped' });
-        if (code !== 0) return answer({ ok: false, error: /osvconf: error: (.*)/.exec(stderr)?.[1] ?? `osvconf symbols failed (exit ${code})` });
+        if (signal !== null) return answer(fail('version script generation stopped'));
+        if (code !== 0)
+          return answer(fail(/osvconf: error: (.*)/.exec(stderr)?.[1] ?? `osvconf symbols failed (exit ${code})`, /osvconf: hint: (.*)/.exec(stderr)?.[1]));
         try {
           const report = JSON.parse(stdout) as { kept: number; missing: { name: string; weak: boolean }[] };
-          answer({ ok: true, path: out, kept: report.kept, missing: report.missing.filter((m) => !m.weak).map((m) => m.name) });
+          answer(ok({ path: out, kept: report.kept, missing: report.missing.filter((m) => !m.weak).map((m) => m.name) }));
         } catch {
-          answer({ ok: false, error: 'osvconf symbols gave no report' });
+          answer(fail('osvconf symbols gave no report'));
         }
       });
     });
@@ -239,7 +239,7 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams, say: (text: st
     plan: (s) => target.plan(s),
     write: (s) => {
       const written = target.write(s);
-      if (written.ok) lastSave = written;
+      if (written.ok) lastSave = written.value;
       return written;
     },
   };

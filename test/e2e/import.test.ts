@@ -2,7 +2,6 @@
 // through real make; unsupported constructs are located; a fuzz test mutates .mk files and
 // checks that each input either imports and then agrees with make, or fails with a located
 // error, without throwing or hanging.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +11,7 @@ import { loadArchCatalog, loadDefaults, profileSource } from '../../src/io/catal
 import { rng } from '../helpers/random.js';
 import { osvconf, tempDir } from '../helpers/cli.js';
 import { emptyMakeTree, makeHeader, makeTree, rawDrivers, rawProfiles } from '../helpers/make-harness.js';
-import { mustSelect, selectWith } from '../helpers/pipeline.js';
+import { selectWith } from '../helpers/pipeline.js';
 
 const trees: string[] = [];
 afterAll(() => trees.forEach((t) => rmSync(t, { recursive: true, force: true })));

@@ -1,11 +1,14 @@
 // Small hand-made catalogs and profile sources, so core tests exercise the rules, not the data.
-import type { ArchCatalog, Bit, Driver, Pitfall, Profile } from '../../src/core/catalog.js';
+import type { ArchCatalog, Bit, Driver, Pitfall, PitfallId, Profile } from '../../src/core/catalog.js';
 import type { ProfileSource } from '../../src/core/profiles.js';
 import { ok } from '../../src/core/result.js';
 import { select, type SelectionRequest } from '../../src/core/select.js';
 
-export function driver(name: string, implies: string[] = [], pitfalls: Pitfall[] = []): Driver {
-  return { name, group: 'other', description: name, implies, provides: [], notes: [], pitfalls };
+/** A pitfall as a data file states it (its id is a plain string there). */
+type PitfallData = Omit<Pitfall, 'id'> & { id: string };
+
+export function driver(name: string, implies: string[] = [], pitfalls: PitfallData[] = []): Driver {
+  return { name, group: 'other', description: name, implies, provides: [], notes: [], pitfalls: pitfalls.map((p) => ({ ...p, id: p.id as PitfallId })) };
 }
 
 export function catalog(drivers: Driver[], arch = 'test'): ArchCatalog {

@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import * as validators from '../../src/generated/validators.js';
 import { describe, expect, it } from 'vitest';
 import { loadArchCatalog, loadDefaults, profileSource } from '../../src/io/catalog-files.js';
-import { scanJson } from '../../src/io/json-locate.js';
+import { scanJson } from '../../src/core/json-locate.js';
 import { REFERENCE, ROOT, tempDir, ARCHES } from '../helpers/cli.js';
 import { rawDrivers, rawProfiles } from '../helpers/make-harness.js';
 import { mustSelect } from '../helpers/pipeline.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDotConfig } from '../../src/io/dot-config.js';
+import { parseDotConfig } from '../../src/core/dot-config.js';
 import { osvconf } from '../helpers/cli.js';
 import { kconfigQuote } from '../../src/generators/kconfig-files.js';
 

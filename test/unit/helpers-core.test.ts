@@ -1,12 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
 import { parseSettings, bindSettings } from '../../src/core/settings.js';
 import { closest, didYouMean, editDistance } from '../../src/core/suggest.js';
-import { lineCol, scanJson } from '../../src/io/json-locate.js';
-import { comparePlan, writePlan } from '../../src/io/write-plan.js';
-import { tempDir } from '../helpers/cli.js';
+import { lineCol, scanJson } from '../../src/core/json-locate.js';
 import { catalog, driver } from '../helpers/synthetic.js';
 
 describe('scanJson', () => {

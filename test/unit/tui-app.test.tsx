@@ -38,10 +38,10 @@ function setup(writes: State[] = []) {
   if (!state.ok) throw new Error(state.error.message);
   const save: SaveTarget = {
     where: '/osv',
-    plan: () => ({ ok: true, files: [{ path: 'build/release.x64/gen/include/osv/drivers_config.h', status: 'wrote', diff: '(+1 -1 lines)' }] }),
+    plan: () => ({ ok: true, value: { files: [{ path: 'build/release.x64/gen/include/osv/drivers_config.h', status: 'wrote', diff: '(+1 -1 lines)' }] } }),
     write: (s) => {
       writes.push(s);
-      return { ok: true, files: [{ path: 'build/release.x64/gen/include/osv/drivers_config.h', status: 'wrote', diff: '' }] };
+      return { ok: true, value: { files: [{ path: 'build/release.x64/gen/include/osv/drivers_config.h', status: 'wrote', diff: '' }] } };
     },
   };
   let exited: State | undefined;

@@ -19,10 +19,10 @@ function setup(profile = 'virtio-pci') {
   const writes: State[] = [];
   const save: SaveTarget = {
     where: '/osv',
-    plan: () => ({ ok: true, files: [{ path: 'conf/osvconf/release.x64.osvconf', status: 'wrote', diff: '(new, 5 lines)' }] }),
+    plan: () => ({ ok: true, value: { files: [{ path: 'conf/osvconf/release.x64.osvconf', status: 'wrote', diff: '(new, 5 lines)' }] } }),
     write: (s) => {
       writes.push(s);
-      return { ok: true, files: [{ path: 'conf/osvconf/release.x64.osvconf', status: 'wrote', diff: '' }], buildCommand: './scripts/build' };
+      return { ok: true, value: { files: [{ path: 'conf/osvconf/release.x64.osvconf', status: 'wrote', diff: '' }], buildCommand: './scripts/build' } };
     },
   };
   const runner = createRunner(core.value, state.value, save, undefined, () => undefined);

@@ -3,7 +3,7 @@
 // line). It also reports duplicate keys, which JSON.parse silently resolves to the last one.
 // Only used on data files, and on the fast path only for user-supplied ones.
 
-import { jsonPointer } from '../core/format.js';
+import { jsonPointer } from './format.js';
 
 export interface JsonScan {
   /** Offset of each value (for object members: of its key) by JSON pointer; '' is the root. */
