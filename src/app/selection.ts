@@ -20,6 +20,58 @@ import { kernelSymbols, versionScriptNames } from '../io/kernel-symbols.js';
 export interface SelectionOptions {
   readonly values: ReadonlyMap<string, string>;
   readonly switches: ReadonlySet<string>;
+  /** Repeatable flags: every --load, in order (else values' one --load). */
+  readonly lists?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The header keys of a configuration, by the name a message uses for each. */
+const HEADER_NAMES = { arch: 'arch', mode: 'mode', profile: 'conf_drivers_profile', name: 'name' } as const;
+
+/**
+ * Several configurations applied in order, later wins (merge_config): one LoadedConfiguration,
+ * and a note for every value a later file replaced.
+ */
+function mergeLoaded(files: readonly { path: string; loaded: LoadedConfiguration }[]): {
+  merged: LoadedConfiguration;
+  overridden: string[];
+  from: Map<string, string>;
+} {
+  const from = new Map<string, string>();
+  const values = new Map<string, string>();
+  const overridden: string[] = [];
+  const set = (key: string, value: string, path: string): void => {
+    const before = values.get(key);
+    if (before !== undefined && before !== value) overridden.push(`${key}=${value} from ${path} overrides ${key}=${before} from ${from.get(key)}`);
+    values.set(key, value);
+    from.set(key, path);
+  };
+  let force = false;
+  for (const { path, loaded } of files) {
+    for (const [field, key] of Object.entries(HEADER_NAMES)) {
+      const v = loaded[field as keyof typeof HEADER_NAMES];
+      if (v !== undefined) set(key, v, path);
+    }
+    for (const s of loaded.settings) set(s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1), path);
+    force ||= loaded.force === true;
+  }
+  const header = (key: string): string | undefined => values.get(key);
+  const arch = header('arch');
+  const mode = header('mode');
+  const profile = header('conf_drivers_profile');
+  const name = header('name');
+  const headerKeys: readonly string[] = Object.values(HEADER_NAMES);
+  return {
+    merged: {
+      ...(arch === undefined ? {} : { arch }),
+      ...(mode === undefined ? {} : { mode }),
+      ...(profile === undefined ? {} : { profile }),
+      ...(name === undefined ? {} : { name }),
+      ...(force ? { force: true } : {}),
+      settings: [...values].filter(([k]) => !headerKeys.includes(k)).map(([k, v]) => `${k}=${v}`),
+    },
+    overridden,
+    from,
+  };
 }
 
 export interface Context {
@@ -104,13 +156,41 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
   let customName = args.values.get('name');
   let forced = args.switches.has('force');
   const notes: Warning[] = [];
-  const loadPath = args.values.get('load');
-  if (loadPath !== undefined) {
-    // The file first, the command line over it: a setting given on both takes the command line's value.
-    const loaded = await loadConfiguration(loadPath, raw.value.arch?.value, raw.value.mode?.value);
-    if (!loaded.ok) return loaded;
-    const { loaded: file } = loaded.value;
-    notes.push(...loaded.value.notes);
+  const loadPaths = args.lists?.get('load') ?? (args.values.has('load') ? [args.values.get('load') as string] : []);
+  if (loadPaths.length > 0) {
+    // The files first, in order, the command line over them: later wins.
+    const files: { path: string; loaded: LoadedConfiguration }[] = [];
+    for (const path of loadPaths) {
+      const arch = raw.value.arch?.value ?? [...files].reverse().find((f) => f.loaded.arch !== undefined)?.loaded.arch;
+      const loaded = await loadConfiguration(path, arch, raw.value.mode?.value);
+      if (!loaded.ok)
+        return loadPaths.length === 1 || loaded.error.message.includes(path)
+          ? loaded
+          : fail(`${path}: ${loaded.error.message}`, loaded.error.hint, loaded.error.details);
+      files.push({ path, loaded: loaded.value.loaded });
+      notes.push(...loaded.value.notes);
+    }
+    const { merged: file, overridden, from } = mergeLoaded(files);
+    const loadPath = loadPaths.join(', ');
+    // What the command line replaces of the files' values is said too.
+    const given = raw.value;
+    const commandLine = [
+      ...settings.filter((s) => s.includes('=')).map((s) => [s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1)] as const),
+      ...(['arch', 'mode', 'profile'] as const).flatMap((f) =>
+        given[f] === undefined ? [] : [[HEADER_NAMES[f], (given[f] as { value: string }).value] as const],
+      ),
+    ];
+    for (const [key, value] of commandLine) {
+      const spelled = key === 'drivers_profile' ? 'conf_drivers_profile' : key;
+      const before = [
+        ...file.settings,
+        ...Object.entries({ arch: file.arch, mode: file.mode, conf_drivers_profile: file.profile }).map(([k, v]) => `${k}=${v}`),
+      ].find((s) => s.startsWith(`${spelled}=`));
+      if (before !== undefined && before !== `${spelled}=${value}`)
+        overridden.push(`${spelled}=${value} from the command line overrides ${before} from ${from.get(spelled)}`);
+    }
+    const said = [...new Set(overridden)];
+    for (const line of said) notes.push({ code: 'config-override', level: 'note', message: line });
     const pick = (given: { value: string } | undefined, fromFile: string | undefined) => given?.value ?? fromFile;
     const arch = pick(raw.value.arch, file.arch);
     const mode = pick(raw.value.mode, file.mode);
@@ -206,7 +286,7 @@ function checkVersionScript(selection: Selection, tree: string): Result<Warning[
     const message = `${o.option.setting}=${o.value} loads ${library}, which needs ${hidden.length} kernel symbol${hidden.length === 1 ? '' : 's'} that ${script.setting} hides (${hidden.slice(0, 4).join(', ')}${hidden.length > 4 ? ', ...' : ''}): the filesystem would fail to mount`;
     const hint = `write the script with osvconf symbols APP ${o.option.setting}=${o.value} (it keeps them), or use a filesystem without ZFS`;
     if (!selection.request.force) return fail(message, hint);
-    warnings.push({ code: 'hidden-library-symbols', message: `${message}; kept anyway (--force)`, hint });
+    warnings.push({ code: 'hidden-library-symbols', message: `${message}; kept anyway (--force)`, hint, forced: true });
   }
   return ok(warnings);
 }

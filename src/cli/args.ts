@@ -7,6 +7,8 @@ import { didYouMean } from '../core/suggest.js';
 export interface FlagSpec {
   readonly name: string;
   readonly value?: string;
+  /** May be given more than once; every value is kept, in order (ParsedArgs.lists). */
+  readonly repeatable?: boolean;
   readonly short?: string;
   readonly help: string;
 }
@@ -19,10 +21,13 @@ export const FLAGS = [
   {
     name: 'load',
     value: 'FILE',
-    help: 'start from a saved configuration (conf/osvconf/<mode>.<arch>.osvconf) or a Kconfig .config; settings given on the command line win',
+    repeatable: true,
+    help: 'start from a saved configuration (conf/osvconf/<mode>.<arch>.osvconf) or a Kconfig .config; several are applied in order, later wins, then the command line; what was overridden is reported',
   },
   { name: 'print', value: 'ARTIFACT', help: 'write one artifact to stdout, nothing to disk' },
   { name: 'out', value: 'DIR', help: 'write the artifacts into DIR, laid out as an OSv tree (symbols: the version script file)' },
+  { name: 'minimal', help: 'the saved configuration holds only what differs from the profile and Kconfig defaults (like savedefconfig)' },
+  { name: 'full', help: 'the saved configuration writes every value out (independent of the defaults)' },
   { name: 'dry-run', help: 'with --out: show what would be written, with a diff against the disk, and write nothing' },
   { name: 'keep', value: 'SYM,...', help: 'symbols: keep these too (for dlsym() users)' },
   { name: 'keep-file', value: 'FILE', help: 'symbols: keep the symbols listed in FILE, one per line' },
@@ -36,7 +41,7 @@ export const FLAGS = [
     name: 'force',
     help: "keep make's result for conflicting settings (with a warning) instead of refusing; with --out, also replace files osvconf did not write and write into a directory that is not an OSv checkout",
   },
-  { name: 'strict', help: 'treat pitfalls (combinations that build but break) as errors' },
+  { name: 'strict', help: 'treat pitfalls (combinations that build but break) and requested values that do not take as errors' },
   { name: 'help', short: 'h', help: 'show help' },
   { name: 'version', short: 'V', help: 'show the version' },
 ] as const satisfies readonly FlagSpec[];
@@ -53,12 +58,15 @@ export interface ParsedArgs {
   readonly switches: ReadonlySet<string>;
   /** Command operands and NAME=VALUE settings, in order. */
   readonly positionals: readonly string[];
+  /** Every value of a repeatable flag, in order (`values` holds the last). */
+  readonly lists: ReadonlyMap<string, readonly string[]>;
 }
 
 export function parseArgs(argv: readonly string[]): Result<ParsedArgs> {
   const values = new Map<string, string>();
   const switches = new Set<string>();
   const positionals: string[] = [];
+  const lists = new Map<string, string[]>();
   let command: Command = 'configure';
   let onlyPositionals = false;
   for (let i = 0; i < argv.length; i++) {
@@ -93,10 +101,11 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs> {
     }
     if (value === undefined || value === '') return usage(`--${spec.name} needs a value`, `write --${spec.name}=${spec.value}`);
     const before = values.get(spec.name);
-    if (before !== undefined && before !== value) return usage(`--${spec.name} given twice (${before} and ${value})`, `give --${spec.name} once`);
+    if (spec.repeatable === true) lists.set(spec.name, [...(lists.get(spec.name) ?? []), value]);
+    else if (before !== undefined && before !== value) return usage(`--${spec.name} given twice (${before} and ${value})`, `give --${spec.name} once`);
     values.set(spec.name, value);
   }
-  return ok({ command, values, switches, positionals });
+  return ok({ command, values, switches, positionals, lists });
 }
 
 /** Refuses flags that mean nothing to the command, rather than ignoring them. */

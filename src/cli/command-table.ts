@@ -36,13 +36,13 @@ const SELECTION: readonly FlagName[] = ['arch', 'mode', 'profile', 'profiles-dir
 export type ScriptedCommand = 'configure' | 'list' | 'explain' | 'import' | 'symbols' | 'size' | 'diff' | 'get' | 'set';
 
 export const COMMAND_TABLE: Readonly<Record<ScriptedCommand, CommandSpec>> = {
-  configure: { title: 'osvconf', flags: [...SELECTION, 'print', 'out', 'dry-run', 'name', 'json'], run: configure, help: () => mainHelp() },
+  configure: { title: 'osvconf', flags: [...SELECTION, 'print', 'out', 'dry-run', 'name', 'minimal', 'full', 'json'], run: configure, help: () => mainHelp() },
   list: { title: 'osvconf list', flags: ['arch', 'mode', 'profiles-dir', 'json'], run: list, help: listHelp },
   explain: { title: 'osvconf explain', flags: [...SELECTION, 'json'], run: explain, help: explainHelp },
   import: { title: 'osvconf import', flags: ['to', 'dry-run', 'json'], run: importTree, help: importHelp },
   symbols: { title: 'osvconf symbols', flags: ['arch', 'keep', 'keep-file', 'out', 'json', 'strict'], run: symbols, help: symbolsHelp },
   size: { title: 'osvconf size', flags: [...SELECTION, 'compare', 'elf', 'out', 'json'], run: size, help: sizeHelp },
-  diff: { title: 'osvconf diff', flags: ['arch', 'mode', 'profiles-dir', 'force', 'json'], run: diff, help: diffHelp },
+  diff: { title: 'osvconf diff', flags: ['arch', 'mode', 'profile', 'profiles-dir', 'force', 'json'], run: diff, help: diffHelp },
   get: { title: 'osvconf get', flags: ['in', 'arch', 'mode', 'profiles-dir', 'force', 'json'], run: runGet, help: getHelp },
   set: { title: 'osvconf set', flags: ['in', 'arch', 'mode', 'profiles-dir', 'force', 'strict'], run: runSet, help: setHelp },
 };

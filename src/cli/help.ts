@@ -142,9 +142,11 @@ ${flagLines(flags)}
 
 export function diffHelp(flags: readonly FlagName[]): string {
   return `Usage: osvconf diff A B [--json]
+       osvconf diff A [--profile=NAME] [SETTING...] [--json]
 
 Compares two configurations, each a saved configuration (conf/osvconf/<mode>.<arch>.osvconf) or a
-Kconfig .config (OSv's menuconfig, conf/examples/): every setting whose value differs, old -> new,
+Kconfig .config (OSv's menuconfig, conf/examples/), or one of them with a selection given on the
+command line (A's arch unless --arch says otherwise): every setting whose value differs, old -> new,
 grouped by menu (drivers by group, Kconfig options by menu, build options), each with what that
 change alone adds or saves in the kernel (estimated, applied to A), and the total. An app version
 script named by conf_version_script is read from the current directory, as osvconf size does.

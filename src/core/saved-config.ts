@@ -43,8 +43,8 @@ export function savedSettings(selection: Selection): string[] {
   const { request } = selection;
   const lines = [`arch=${request.arch}`, `mode=${request.mode}`, `conf_drivers_profile=${request.profile}`];
   if (request.customName !== undefined) lines.push(`name=${request.customName}`);
-  // A selection that keeps make's result for a conflict needs --force again to load.
-  if (request.force && selection.drivers.conflicts.length > 0) lines.push('force=1');
+  // A selection that keeps what osvconf refuses without --force needs it again to load.
+  if (request.force && selection.warnings.some((w) => w.forced === true)) lines.push('force=1');
   for (const o of selection.options) if (request.options.has(o.option.name)) lines.push(`${o.option.setting}=${request.options.get(o.option.name) as string}`);
   for (const f of selection.drivers.flags) if (request.drivers.has(f.name)) lines.push(`conf_drivers_${f.name}=${request.drivers.get(f.name) as number}`);
   for (const k of selection.kconfig) {
@@ -131,7 +131,13 @@ export function fromDotConfig(dot: DotConfigValues, catalog: ArchCatalog, mode: 
     if (v !== undefined && v !== defaultValue(o, catalog.arch, mode)) settings.push(`${KCONFIG_PREFIX}${o.name}=${v}`);
   }
   const unknown = [...dot.values.keys()].filter((n) => !known.has(n)).map((n) => `CONF_${n}`);
-  const absent = options.filter((o) => !dot.values.has(o.name)).map((o) => `CONF_${o.name}`);
+  // NEW: what the file would have mentioned, had its OSv had the option. An option whose
+  // dependency is off in the file is left out of a .config anyway.
+  const valueIn = (name: string): string | undefined => {
+    const o = options.find((x) => x.name === name);
+    return dot.values.get(name) ?? (o === undefined ? undefined : defaultValue(o, catalog.arch, mode));
+  };
+  const absent = options.filter((o) => !dot.values.has(o.name) && (o.dependsOn === undefined || valueIn(o.dependsOn) === 'y')).map((o) => `CONF_${o.name}`);
   const profile = dot.choice;
   return { loaded: { ...(profile === undefined ? {} : { profile }), settings }, unknown, absent };
 }

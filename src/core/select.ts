@@ -35,6 +35,7 @@ export type WarningCode =
   | 'needs-tree-files'
   | 'profile-not-a-kconfig-choice'
   | 'config-empty'
+  | 'config-override'
   | 'config-new-options'
   | 'config-unknown-options'
   | 'version-script-missing'
@@ -53,6 +54,8 @@ export interface Warning {
   readonly hint?: string;
   /** 'note' for information that is not a problem (printed as `osvconf: note:`). */
   readonly level?: 'warning' | 'note';
+  /** Refused without --force: a saved configuration of this selection needs force=1 to load. */
+  readonly forced?: true;
 }
 
 export interface Selection {
@@ -85,7 +88,7 @@ export function select(request: SelectionRequest, catalog: ArchCatalog, source: 
         drivers.conflicts.length === 1 ? undefined : lines,
       );
     }
-    for (const line of lines) warnings.push({ code: 'conflict', message: `${line}; kept as make leaves it (--force)` });
+    for (const line of lines) warnings.push({ code: 'conflict', message: `${line}; kept as make leaves it (--force)`, forced: true });
   }
 
   const options = resolveOptions(catalog.options, request.options);
@@ -94,7 +97,21 @@ export function select(request: SelectionRequest, catalog: ArchCatalog, source: 
     const first = optionProblems.refused[0] as Warning;
     return fail(first.message, first.hint, optionProblems.refused.length === 1 ? undefined : optionProblems.refused.map((w) => w.message));
   }
-  warnings.push(...optionProblems.refused.map((w) => ({ ...w, message: `${w.message}; kept anyway (--force)` })), ...optionProblems.warned);
+  warnings.push(
+    ...optionProblems.refused.map((w): Warning => ({ ...w, message: `${w.message}; kept anyway (--force)`, forced: true })),
+    ...optionProblems.warned,
+  );
+  // A requested value that does not take (its option has no effect here): --strict refuses it,
+  // as merge_config's "value requested ... not in final config".
+  const untaken = optionProblems.warned.filter((w) => w.code === 'no-effect');
+  if (request.strict && untaken.length > 0) {
+    const first = untaken[0] as Warning;
+    return fail(
+      untaken.length === 1 ? `${first.message} (--strict)` : `${untaken.length} requested values do not take (--strict)`,
+      untaken.length === 1 ? first.hint : 'drop them, or drop --strict to get them as warnings',
+      untaken.length === 1 ? undefined : untaken.map((w) => w.message),
+    );
+  }
 
   const values = new Map<string, Bit>();
   for (const f of drivers.flags) values.set(f.name, f.value);

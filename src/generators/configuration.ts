@@ -4,6 +4,7 @@ import type { Selection } from '../core/select.js';
 import { dotConfigPath } from '../core/tree-layout.js';
 import { renderTemplate } from './template.js';
 
-export function renderConfiguration(selection: Selection): string {
-  return renderTemplate('configuration', { lines: savedSettings(selection), dotConfig: dotConfigPath(selection.request) });
+/** The file, from its lines (default: the request as given; core/saved-forms.ts makes the others). */
+export function renderConfiguration(selection: Selection, lines: readonly string[] = savedSettings(selection)): string {
+  return renderTemplate('configuration', { lines, dotConfig: dotConfigPath(selection.request) });
 }

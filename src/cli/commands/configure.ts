@@ -13,6 +13,8 @@ import { json, output, type CommandOutput } from '../output.js';
 import { selectionJson } from '../report.js';
 import { resolveSelection } from '../../app/selection.js';
 import { plan } from '../../app/plan.js';
+import { savedLines, type SavedForm } from '../../core/saved-forms.js';
+import { renderConfiguration } from '../../generators/configuration.js';
 
 async function dryRun(out: string, files: readonly PlannedFile[], outcomes: readonly FileOutcome[]): Promise<string> {
   const { unifiedDiff } = await import('../../app/unified-diff.js');
@@ -33,6 +35,9 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   let out = args.values.get('out');
   const asJson = args.switches.has('json');
   const dry = args.switches.has('dry-run');
+  const form: SavedForm = args.switches.has('minimal') ? 'minimal' : args.switches.has('full') ? 'full' : 'given';
+  if (args.switches.has('minimal') && args.switches.has('full'))
+    return usage('--minimal and --full cannot be combined', 'choose one form of the saved configuration');
   if (print !== undefined && out !== undefined)
     return usage('--print and --out cannot be combined', 'use --print=ARTIFACT for stdout or --out=DIR to write files');
   if (print !== undefined && asJson)
@@ -60,7 +65,12 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
     if (!named.ok) return named;
   }
 
-  if (artifact !== undefined) return ok(output(artifact.render(selection), [...selection.warnings, ...artifact.notes(selection)]));
+  // The saved configuration in the form asked for (--minimal / --full); the other artifacts do not change.
+  const rendered = new Map(form === 'given' ? [] : [['configuration', renderConfiguration(selection, savedLines(selection, form, profiles))]]);
+  if (form !== 'given' && artifact !== undefined && artifact.name !== 'configuration' && out === undefined)
+    return usage(`--${form} shapes the saved configuration`, 'use it with --print=configuration or --out=DIR');
+  if (artifact !== undefined)
+    return ok(output(rendered.get(artifact.name) ?? artifact.render(selection), [...selection.warnings, ...artifact.notes(selection)]));
 
   if (out === undefined && !asJson) {
     if (!isOsvCheckout(context.cwd)) {
@@ -78,7 +88,7 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
 
   const place = checkOutDir(out, args.switches.has('force'));
   if (!place.ok) return place;
-  const { files, artifacts } = plan(selection);
+  const { files, artifacts } = plan(selection, rendered);
   // The files the build command needs are part of this plan, and it passes conf_drivers_profile
   // (beating the Kconfig choice): no need to say either.
   const notes = notesOf([...artifacts, ...ARTIFACTS.filter((a) => a.name === 'build-command')], selection).filter(

@@ -27,18 +27,37 @@ interface Change {
 const shown = (type: string, value: string): string => (type === 'bool' ? (value === 'y' ? '1' : '0') : value);
 
 export async function run(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
-  const [a, b, ...rest] = args.positionals;
-  if (a === undefined || b === undefined || rest.length > 0)
-    return usage('osvconf diff needs two configurations', 'osvconf diff A B, each a saved configuration (conf/osvconf/*.osvconf) or a Kconfig .config');
-  const load = (file: string) => resolveSelection({ values: new Map([...args.values, ['load', file]]), switches: args.switches }, [], context.cwd);
+  // Operands: one or two files; NAME=VALUE settings (with --profile) make the other side, a
+  // selection on the command line, when there is one file.
+  const settings = args.positionals.filter((p) => /^[A-Za-z][A-Za-z0-9_]*=/.test(p));
+  const [a, b, ...rest] = args.positionals.filter((p) => !settings.includes(p));
+  const commandLineSide = b === undefined && (settings.length > 0 || args.values.has('profile'));
+  if (a === undefined || rest.length > 0 || (b === undefined && !commandLineSide) || (b !== undefined && (settings.length > 0 || args.values.has('profile'))))
+    return usage(
+      'osvconf diff needs two configurations',
+      'osvconf diff A B, each a saved configuration (conf/osvconf/*.osvconf) or a Kconfig .config; or osvconf diff A [--profile=NAME] [SETTING...] against a selection on the command line',
+    );
+  const fileFlags = new Map([...args.values].filter(([k]) => k !== 'profile'));
+  const load = (file: string) => resolveSelection({ values: new Map([...fileFlags, ['load', file]]), switches: args.switches }, [], context.cwd);
   const left = await load(a);
   if (!left.ok) return left;
-  const right = await load(b);
+  const right =
+    b === undefined
+      ? await resolveSelection(
+          {
+            values: new Map([...args.values, ...(args.values.has('arch') ? [] : [['arch', left.value.selection.request.arch] as const])]),
+            switches: args.switches,
+          },
+          settings,
+          context.cwd,
+        )
+      : await load(b);
   if (!right.ok) return right;
+  const bName = b ?? 'the command line';
   const A = left.value.selection;
   const B = right.value.selection;
   if (A.request.arch !== B.request.arch)
-    return fail(`${a} is for ${A.request.arch} and ${b} for ${B.request.arch}: their drivers differ`, 'compare configurations of one arch');
+    return fail(`${a} is for ${A.request.arch} and ${bName} for ${B.request.arch}: their drivers differ`, 'compare configurations of one arch');
   const tree = context.cwd;
   const estimator = createEstimator(loadSizeModel(A.request.arch));
   const kib = (s: Selection): number => estimator.estimate(sizeInputIn(s, tree)).kernelKib;
@@ -99,7 +118,10 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
       output(
         json({
           a,
-          b,
+          b: b ?? null,
+          ...(b === undefined
+            ? { b_settings: [...(args.values.has('profile') ? [`conf_drivers_profile=${args.values.get('profile')}`] : []), ...settings] }
+            : {}),
           arch: A.request.arch,
           changes: changes.map((c) => ({ group: c.group, setting: c.setting, from: c.from, to: c.to, kib: Number.isNaN(c.kib) ? null : round(c.kib) })),
           kib: { a: round(base), b: round(base + total), delta: round(total) },
@@ -107,7 +129,7 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
       ),
     );
   }
-  if (changes.length === 0) return ok(output(`${a} and ${b} select the same kernel (${kibText(base)})\n`));
+  if (changes.length === 0) return ok(output(`${a} and ${bName} select the same kernel (${kibText(base)})\n`));
   let text = '';
   for (const group of [...new Set(changes.map((c) => c.group))]) {
     text += `${group}\n`;

@@ -1,0 +1,76 @@
+// Several --load files and the command line, applied in order, later wins (like merge_config and
+// sdkconfig.defaults layering): every overridden value is reported with both sides, the result is
+// what the merged settings give when written out, and --strict refuses a value that does not take.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { osvconf, tempDir } from '../helpers/cli.js';
+
+function files(contents: Record<string, string>): Record<string, string> {
+  const dir = tempDir('merge-');
+  return Object.fromEntries(
+    Object.entries(contents).map(([name, text]) => {
+      writeFileSync(join(dir, name), text);
+      return [name, join(dir, name)];
+    }),
+  );
+}
+
+const notes = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('osvconf: note: '));
+
+describe('merging configurations', () => {
+  it('applies fragments in order, then the command line, and names every override', () => {
+    const f = files({
+      'a.osvconf': 'arch=x64\nconf_drivers_profile=virtio-pci\nconf_drivers_nvme=1\nconf_tracepoints=1\n',
+      'b.osvconf': 'conf_drivers_nvme=0\nfs=rofs\nconf_drivers_profile=virtio-kvm\nconf_hide_symbols=1\n',
+    });
+    const r = osvconf([`--load=${f['a.osvconf']}`, `--load=${f['b.osvconf']}`, 'conf_tracepoints=0', 'fs=ramfs', '--print=configuration']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(notes(r.stderr)).toEqual([
+      `osvconf: note: conf_drivers_profile=virtio-kvm from ${f['b.osvconf']} overrides conf_drivers_profile=virtio-pci from ${f['a.osvconf']}`,
+      `osvconf: note: conf_drivers_nvme=0 from ${f['b.osvconf']} overrides conf_drivers_nvme=1 from ${f['a.osvconf']}`,
+      `osvconf: note: conf_tracepoints=0 from the command line overrides conf_tracepoints=1 from ${f['a.osvconf']}`,
+      `osvconf: note: fs=ramfs from the command line overrides fs=rofs from ${f['b.osvconf']}`,
+    ]);
+    // The merge is exactly the settings written out in one command line.
+    const once = osvconf([
+      '--arch=x64',
+      '--profile=virtio-kvm',
+      'conf_drivers_nvme=0',
+      'conf_hide_symbols=1',
+      'conf_tracepoints=0',
+      'fs=ramfs',
+      '--print=configuration',
+    ]);
+    expect(r.stdout).toBe(once.stdout);
+  });
+
+  it('a .config and a saved configuration merge too; nothing is said when nothing is overridden', () => {
+    const dot = osvconf(['--profile=virtio-pci', 'conf_tracepoints=0', '--print=.config']).stdout;
+    const f = files({ 'base.config': dot, 'app.osvconf': 'conf_hide_symbols=1\n' });
+    const r = osvconf([`--load=${f['base.config']}`, `--load=${f['app.osvconf']}`, '--print=configuration']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(notes(r.stderr).filter((l) => l.includes('overrides'))).toEqual([]);
+    expect(r.stdout).toContain('conf_tracepoints=0\n');
+    expect(r.stdout).toContain('conf_hide_symbols=1\n');
+  });
+
+  it('--strict refuses a requested value that does not take; without it, it is a warning', () => {
+    const f = files({ 'zfs.osvconf': 'conf_zfs=openzfs\n', 'rofs.osvconf': 'fs=rofs\n' });
+    const args = [`--load=${f['zfs.osvconf']}`, `--load=${f['rofs.osvconf']}`, '--print=drivers_config.h'];
+    const loose = osvconf(args);
+    expect(loose.code, loose.stderr).toBe(0);
+    expect(loose.stderr).toMatch(/warning: conf_zfs=openzfs has no effect with fs=rofs/);
+    const strict = osvconf([...args, '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/error: conf_zfs=openzfs has no effect with fs=rofs.*\(--strict\)/);
+  });
+
+  it('a file that cannot be read is named, and nothing is written', () => {
+    const f = files({ 'a.osvconf': 'conf_tracepoints=1\n' });
+    const r = osvconf([`--load=${f['a.osvconf']}`, '--load=/nonexistent/b.osvconf', '--print=configuration']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\/nonexistent\/b\.osvconf/);
+    expect(r.stdout).toBe('');
+  });
+});
