@@ -41,6 +41,19 @@ describe('osvconf size', () => {
     expect(text).toMatch(/^ {2}core kernel\s+[\d,]+ {2}#+$/m);
   });
 
+  it('refuses a mode the model was not fitted on, naming the modes it was', () => {
+    for (const arch of ARCHES) {
+      const modes = (JSON.parse(readFileSync(join(ROOT, 'conf', 'size', `${arch}.json`), 'utf8')) as { modes: string[] }).modes;
+      const other = ['release', 'debug'].find((m) => !modes.includes(m));
+      if (other === undefined) continue;
+      const r = osvconf(['size', `--arch=${arch}`, `--mode=${other}`]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`no size estimate for mode=${other}: the model (conf/size/${arch}.json) is fitted on ${modes.join(', ')} kernels only`);
+      expect(osvconf(['size', `--arch=${arch}`, `--mode=${modes[0]}`]).code).toBe(0);
+    }
+  });
+
   it('--compare picks the baseline or none', () => {
     expect(size('--compare=none').baseline_kib).toBeNull();
     const vs = size('--profile=virtio-pci', '--compare=virtio-mmio');

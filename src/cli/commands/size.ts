@@ -64,6 +64,11 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   const script = appScriptSize(selection, args.values.get('out') ?? context.cwd);
   if (!script.ok) return script;
   const model = loadSizeModel(selection.request.arch);
+  if (!model.modes.includes(selection.request.mode))
+    return fail(
+      `no size estimate for mode=${selection.request.mode}: the model (conf/size/${selection.request.arch}.json) is fitted on ${model.modes.join(', ')} kernels only`,
+      `a ${selection.request.mode} kernel is built otherwise (another -O level, assertions) and its size is not extrapolated from release builds; use --mode=${model.modes[0]}`,
+    );
   const estimator = createEstimator(model);
   const estimate = estimator.estimate(sizeInputOf(selection, script.value));
   const baseline = baselineOf(args, resolved.value, selection, estimator);
