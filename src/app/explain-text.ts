@@ -1,6 +1,19 @@
 // The words of an explanation: `osvconf explain` and the configurator's info pane print the same.
 import { driverSetting } from '../core/catalog.js';
-import type { Explanation } from '../core/explain.js';
+import type { ChangeOutcome, Explanation } from '../core/explain.js';
+import { formatKibChange } from '../core/format.js';
+import { definedAt } from '../io/defined-at.js';
+
+/** One possible change: refused (why), taken but tripping a pitfall, or free; with its size. */
+function changeLines(c: ChangeOutcome, shown: string): string[] {
+  const size = c.kib === undefined ? '' : `  (${formatKibChange(c.kib)})`;
+  if (c.refused.length > 0) return [`  change: ${c.setting}=${shown} is refused:`, ...c.refused.map((r) => `    ${r}`)];
+  if (c.pitfalls.length > 0)
+    return [`  change: ${c.setting}=${shown} builds, but trips a pitfall:${size}`, ...c.pitfalls.flatMap((p) => [`    ${p.message}`, `      hint: ${p.hint}`])];
+  return [`  change: ${c.setting}=${shown} can be set freely${size}`];
+}
+
+const boolShown = (v: string): string => (v === 'y' ? '1' : v === 'n' ? '0' : v);
 import type { Selection } from '../core/select.js';
 
 /** The text of one explanation: `osvconf explain` and the TUI's info pane print the same. */
@@ -14,11 +27,10 @@ export function textOf(e: Explanation, selection: Selection): string {
     if (e.impliedBy.length > 0) lines.push(`  implied by: ${e.impliedBy.map(driverSetting).join(', ')}`);
     lines.push(`  implies: ${e.driver.implies.length > 0 ? e.driver.implies.map(driverSetting).join(', ') : 'nothing'}`);
     const other = e.value === 1 ? 0 : 1;
-    if (e.blockers.length === 0) lines.push(`  change: ${e.setting}=${other} can be set freely`);
-    else {
+    if (e.blockers.length > 0) {
       lines.push(`  change: ${e.setting}=${other} is refused:`);
       for (const b of e.blockers) lines.push(`    ${b}`);
-    }
+    } else for (const c of e.changes) lines.push(...changeLines(c, c.value));
     for (const p of e.pitfalls) lines.push(`  pitfall: ${p.message}`, `    hint: ${p.hint}`);
     for (const n of e.driver.notes) lines.push(`  note: ${n}`);
   } else if (e.kind === 'option') {
@@ -36,6 +48,7 @@ export function textOf(e: Explanation, selection: Selection): string {
     );
     if (o.note !== undefined) lines.push(`  note: ${o.note}`);
     for (const p of e.pitfalls) lines.push(`  pitfall: ${p.message}`, `    hint: ${p.hint}`);
+    for (const c of e.changes) lines.push(...changeLines(c, boolShown(c.value)));
   } else if (e.kind === 'build-option') {
     const o = e.option;
     lines.push(`${o.setting}=${e.value}  (build option read by ${o.passedTo}; ${e.origin === 'default' ? 'default' : 'command line'})`);
@@ -52,6 +65,7 @@ export function textOf(e: Explanation, selection: Selection): string {
     for (const [d, v] of Object.entries(e.facts?.requires ?? {})) lines.push(`  needs: ${driverSetting(d)}=${v}`);
     if (o.onlyWith !== undefined) lines.push(`  matters only with: ${o.onlyWith.option}=${o.onlyWith.values.join(' or ')}`);
     for (const w of e.warnings) lines.push(`  problem: ${w.message}`);
+    for (const c of e.changes) lines.push(...changeLines(c, c.value));
   } else {
     const p = e.profile;
     lines.push(`profile ${p.name}  (${selection.request.arch}${p.builtin ? '' : `, from ${p.source}`})`, `  ${p.description}`);
@@ -61,5 +75,7 @@ export function textOf(e: Explanation, selection: Selection): string {
     if (p.sets.length > 0) lines.push(`  sets: ${p.sets.map(([k, v]) => `${k}=${v}`).join(' ')}`);
     lines.push(`  turns on: ${e.enabled.map((f) => f.name).join(' ') || 'nothing'}`);
   }
+  const where = definedAt(selection.request.arch, e);
+  if (where !== undefined) lines.push(`  defined at: ${where}`);
   return lines.join('\n') + '\n';
 }

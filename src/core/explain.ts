@@ -5,10 +5,22 @@ import { DRIVER_PREFIX, driverSetting, type Bit, type Driver, type Pitfall, type
 import { defaultValue, KCONFIG_PREFIX, type KconfigOption } from './kconfig.js';
 import { valueFacts, type BuildOption, type OptionValue } from './options.js';
 import { describeOrigin } from './origin.js';
-import { describeConflict, type Selection, type Warning } from './select.js';
+import { describeConflict, type Selection, type SelectionRequest, type Warning } from './select.js';
 import { resolveDrivers, type Conflict, type FlagState, type Origin } from './resolver.js';
 import { fail, ok, type Result } from './result.js';
 import { didYouMean } from './suggest.js';
+
+/** What one possible change of a value does: refused (and why), the pitfalls it trips, its size. */
+export interface ChangeOutcome {
+  readonly setting: string;
+  readonly value: string;
+  /** Why the change is refused; empty when it is taken. */
+  readonly refused: readonly string[];
+  /** Pitfalls the change would trip that the selection does not have now. */
+  readonly pitfalls: readonly Pitfall[];
+  /** What the change adds (+) or saves (-) in KiB, when the caller estimates sizes. */
+  readonly kib?: number;
+}
 
 export interface DriverExplanation {
   readonly kind: 'driver';
@@ -22,6 +34,8 @@ export interface DriverExplanation {
   /** The conflicts that changing the value would cause; empty when it may be changed freely. */
   readonly blockers: readonly string[];
   readonly pitfalls: readonly Pitfall[];
+  /** The other value, tried. */
+  readonly changes: readonly ChangeOutcome[];
 }
 
 export interface OptionExplanation {
@@ -36,6 +50,8 @@ export interface OptionExplanation {
   /** Options that exist only while this one is y. */
   readonly dependents: readonly string[];
   readonly pitfalls: readonly Pitfall[];
+  /** For a bool that can be set: the other value, tried. */
+  readonly changes: readonly ChangeOutcome[];
 }
 
 export interface BuildOptionExplanation {
@@ -47,6 +63,8 @@ export interface BuildOptionExplanation {
   readonly facts?: OptionValue;
   /** Problems of this selection that concern the option. */
   readonly warnings: readonly Warning[];
+  /** Every other value of an enum option, tried. */
+  readonly changes: readonly ChangeOutcome[];
 }
 
 export interface ProfileExplanation {
@@ -97,7 +115,7 @@ function originChain(selection: Selection, state: FlagState): string[] {
   return chain;
 }
 
-function explainDriver(selection: Selection, driver: Driver): DriverExplanation {
+function explainDriver(selection: Selection, driver: Driver, access: ProfileAccess): DriverExplanation {
   const state = selection.drivers.byName.get(driver.name) as FlagState;
   const flipped: Bit = state.value === 1 ? 0 : 1;
   const blockers = conflictsIfSet(selection, driver.name, flipped).map((c) => describeConflict(c, selection.request.profile));
@@ -111,6 +129,9 @@ function explainDriver(selection: Selection, driver: Driver): DriverExplanation 
     impliedBy: state.impliedBy,
     blockers,
     pitfalls: selection.pitfalls.filter((p) => driver.name in p.when),
+    changes: [
+      tryChange(selection, access, driverSetting(driver.name), String(flipped), { drivers: new Map([...selection.request.drivers, [driver.name, flipped]]) }),
+    ],
   };
 }
 
@@ -123,6 +144,20 @@ export interface ProfileAccess {
   get(name: string): Result<Profile | undefined>;
   /** The selection of this profile alone, with no command-line settings. */
   resolveAlone(name: string): Result<Selection>;
+  /** The selection another request makes (the same catalog and profiles), to try a change. */
+  resolve?(request: SelectionRequest): Result<Selection>;
+  /** The estimated kernel size of a selection in KiB, to say what a change adds or saves. */
+  sizeOf?(selection: Selection): number;
+}
+
+/** Tries one change of the request: refused or taken, the new pitfalls, the size delta. */
+function tryChange(selection: Selection, access: ProfileAccess, setting: string, value: string, change: Partial<SelectionRequest>): ChangeOutcome {
+  if (access.resolve === undefined) return { setting, value, refused: [], pitfalls: [] };
+  const after = access.resolve({ ...selection.request, ...change, force: false, strict: false });
+  if (!after.ok) return { setting, value, refused: [after.error.message, ...(after.error.details ?? [])], pitfalls: [] };
+  const had = new Set(selection.pitfalls.map((p) => p.id));
+  const kib = access.sizeOf === undefined ? undefined : access.sizeOf(after.value) - access.sizeOf(selection);
+  return { setting, value, refused: [], pitfalls: after.value.pitfalls.filter((p) => !had.has(p.id)), ...(kib === undefined ? {} : { kib }) };
 }
 
 export function explain(selection: Selection, name: string, profiles: ProfileAccess): Result<Explanation[]> {
@@ -130,7 +165,7 @@ export function explain(selection: Selection, name: string, profiles: ProfileAcc
   const driverName = bare.startsWith(DRIVER_PREFIX) ? bare.slice(DRIVER_PREFIX.length) : bare;
   const found: Explanation[] = [];
   const driver = selection.catalog.drivers.find((d) => d.name === driverName);
-  if (driver !== undefined) found.push(explainDriver(selection, driver));
+  if (driver !== undefined) found.push(explainDriver(selection, driver, profiles));
   const optionName = bare.startsWith(KCONFIG_PREFIX) ? bare.slice(KCONFIG_PREFIX.length) : bare;
   const state = selection.kconfig.find((k) => k.option.name === optionName);
   if (state !== undefined) {
@@ -145,6 +180,14 @@ export function explain(selection: Selection, name: string, profiles: ProfileAcc
       visible: state.visible,
       dependents: selection.kconfig.filter((k) => k.option.dependsOn === state.option.name).map((k) => KCONFIG_PREFIX + k.option.name),
       pitfalls: selection.pitfalls.filter((p) => setting in p.when),
+      changes:
+        state.option.type === 'bool' && state.visible
+          ? [
+              tryChange(selection, profiles, setting, state.value === 'y' ? 'n' : 'y', {
+                kconfig: new Map([...selection.request.kconfig, [state.option.name, state.value === 'y' ? 'n' : 'y']]),
+              }),
+            ]
+          : [],
     });
   }
   const build = selection.options.find((o) => o.option.setting === bare || o.option.name === bare);
@@ -157,6 +200,9 @@ export function explain(selection: Selection, name: string, profiles: ProfileAcc
       origin: build.origin,
       ...(facts === undefined ? {} : { facts }),
       warnings: selection.warnings.filter((w) => w.message.includes(`${build.option.setting}=`)),
+      changes: Object.keys(build.option.values ?? {})
+        .filter((v) => v !== build.value)
+        .map((v) => tryChange(selection, profiles, build.option.setting, v, { options: new Map([...selection.request.options, [build.option.name, v]]) })),
     });
   }
   if (!bare.startsWith('conf_') && build === undefined) {

@@ -124,6 +124,8 @@ export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined
             d.catalog,
             d.source,
           ),
+        resolve: (request) => select(request, d.catalog, d.source),
+        sizeOf: (s) => d.estimator.estimate(sizeInputIn(s, tree)).kernelKib,
       });
       return found.ok ? found.value.map((e) => textOf(e, selection)).join('\n') : found.error.message;
     },
