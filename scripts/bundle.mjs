@@ -23,6 +23,8 @@ const common = {
 await build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core/index.js' });
 await build({ ...common, entryPoints: ['src/size/calibrate.ts'], outfile: 'dist/calibrate.js' });
 await build({ ...common, entryPoints: ['src/size/model.ts'], outfile: 'dist/size/model.js' });
+// The library (package.json exports): resolve, render, estimate, write; declarations by tsc -p tsconfig.api.json.
+await build({ ...common, entryPoints: ['src/api/index.ts'], outfile: 'dist/api/index.js', external: ['ajv', 'ejs', 'diff'] });
 // ink and react stay in node_modules; the TUI is an ESM bundle of its own (ink needs ESM).
 const ui = ['ink', 'ink-*', 'react', 'react/*', '@inkjs/*'];
 await build({ ...common, entryPoints: ['src/cli/tui.ts'], outfile: 'dist/cli/tui.js', external: ui });

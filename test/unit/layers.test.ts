@@ -13,6 +13,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   core: ['core'],
   ...Object.fromEntries(SERVICES.map((s) => [s, ['core', 'generated', ...SERVICES]])),
   app: ['core', 'generated', ...SERVICES, 'app'],
+  api: ['core', 'generated', ...SERVICES, 'app', 'api'],
   cli: ['core', 'generated', ...SERVICES, 'app', 'cli'],
   tui: ['core', 'generated', ...SERVICES, 'app', 'tui'],
 };
