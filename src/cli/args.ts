@@ -49,7 +49,7 @@ export const FLAGS = [
 /** Every flag's name, as a type: the command table and the commands name flags only from here. */
 export type FlagName = (typeof FLAGS)[number]['name'];
 
-export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'size', 'diff', 'get', 'set', 'tui', 'help'] as const;
+export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'size', 'diff', 'get', 'set', 'serve', 'tui', 'help'] as const;
 export type Command = (typeof COMMANDS)[number] | 'configure';
 
 export interface ParsedArgs {

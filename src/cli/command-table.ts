@@ -12,7 +12,8 @@ import { run as size } from './commands/size.js';
 import { run as symbols } from './commands/symbols.js';
 import { run as diff } from './commands/diff.js';
 import { runGet, runSet } from './commands/get-set.js';
-import { diffHelp, explainHelp, getHelp, importHelp, listHelp, mainHelp, setHelp, sizeHelp, symbolsHelp } from './help.js';
+import { run as serve } from './commands/serve.js';
+import { diffHelp, explainHelp, getHelp, importHelp, listHelp, mainHelp, serveHelp, setHelp, sizeHelp, symbolsHelp } from './help.js';
 import type { CommandOutput } from './output.js';
 
 /** What a command may know of the process it runs in: given, never read from process.* (tests run commands in process). */
@@ -20,6 +21,10 @@ export interface RunContext {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly isTTY: boolean;
+  /** Standard input, for a command that reads requests (osvconf serve); opened only when called. */
+  readonly stdin?: () => AsyncIterable<Buffer | string>;
+  /** Writes to stdout at once, for a command that answers as it goes (given by main). */
+  readonly emit?: (text: string) => void;
 }
 
 export interface CommandSpec {
@@ -33,7 +38,7 @@ export interface CommandSpec {
 /** The flags of a selection (the scripted command, explain, size, the configurator). */
 const SELECTION: readonly FlagName[] = ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'force', 'strict'];
 
-export type ScriptedCommand = 'configure' | 'list' | 'explain' | 'import' | 'symbols' | 'size' | 'diff' | 'get' | 'set';
+export type ScriptedCommand = 'configure' | 'list' | 'explain' | 'import' | 'symbols' | 'size' | 'diff' | 'get' | 'set' | 'serve';
 
 export const COMMAND_TABLE: Readonly<Record<ScriptedCommand, CommandSpec>> = {
   configure: { title: 'osvconf', flags: [...SELECTION, 'print', 'out', 'dry-run', 'name', 'minimal', 'full', 'json'], run: configure, help: () => mainHelp() },
@@ -45,6 +50,7 @@ export const COMMAND_TABLE: Readonly<Record<ScriptedCommand, CommandSpec>> = {
   diff: { title: 'osvconf diff', flags: ['arch', 'mode', 'profile', 'profiles-dir', 'force', 'json'], run: diff, help: diffHelp },
   get: { title: 'osvconf get', flags: ['in', 'arch', 'mode', 'profiles-dir', 'force', 'json'], run: runGet, help: getHelp },
   set: { title: 'osvconf set', flags: ['in', 'arch', 'mode', 'profiles-dir', 'force', 'strict'], run: runSet, help: setHelp },
+  serve: { title: 'osvconf serve', flags: [], run: serve, help: serveHelp },
 };
 
 /** What the configurator takes (osvconf tui ...). */

@@ -28,6 +28,7 @@ Usage:
   osvconf diff A B [--json]                 two saved configurations or .config files, setting by setting
   osvconf get NAME... --in=FILE             values of settings in a saved configuration
   osvconf set NAME=VALUE... --in=FILE       change a saved configuration (checked like any command line)
+  osvconf serve                            JSON requests on stdin, answers on stdout (editors, web UIs)
   osvconf                                  on a terminal: the interactive configurator
   osvconf tui [selection as above] [--out=DIR]   the configurator, starting from that selection
   (With arguments, osvconf is the scripted CLI on a terminal too. Without arguments and without
@@ -152,6 +153,32 @@ change alone adds or saves in the kernel (estimated, applied to A), and the tota
 script named by conf_version_script is read from the current directory, as osvconf size does.
 
 ${flagLines(flags)}
+`;
+}
+
+export function serveHelp(): string {
+  return `Usage: osvconf serve
+
+A headless configuration server for editors and web UIs (like ESP-IDF's kconfserver): JSON on
+stdin, one request per line; JSON on stdout, one answer per line. The first line it writes is
+{"osvconf": VERSION, "protocol": 1, "methods": [...]}; a client checks "protocol".
+
+Requests: {"id": ANY, "method": NAME, "params": {...}}
+  load     {"files": [FILE...]}          start from saved configurations or .config files
+  set      {"settings": {NAME: VALUE}}   OSv's spelling: conf_drivers_<name>, conf_<option>, fs,
+                                         arch, mode, conf_drivers_profile
+  reset    {"names": [NAME...]}          back to the profile's or Kconfig's value (all without names)
+  values   {}                            every value (all count as changed)
+  explain  {"name": NAME}                what osvconf explain says
+  size     {}                            the size estimate (also in every answer)
+  plan     {"out": DIR, "form": F}       the files a save would write, and which would change
+  save     {"out": DIR, "form": F}       write them (as --out; F: given, minimal or full)
+  quit     {}
+
+Answers: {"id", "ok": true, "result", "changed": {NAME: {"value", "visible"}}, "warnings",
+"size": {"kib", "uncertainty_pct", "components"}} with only the values that changed since the
+last answer; or {"id", "ok": false, "error": {"kind", "message", "hint"}}, the session unchanged.
+Paths are read relative to the directory it runs in.
 `;
 }
 

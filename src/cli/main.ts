@@ -112,6 +112,11 @@ function dispatch(args: ParsedArgs, context: RunContext): Promise<Result<Command
   return allowed.ok ? spec.run(args, context) : Promise.resolve(allowed);
 }
 
+/** The context with `emit` added, its getters left unread (isTTY costs start-up time). */
+function withEmit(context: RunContext, streams: Streams): RunContext {
+  return Object.create(context, { emit: { value: (text: string) => streams.out(text), enumerable: true } }) as RunContext;
+}
+
 function helpFor(args: ParsedArgs): string {
   return helpText(args.command === 'help' ? args.positionals[0] : args.command);
 }
@@ -126,6 +131,7 @@ function processContext(): RunContext {
     get isTTY() {
       return process.stdin.isTTY === true && process.stdout.isTTY === true;
     },
+    stdin: () => process.stdin,
   };
 }
 
@@ -176,7 +182,8 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       );
       return EXIT_USAGE;
     }
-    const result = await dispatch(args, context);
+    // A command that answers as it goes (osvconf serve) writes through main's streams.
+    const result = await dispatch(args, args.command === 'serve' ? withEmit(context, streams) : context);
     const asJson = args.switches.has('json');
     if (!result.ok) {
       streams.err(formatError(result.error));

@@ -1,0 +1,248 @@
+// The headless configuration server's session (osvconf serve, like ESP-IDF's kconfserver): one
+// JSON request per line, one JSON answer per request. The session holds what a person in the
+// configurator would hold (loaded files, settings, flags) and answers every request with the
+// values that changed, their visibility, the warnings and the size estimate. Bad requests get an
+// error answer and leave the session as it was.
+
+import { driverSetting } from '../core/catalog.js';
+import { explain } from '../core/explain.js';
+import { savedLines, type SavedForm } from '../core/saved-forms.js';
+import { fail, ok, usage, type OsvError, type Result } from '../core/result.js';
+import { select, type Selection } from '../core/select.js';
+import { didYouMean } from '../core/suggest.js';
+import { renderConfiguration } from '../generators/configuration.js';
+import { renderBuildCommand } from '../generators/build-command.js';
+import { checkOutDir } from '../io/out-dir.js';
+import { loadSizeModel } from '../io/size-files.js';
+import { comparePlan, writePlan } from '../io/write-plan.js';
+import { createEstimator } from '../size/model.js';
+import { textOf } from './explain-text.js';
+import { plan } from './plan.js';
+import { resolveSelection, type Context } from './selection.js';
+import { appScriptSize } from './size-input.js';
+import { sizeInputOf } from '../size/input.js';
+
+/** Raised when the request/answer shapes change incompatibly; clients check it in the greeting. */
+export const PROTOCOL_VERSION = 1;
+export const METHODS = ['load', 'set', 'reset', 'values', 'explain', 'size', 'plan', 'save', 'quit'] as const;
+type Method = (typeof METHODS)[number];
+
+interface Value {
+  readonly value: string;
+  readonly visible: boolean;
+}
+
+export interface Session {
+  /** The first line a client reads. */
+  readonly greeting: Record<string, unknown>;
+  /** One request line in, one answer out; `quit` says the session ends. */
+  handle(line: string): Promise<{ answer: Record<string, unknown>; quit: boolean }>;
+}
+
+type Params = Readonly<Record<string, unknown>>;
+
+const FLAG_SETTINGS: Readonly<Record<string, string>> = { arch: 'arch', mode: 'mode', conf_drivers_profile: 'profile', drivers_profile: 'profile' };
+
+function valuesOf(s: Selection): Map<string, Value> {
+  const values = new Map<string, Value>([
+    ['arch', { value: s.request.arch, visible: true }],
+    ['mode', { value: s.request.mode, visible: true }],
+    ['conf_drivers_profile', { value: s.request.profile, visible: true }],
+  ]);
+  for (const f of s.drivers.flags) values.set(driverSetting(f.name), { value: String(f.value), visible: true });
+  for (const o of s.options) values.set(o.option.setting, { value: o.value, visible: true });
+  for (const k of s.kconfig) values.set(`conf_${k.option.name}`, { value: k.value, visible: k.visible });
+  return values;
+}
+
+const errorJson = (e: OsvError): Record<string, unknown> => ({
+  kind: e.kind,
+  message: e.message,
+  ...(e.hint === undefined ? {} : { hint: e.hint }),
+  ...(e.details === undefined ? {} : { details: e.details }),
+});
+
+const strings = (v: unknown, what: string): Result<string[]> =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? ok(v as string[]) : usage(`${what} must be a list of strings`);
+
+export function createSession(cwd: string, version: string): Session {
+  let loads: string[] = [];
+  let settings = new Map<string, string>();
+  let current: { context: Context; selection: Selection } | undefined;
+  let shown = new Map<string, Value>();
+
+  const resolveWith = async (nextLoads: readonly string[], nextSettings: ReadonlyMap<string, string>) => {
+    const flags = new Map<string, string>();
+    const rest: string[] = [];
+    for (const [name, value] of nextSettings) {
+      const flag = FLAG_SETTINGS[name];
+      if (flag !== undefined) flags.set(flag, value);
+      else rest.push(`${name}=${value}`);
+    }
+    const resolved = await resolveSelection(
+      { values: flags, switches: new Set(), lists: new Map(nextLoads.length > 0 ? [['load', nextLoads]] : []) },
+      rest,
+      cwd,
+    );
+    return resolved.ok ? ok({ context: resolved.value as Context, selection: resolved.value.selection }) : resolved;
+  };
+
+  const estimate = (s: Selection): Record<string, unknown> | null => {
+    const model = loadSizeModel(s.request.arch);
+    if (!model.modes.includes(s.request.mode)) return null;
+    const script = appScriptSize(s, cwd);
+    const e = createEstimator(model).estimate(sizeInputOf(s, script.ok ? script.value : undefined));
+    return {
+      kib: Math.round(e.kernelKib * 10) / 10,
+      uncertainty_pct: e.uncertaintyPct,
+      components: e.lines.map((l) => ({ name: l.name, label: l.label, kib: Math.round(l.kib * 10) / 10 })),
+    };
+  };
+
+  /** The answer of a request that succeeded: its result, what changed since the last answer, warnings, size. */
+  const answer = (id: unknown, result: Record<string, unknown>): Record<string, unknown> => {
+    const s = (current as { selection: Selection }).selection;
+    const now = valuesOf(s);
+    const changed = Object.fromEntries(
+      [...now].filter(([name, v]) => shown.get(name)?.value !== v.value || shown.get(name)?.visible !== v.visible).map(([name, v]) => [name, v]),
+    );
+    shown = now;
+    return {
+      id,
+      ok: true,
+      result,
+      changed,
+      warnings: s.warnings.map((w) => ({ code: w.code, level: w.level ?? 'warning', message: w.message, ...(w.hint === undefined ? {} : { hint: w.hint }) })),
+      size: estimate(s),
+    };
+  };
+
+  const methods: Record<Method, (p: Params) => Promise<Result<Record<string, unknown>>>> = {
+    async load(p) {
+      const files = p['files'] === undefined ? strings(p['file'] === undefined ? [] : [p['file']], 'file') : strings(p['files'], 'files');
+      if (!files.ok) return files;
+      const next = await resolveWith(files.value, new Map());
+      if (!next.ok) return next;
+      [loads, settings, current] = [files.value, new Map(), next.value];
+      return ok({ loaded: loads });
+    },
+    async set(p) {
+      const given = p['settings'];
+      if (given === null || typeof given !== 'object' || Array.isArray(given)) return usage('set needs "settings": an object of NAME: VALUE');
+      const next = new Map(settings);
+      for (const [name, value] of Object.entries(given as Record<string, unknown>)) {
+        if (typeof value !== 'string' && typeof value !== 'number') return usage(`${name}: the value must be a string or a number`);
+        next.delete(name);
+        next.set(name, String(value));
+      }
+      const resolved = await resolveWith(loads, next);
+      if (!resolved.ok) return resolved;
+      [settings, current] = [next, resolved.value];
+      return ok({ settings: Object.fromEntries(settings) });
+    },
+    async reset(p) {
+      const names = p['names'] === undefined ? ok([...settings.keys()]) : strings(p['names'], 'names');
+      if (!names.ok) return names;
+      const next = new Map([...settings].filter(([n]) => !names.value.includes(n)));
+      const resolved = await resolveWith(loads, next);
+      if (!resolved.ok) return resolved;
+      [settings, current] = [next, resolved.value];
+      return ok({ settings: Object.fromEntries(settings) });
+    },
+    async values() {
+      shown = new Map(); // everything counts as changed: the whole state
+      return ok({});
+    },
+    async explain(p) {
+      if (typeof p['name'] !== 'string') return usage('explain needs "name"');
+      const { selection, context } = current as { context: Context; selection: Selection };
+      const found = explain(selection, p['name'], {
+        names: context.profiles.names(),
+        get: (n) => context.profiles.get(n),
+        resolveAlone: (n) =>
+          select(
+            { ...selection.request, profile: n, drivers: new Map(), kconfig: new Map(), options: new Map(), force: true, strict: false },
+            context.catalog,
+            context.profiles,
+          ),
+        resolve: (request) => select(request, context.catalog, context.profiles),
+        sizeOf: (s) => (estimate(s)?.['kib'] as number | undefined) ?? Number.NaN,
+      });
+      if (!found.ok) return found;
+      return ok({ text: found.value.map((e) => textOf(e, selection)).join('\n') });
+    },
+    async size() {
+      return ok({});
+    },
+    async plan(p) {
+      const out = typeof p['out'] === 'string' ? p['out'] : cwd;
+      const place = checkOutDir(out, false);
+      if (!place.ok) return place;
+      const files = plannedFiles(p);
+      if (!files.ok) return files;
+      const compared = comparePlan(out, files.value);
+      if (!compared.ok) return compared;
+      return ok({ out, files: compared.value.map((f) => ({ path: f.path, status: f.status === 'wrote' ? 'would-write' : 'unchanged' })) });
+    },
+    async save(p) {
+      const out = typeof p['out'] === 'string' ? p['out'] : cwd;
+      const place = checkOutDir(out, false);
+      if (!place.ok) return place;
+      const files = plannedFiles(p);
+      if (!files.ok) return files;
+      const written = writePlan(out, files.value);
+      if (!written.ok) return written;
+      const selection = (current as { selection: Selection }).selection;
+      return ok({ out, files: written.value.map((f) => ({ path: f.path, status: f.status })), build_command: renderBuildCommand(selection).trimEnd() });
+    },
+    async quit() {
+      return ok({});
+    },
+  };
+
+  /** The files of a save, the saved configuration in the form asked for ("form": "minimal" | "full"). */
+  const plannedFiles = (p: Params) => {
+    const form = p['form'] ?? 'given';
+    if (form !== 'given' && form !== 'minimal' && form !== 'full') return usage('"form" is "given", "minimal" or "full"');
+    const { selection, context } = current as { context: Context; selection: Selection };
+    const rendered = new Map(
+      form === 'given' ? [] : [['configuration', renderConfiguration(selection, savedLines(selection, form as SavedForm, context.profiles))]],
+    );
+    return ok(plan(selection, rendered).files);
+  };
+
+  return {
+    greeting: { osvconf: version, protocol: PROTOCOL_VERSION, methods: METHODS },
+    async handle(line) {
+      const refuse = (id: unknown, e: OsvError) => ({ answer: { id, ok: false, error: errorJson(e) }, quit: false });
+      const error = (r: Result<never>): OsvError => (r as { error: OsvError }).error;
+      let request: unknown;
+      try {
+        request = JSON.parse(line);
+      } catch (e) {
+        return refuse(null, error(fail(`not JSON: ${(e as Error).message}`, 'one request per line: {"id": 1, "method": "set", "params": {...}}')));
+      }
+      if (request === null || typeof request !== 'object' || Array.isArray(request)) return refuse(null, error(usage('a request is a JSON object')));
+      const { id = null, method, params = {} } = request as { id?: unknown; method?: unknown; params?: unknown };
+      if (typeof method !== 'string' || !(METHODS as readonly string[]).includes(method))
+        return refuse(
+          id,
+          error(
+            usage(
+              `unknown method ${JSON.stringify(method)}${typeof method === 'string' ? didYouMean(method, METHODS) : ''}`,
+              `the methods: ${METHODS.join(', ')}`,
+            ),
+          ),
+        );
+      if (params === null || typeof params !== 'object' || Array.isArray(params)) return refuse(id, error(usage('"params" must be an object')));
+      if (current === undefined) {
+        const first = await resolveWith([], new Map());
+        if (!first.ok) return refuse(id, first.error);
+        current = first.value;
+      }
+      const result = await methods[method as Method](params as Params);
+      if (!result.ok) return refuse(id, result.error);
+      return { answer: answer(id, result.value), quit: method === 'quit' };
+    },
+  };
+}
