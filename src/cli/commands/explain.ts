@@ -2,7 +2,7 @@
 // Without NAME: every driver of the selection with its value and origin.
 
 import { driverSetting } from '../../core/catalog.js';
-import { explain, type Explanation } from '../../core/explain.js';
+import { explain, type ChangeOutcome, type Explanation } from '../../core/explain.js';
 import { describeOrigin } from '../../core/origin.js';
 import { ok, type Result } from '../../core/result.js';
 import { select, type Selection } from '../../core/select.js';
@@ -28,6 +28,10 @@ function overview(selection: Selection): string {
   return `${arch}, ${mode}, profile ${profile}\n\n` + table(['SETTING', 'VALUE', 'WHY'], rows);
 }
 
+/** A change as JSON: pitfalls by id, the size rounded like osvconf size's. */
+const changesJson = (changes: readonly ChangeOutcome[]) =>
+  changes.map((c) => ({ ...c, pitfalls: c.pitfalls.map((p) => p.id), ...(c.kib === undefined ? {} : { kib: Math.round(c.kib * 10) / 10 }) }));
+
 function jsonOf(e: Explanation): unknown {
   if (e.kind === 'driver') {
     const { driver, ...rest } = e;
@@ -39,10 +43,11 @@ function jsonOf(e: Explanation): unknown {
       implies: driver.implies,
       notes: driver.notes,
       pitfalls: e.pitfalls.map((p) => p.id),
+      changes: changesJson(e.changes),
     };
   }
-  if (e.kind === 'option') return { ...e, pitfalls: e.pitfalls.map((p) => p.id) };
-  if (e.kind === 'build-option') return e;
+  if (e.kind === 'option') return { ...e, pitfalls: e.pitfalls.map((p) => p.id), changes: changesJson(e.changes) };
+  if (e.kind === 'build-option') return { ...e, changes: changesJson(e.changes) };
   return { kind: 'profile', ...e.profile, sets: Object.fromEntries(e.profile.sets), enabled: e.enabled.map((f) => f.name) };
 }
 
