@@ -47,6 +47,20 @@ describe('osvconf diff', () => {
     expect((JSON.parse(run.stdout) as { changes: { setting: string }[] }).changes.map((c) => c.setting)).toEqual(['conf_lazy_stack']);
   });
 
+  it('compares a file with a selection on the command line: the same report as with a second file', () => {
+    const a = saved('--profile=virtio-pci', 'conf_hide_symbols=1');
+    const b = saved('--profile=virtio-kvm', 'conf_hide_symbols=1', 'conf_drivers_nvme=1');
+    const withFile = JSON.parse(osvconf(['diff', a, b, '--json']).stdout) as { changes: unknown; kib: unknown };
+    const run = osvconf(['diff', a, '--profile=virtio-kvm', 'conf_hide_symbols=1', 'conf_drivers_nvme=1', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const withCommandLine = JSON.parse(run.stdout) as { b: null; b_settings: string[]; changes: unknown; kib: unknown };
+    expect(withCommandLine.changes).toEqual(withFile.changes);
+    expect(withCommandLine.kib).toEqual(withFile.kib);
+    expect(withCommandLine.b_settings).toEqual(['conf_drivers_profile=virtio-kvm', 'conf_hide_symbols=1', 'conf_drivers_nvme=1']);
+    // Two files and settings cannot be mixed: which side would they be?
+    expect(osvconf(['diff', a, b, 'conf_tracepoints=0']).code).toBe(2);
+  });
+
   it('needs two configurations', () => {
     const run = osvconf(['diff', saved('--profile=xen')]);
     expect(run.code).toBe(2);
