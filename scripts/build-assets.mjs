@@ -131,6 +131,7 @@ checkData('kconfig', 'conf/kconfig.json');
 checkData('symbols', 'conf/symbols.json');
 checkData('options', 'conf/options.json');
 checkData('attribution', 'conf/size/attribution.json');
+checkData('vm', 'conf/vm.json');
 const arches = Object.keys(JSON.parse(readFileSync(join(root, 'conf', 'osvconf.json'), 'utf8')).arches ?? {});
 for (const arch of arches) {
   checkData('drivers', `conf/${arch}/drivers.json`);

@@ -34,7 +34,9 @@ export const FLAGS = [
   { name: 'compare', value: 'PROFILE', help: 'size: the baseline profile (symbols visible), or none (default: all)' },
   { name: 'elf', value: 'FILE', help: 'size: measure a real kernel ELF file and show it beside the estimate' },
   { name: 'to', value: 'DIR', help: 'import: where to write the profiles (default ./profiles)' },
-  { name: 'in', value: 'FILE', help: 'get, set: the saved configuration to read (and, for set, to write)' },
+  { name: 'in', value: 'FILE', help: 'get, set: the saved configuration to read (and, for set, to write); from: the file holding the command line' },
+  { name: 'vm', value: 'VM', help: 'run-args: qemu (default) or firecracker' },
+  { name: 'enable-pci', help: 'from firecracker: Firecracker runs with --enable-pci (its devices on PCI)' },
   { name: 'name', value: 'NAME', help: 'the name of the custom profile (default: the profile, or <profile>-custom with driver settings)' },
   { name: 'json', help: 'machine-readable output on stdout' },
   {
@@ -49,7 +51,7 @@ export const FLAGS = [
 /** Every flag's name, as a type: the command table and the commands name flags only from here. */
 export type FlagName = (typeof FLAGS)[number]['name'];
 
-export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'size', 'diff', 'get', 'set', 'serve', 'tui', 'help'] as const;
+export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'size', 'diff', 'get', 'set', 'serve', 'from', 'run-args', 'tui', 'help'] as const;
 export type Command = (typeof COMMANDS)[number] | 'configure';
 
 export interface ParsedArgs {
@@ -60,6 +62,8 @@ export interface ParsedArgs {
   readonly positionals: readonly string[];
   /** Every value of a repeatable flag, in order (`values` holds the last). */
   readonly lists: ReadonlyMap<string, readonly string[]>;
+  /** How many positionals came before `--` (what follows is another program's command line), if given. */
+  readonly dashDash?: number;
 }
 
 export function parseArgs(argv: readonly string[]): Result<ParsedArgs> {
@@ -67,6 +71,7 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs> {
   const switches = new Set<string>();
   const positionals: string[] = [];
   const lists = new Map<string, string[]>();
+  let dashDash: number | undefined;
   let command: Command = 'configure';
   let onlyPositionals = false;
   for (let i = 0; i < argv.length; i++) {
@@ -78,6 +83,7 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs> {
     }
     if (arg === '--') {
       onlyPositionals = true;
+      dashDash ??= positionals.length;
       continue;
     }
     const long = arg.startsWith('--');
@@ -105,7 +111,7 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs> {
     else if (before !== undefined && before !== value) return usage(`--${spec.name} given twice (${before} and ${value})`, `give --${spec.name} once`);
     values.set(spec.name, value);
   }
-  return ok({ command, values, switches, positionals, lists });
+  return ok({ command, values, switches, positionals, lists, ...(dashDash === undefined ? {} : { dashDash }) });
 }
 
 /** Refuses flags that mean nothing to the command, rather than ignoring them. */

@@ -13,7 +13,9 @@ import { run as symbols } from './commands/symbols.js';
 import { run as diff } from './commands/diff.js';
 import { runGet, runSet } from './commands/get-set.js';
 import { run as serve } from './commands/serve.js';
-import { diffHelp, explainHelp, getHelp, importHelp, listHelp, mainHelp, serveHelp, setHelp, sizeHelp, symbolsHelp } from './help.js';
+import { run as fromVm } from './commands/from.js';
+import { diffHelp, explainHelp, fromHelp, getHelp, importHelp, listHelp, mainHelp, runArgsHelp, serveHelp, setHelp, sizeHelp, symbolsHelp } from './help.js';
+import { run as runArgs } from './commands/run-args.js';
 import type { CommandOutput } from './output.js';
 
 /** What a command may know of the process it runs in: given, never read from process.* (tests run commands in process). */
@@ -38,7 +40,7 @@ export interface CommandSpec {
 /** The flags of a selection (the scripted command, explain, size, the configurator). */
 const SELECTION: readonly FlagName[] = ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'force', 'strict'];
 
-export type ScriptedCommand = 'configure' | 'list' | 'explain' | 'import' | 'symbols' | 'size' | 'diff' | 'get' | 'set' | 'serve';
+export type ScriptedCommand = 'configure' | 'list' | 'explain' | 'import' | 'symbols' | 'size' | 'diff' | 'get' | 'set' | 'serve' | 'from' | 'run-args';
 
 export const COMMAND_TABLE: Readonly<Record<ScriptedCommand, CommandSpec>> = {
   configure: { title: 'osvconf', flags: [...SELECTION, 'print', 'out', 'dry-run', 'name', 'minimal', 'full', 'json'], run: configure, help: () => mainHelp() },
@@ -51,6 +53,13 @@ export const COMMAND_TABLE: Readonly<Record<ScriptedCommand, CommandSpec>> = {
   get: { title: 'osvconf get', flags: ['in', 'arch', 'mode', 'profiles-dir', 'force', 'json'], run: runGet, help: getHelp },
   set: { title: 'osvconf set', flags: ['in', 'arch', 'mode', 'profiles-dir', 'force', 'strict'], run: runSet, help: setHelp },
   serve: { title: 'osvconf serve', flags: [], run: serve, help: serveHelp },
+  from: {
+    title: 'osvconf from',
+    flags: ['arch', 'mode', 'profiles-dir', 'in', 'enable-pci', 'print', 'out', 'dry-run', 'name', 'minimal', 'full', 'json', 'force', 'strict'],
+    run: fromVm,
+    help: fromHelp,
+  },
+  'run-args': { title: 'osvconf run-args', flags: [...SELECTION, 'vm', 'json'], run: runArgs, help: runArgsHelp },
 };
 
 /** What the configurator takes (osvconf tui ...). */

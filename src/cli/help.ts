@@ -29,6 +29,9 @@ Usage:
   osvconf get NAME... --in=FILE             values of settings in a saved configuration
   osvconf set NAME=VALUE... --in=FILE       change a saved configuration (checked like any command line)
   osvconf serve                            JSON requests on stdin, answers on stdout (editors, web UIs)
+  osvconf from qemu|cloud-hypervisor [SETTING...] -- ARGS...   the smallest kernel for that VM
+  osvconf from firecracker VM-CONFIG.json  the same for a Firecracker config
+  osvconf run-args [selection] [--vm=qemu|firecracker]   a VM that exercises the selection's drivers
   osvconf                                  on a terminal: the interactive configurator
   osvconf tui [selection as above] [--out=DIR]   the configurator, starting from that selection
   (With arguments, osvconf is the scripted CLI on a terminal too. Without arguments and without
@@ -151,6 +154,39 @@ command line (A's arch unless --arch says otherwise): every setting whose value 
 grouped by menu (drivers by group, Kconfig options by menu, build options), each with what that
 change alone adds or saves in the kernel (estimated, applied to A), and the total. An app version
 script named by conf_version_script is read from the current directory, as osvconf size does.
+
+${flagLines(flags)}
+`;
+}
+
+export function fromHelp(flags: readonly FlagName[]): string {
+  return `Usage: osvconf from qemu [SETTING...] [flags] -- qemu-system-x86_64 ARGS...
+       osvconf from cloud-hypervisor [SETTING...] [flags] -- cloud-hypervisor ARGS...
+       osvconf from firecracker VM-CONFIG.json [SETTING...] [flags]
+       (or --in=FILE holding the command line)
+
+Derives the smallest driver selection for the VM that will run the kernel: each device of the
+command line or config maps to the drivers it needs (conf/vm.json), the bus (PCI or virtio-mmio)
+and, on x64, the clock (kvmclock under KVM, else the HPET or the Hyper-V clock). Devices OSv has no
+driver for are named in warnings (the guest will not see them); what the kernel needs that the VM
+does not offer is an error (no clock, no disk for a root filesystem read from one). Drivers a known
+link failure of this OSv needs are added, with the reason.
+
+Without --print or --out: every driver with why, the drivers the VM offers that are optional, the
+nearest shipped profile and the difference, and the size against the default profile (--json too).
+With --print=ARTIFACT or --out=DIR: the scripted command on the derived selection. SETTINGs
+before -- (conf_hide_symbols=1, fs=rofs, ...) apply as on the command line.
+
+${flagLines(flags)}
+`;
+}
+
+export function runArgsHelp(flags: readonly FlagName[]): string {
+  return `Usage: osvconf run-args [selection flags and settings] [--vm=qemu|firecracker] [--json]
+
+Prints a QEMU command line (or a Firecracker config) with a device for each driver of the
+selection, to check a kernel on a real VM; drivers it cannot exercise there are named in notes.
+osvconf from qemu on the printed line gives the drivers back (a test checks every shipped profile).
 
 ${flagLines(flags)}
 `;

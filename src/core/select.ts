@@ -46,6 +46,8 @@ export type WarningCode =
   | 'keep-unknown'
   | 'dlsym'
   | 'summary'
+  | 'vm-device'
+  | 'vm-note'
   | PitfallId;
 
 export interface Warning {

@@ -36,7 +36,9 @@ describe('--json outputs and their schemas', () => {
   it('every command validates, success and failure', () => {
     const t = tree();
     const ok = (schema: string, args: string[], cwd = ROOT) => {
-      const r = osvconf([...args, '--json'], { cwd });
+      // --json goes before a `--` (what follows is the VM's command line).
+      const at = args.indexOf('--');
+      const r = osvconf(at < 0 ? [...args, '--json'] : [...args.slice(0, at), '--json', ...args.slice(at)], { cwd });
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
       check(schema, r.stdout);
     };
@@ -57,6 +59,10 @@ describe('--json outputs and their schemas', () => {
     ok('diff', ['diff', saved, 'conf_tracepoints=0']);
     ok('get', ['get', 'fs', 'conf_drivers_nvme', `--in=${saved}`]);
     ok('symbols', ['symbols', process.execPath]);
+    ok('from', ['from', 'qemu', '--', 'qemu-system-x86_64', '-enable-kvm', '-drive', 'file=usr.img,if=virtio', '-nic', 'user,model=e1000']);
+    ok('from', ['from', 'qemu', '--arch=aarch64', 'fs=ramfs', '--', '-M', 'virt', '-nodefaults']);
+    ok('run-args', ['run-args', '--profile=virtio-mmio']);
+    ok('run-args', ['run-args', '--profile=all', '--vm=firecracker']);
     const imported = tempDir('json-import-');
     spawnSync('mkdir', ['-p', join(imported, 'conf', 'profiles', 'x64')]);
     writeFileSync(join(imported, 'conf', 'profiles', 'x64', 'base.mk'), osvconf(['--print=base.mk']).stdout);

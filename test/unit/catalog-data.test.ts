@@ -50,6 +50,60 @@ describe('shipped data files', () => {
     expect(run.stderr).toContain('profiles/x64/nvme.json: /sets/pci: must be equal to one of the allowed values');
   });
 
+  it('conf/vm.json names only drivers a catalog has, and devices that exist', () => {
+    const vm = JSON.parse(readFileSync(join(ROOT, 'conf', 'vm.json'), 'utf8')) as {
+      qemu: {
+        devices: Record<string, { drivers: string[] }>;
+        extra_devices: Record<string, { drivers: string[] }>;
+        drive_if: Record<string, string>;
+        nic_models: Record<string, string>;
+        vga_types: Record<string, string>;
+        machines: Record<string, { drivers?: string[]; ide_bus_driver?: string; default_nic: string }>;
+      };
+      firecracker: { keys: Record<string, { device?: string }> };
+      cloud_hypervisor: { devices: Record<string, string> };
+      drivers: { transport: Record<string, string>; clock: Record<string, string>; firmware_tables: string };
+      run_args: {
+        qemu: {
+          drivers: Record<string, unknown>;
+          carried: Record<string, string>;
+          machines: { when_on?: string[]; when_off?: string[] }[];
+          clocks: { when_on: string[] }[];
+          exercised_by: Record<string, string[]>;
+        };
+        firecracker: { drivers: Record<string, unknown> };
+      };
+    };
+    const drivers = new Set(ARCHES.flatMap((a) => rawDrivers(a).map((d) => d.name)));
+    const devices = new Set([...Object.keys(vm.qemu.devices), ...Object.keys(vm.qemu.extra_devices)]);
+    const named = [
+      ...Object.values(vm.qemu.devices).flatMap((d) => d.drivers),
+      ...Object.values(vm.qemu.extra_devices).flatMap((d) => d.drivers),
+      ...Object.values(vm.qemu.machines).flatMap((m) => [...(m.drivers ?? []), ...(m.ide_bus_driver === undefined ? [] : [m.ide_bus_driver])]),
+      ...Object.values(vm.drivers.transport),
+      ...Object.values(vm.drivers.clock),
+      vm.drivers.firmware_tables,
+      ...Object.keys(vm.run_args.qemu.drivers),
+      ...Object.keys(vm.run_args.qemu.carried),
+      ...vm.run_args.qemu.machines.flatMap((m) => [...(m.when_on ?? []), ...(m.when_off ?? [])]),
+      ...vm.run_args.qemu.clocks.flatMap((c) => c.when_on),
+      ...Object.entries(vm.run_args.qemu.exercised_by).flat(2),
+      ...Object.keys(vm.run_args.firecracker.drivers),
+    ].filter((d) => !d.startsWith('@'));
+    expect(named.filter((d) => !drivers.has(d))).toEqual([]);
+    const devicesNamed = [
+      ...Object.values(vm.qemu.drive_if).filter((d) => d !== ''),
+      ...Object.values(vm.qemu.nic_models),
+      ...Object.values(vm.qemu.vga_types),
+      ...Object.values(vm.qemu.machines)
+        .map((m) => m.default_nic)
+        .filter((n) => n !== 'none'),
+      ...Object.values(vm.firecracker.keys).flatMap((k) => (k.device === undefined ? [] : [k.device, k.device.replace(/-device$/, '-pci')])),
+      ...Object.values(vm.cloud_hypervisor.devices),
+    ];
+    expect(devicesNamed.filter((d) => !devices.has(d))).toEqual([]);
+  });
+
   it('load for every arch, every profile included, with the cross-reference checks', () => {
     const defaults = loadDefaults();
     expect(defaults.ok).toBe(true);
