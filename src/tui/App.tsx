@@ -7,7 +7,25 @@ import { useEffect, useRef, useState } from 'react';
 import { itemText, Overlay, SizePanel } from './components.js';
 import { createRunner, type AppScriptTool, type Runner, type SaveTarget } from './effects.js';
 import { title } from './menu.js';
-import { currentItems, cursorOf, dirty, type State, type TuiCore } from './state.js';
+import { contextOf, currentItems, cursorOf, dirty, type State, type TuiCore } from './state.js';
+
+/** The keys that work now, by what is on the screen. */
+function keyHints(state: State): string {
+  switch (state.overlay.kind) {
+    case 'edit':
+      return '⏎ set  Esc cancel  ←→ Home End move  ⌫ erase  ^U clear';
+    case 'search':
+      return '↑↓ choose  ⏎ go there  Esc close  ^U clear';
+    case 'choose':
+      return '↑↓ choose  ⏎/Spc pick  Esc cancel';
+    case 'save':
+      return 'y/⏎ write  d diff  n/Esc cancel';
+    case 'confirm-quit':
+      return 'y quit  s save and quit  n/Esc stay';
+    default:
+      return `⏎ open Esc back Spc y n set / find ? info A all${state.showAll ? '*' : ''} C names u undo s/D save q quit`;
+  }
+}
 
 export type { AppScriptResult, AppScriptTool, SaveTarget } from './effects.js';
 
@@ -58,17 +76,21 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
 
   const list = currentItems(core, state);
   const cursor = Math.min(cursorOf(state), Math.max(0, list.length - 1));
-  const ctx = core.context(state.selection);
+  const ctx = contextOf(core, state);
   const panelWidth = size.columns >= 100 ? 36 : 28;
   // The overlay takes rows from the list, so that the screen never outgrows the terminal.
   const overlayRows = { none: 0, info: 10, choose: 12, edit: 4, search: 10, 'confirm-quit': 3, save: 12 }[state.overlay.kind];
   const listHeight = Math.max(3, size.rows - 8 - overlayRows);
   const start = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), list.length - listHeight));
   const current = list[cursor];
+  // ? on a setting says what osvconf explain says; on a menu, arch, mode or the name, what it is.
   const info =
-    state.overlay.kind === 'info' && current !== undefined && 'setting' in current && current.setting.startsWith('conf_')
-      ? core.explain(state.selection, current.setting)
-      : undefined;
+    state.overlay.kind !== 'info' || current === undefined
+      ? undefined
+      : (core.describe(state.selection, current, ctx) ??
+        ('setting' in current
+          ? core.explain(state.selection, current.kind === 'choice' && current.setting === 'profile' ? current.value : current.setting)
+          : undefined));
 
   return (
     <Box flexDirection="column" width={size.columns}>
@@ -86,7 +108,7 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
               {...(color && item.kind === 'bool' && item.mark === 'implied' ? { color: 'cyan' } : {})}
             >
               {start + i === cursor ? '>' : ' '}
-              {itemText(item)}
+              {itemText(item, state.showNames)}
             </Text>
           ))}
         </Box>
@@ -109,7 +131,7 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
         {state.message?.text ?? (save.where === undefined ? 'no OSv tree to save into: start osvconf there, or give --out=DIR' : `saves into ${save.where}`)}
       </Text>
       <Text wrap="truncate" dimColor={color}>
-        ↑↓ move →⏎ open ←Esc back Spc toggle / find ? info u/^R un/redo s save q quit
+        {keyHints(state)}
       </Text>
       <Text wrap="truncate" dimColor={color}>
         [*] on by you [+] on by profile or default [=] implied (locked) [ ] off

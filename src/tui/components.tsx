@@ -2,26 +2,30 @@
 
 import { Box, Text } from 'ink';
 import { formatKib } from '../core/format.js';
-import type { Item } from './menu.js';
+import { title, type Item } from './menu.js';
 import { searchResults, type State, type TuiCore } from './state.js';
 
 // On by you, on by the profile or a default, implied (locked), off.
 const MARKS: Record<string, string> = { you: '[*]', profile: '[+]', implied: '[=]', default: '[+]', off: '[ ]' };
 
-export function itemText(item: Item): string {
+export function itemText(item: Item, showNames = false): string {
+  // C: the setting's name beside its prompt (a driver's label starts with its name already).
+  const named = showNames && 'setting' in item && !item.setting.startsWith('conf_drivers_') ? `${item.setting}  ${item.label}` : item.label;
+  // Changed by you: * in the mark column, for values as for bools.
+  const mark = 'changed' in item && item.changed === true ? ' *  ' : '    ';
   switch (item.kind) {
     case 'menu':
-      return `    ${item.label} --->`;
+      return `    ${named} --->`;
     case 'bool':
-      return `${item.on ? MARKS[item.mark] : '[ ]'} ${item.label}`;
+      return `${item.hidden !== undefined ? '- -' : item.on ? MARKS[item.mark] : '[ ]'} ${named}`;
     case 'choice':
-      return `    ${item.label}: (${item.value})`;
+      return `${mark}${named}: (${item.value})`;
     case 'text':
-      return `    ${item.label}: ${JSON.stringify(item.value)}`;
+      return `${item.hidden !== undefined ? '- - ' : mark}${named}: ${JSON.stringify(item.value)}`;
     case 'action':
-      return `    < ${item.label} >`;
+      return `    < ${named} >`;
     case 'generate':
-      return `    ${item.label} ...`;
+      return `    ${named} ...`;
   }
 }
 
@@ -87,12 +91,31 @@ export function Overlay({ core, state, height }: { core: TuiCore; state: State; 
   }
   if (o.kind === 'search') {
     const results = searchResults(core, state, o.query);
+    const ctx = { ...core.context(state.selection), showAll: true };
+    const rows = Math.max(1, height - 1);
+    const start = Math.max(0, Math.min(o.index - Math.floor(rows / 2), results.length - rows));
+    const shown = results.slice(start, start + rows);
     return (
       <Box flexDirection="column" borderStyle="double" paddingX={1}>
-        <Text bold>Search: {o.query}</Text>
-        {results.slice(0, height - 1).map((r, i) => (
-          <Text key={`${r.path.join('/')}/${r.item.id}`} inverse={i === o.index} wrap="truncate">
-            {i === o.index ? '>' : ' '} {'setting' in r.item ? r.item.setting : r.item.label}: {r.item.label}
+        <Text bold wrap="truncate">
+          Search: {o.query}
+          {o.query === ''
+            ? '  (names, prompts, values; several words all match; a regular expression works)'
+            : `  ${results.length} match${results.length === 1 ? '' : 'es'}${start > 0 ? '  ↑ more' : ''}${start + rows < results.length ? '  ↓ more' : ''}`}
+        </Text>
+        {shown.map((r, i) => (
+          <Text key={`${r.path.join('/')}/${r.item.id}`} inverse={start + i === o.index} wrap="truncate">
+            {start + i === o.index ? '>' : ' '} {'setting' in r.item ? r.item.setting : r.item.label}
+            {'value' in r.item
+              ? `=${r.item.value}`
+              : r.item.kind === 'bool'
+                ? `=${r.item.hidden !== undefined ? '(off: its dependency is off)' : r.item.on ? 1 : 0}`
+                : ''}{' '}
+            {r.path
+              .slice(1)
+              .map((m) => title(m, ctx))
+              .join(' > ')}
+            : {r.item.label}
           </Text>
         ))}
         {results.length === 0 && o.query !== '' ? <Text>no match</Text> : null}

@@ -8,6 +8,7 @@ import type { ProfileSource } from '../core/profiles.js';
 import { ok, type Result } from '../core/result.js';
 import { checkCustomName } from '../core/custom-profile.js';
 import { explain, lockReason } from '../core/explain.js';
+import { savedLines } from '../core/saved-forms.js';
 import { select, type Selection } from '../core/select.js';
 import { textOf } from '../app/explain-text.js';
 import { bindSettings, parseSettings } from '../core/settings.js';
@@ -16,7 +17,7 @@ import { loadSizeModel } from '../io/size-files.js';
 import { sizeInputOf } from '../size/input.js';
 import { sizeInputIn } from '../app/size-input.js';
 import { createEstimator, type Estimator } from '../size/model.js';
-import type { MenuContext } from './menu.js';
+import { items, type MenuContext } from './menu.js';
 import type { Settings, TuiCore } from './state.js';
 
 interface ArchData {
@@ -130,6 +131,35 @@ export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined
       return found.ok ? found.value.map((e) => textOf(e, selection)).join('\n') : found.error.message;
     },
     lockReason,
+    minimalLines: (selection) => savedLines(selection, 'minimal', data(selection.request.arch).source),
+    baselineKib: (selection) => {
+      const base = resolve({
+        arch: selection.request.arch,
+        mode: selection.request.mode,
+        profile: defaults.defaultProfile,
+        drivers: {},
+        kconfig: {},
+        options: {},
+      });
+      return base.ok ? data(selection.request.arch).estimator.estimate(sizeInputIn(base.value, tree)).kernelKib : Number.NaN;
+    },
+    describe: (selection, item, ctx) => {
+      if (item.kind === 'menu')
+        return `${item.label}:\n${items(item.id, ctx)
+          .map((i) => `  ${i.label}`)
+          .join('\n')}\n`;
+      if (item.kind === 'action')
+        return item.action === 'save'
+          ? 'Save: writes the selection into the OSv tree (as osvconf --out), showing the files and their diff first.\n'
+          : 'Quit: asks first when there are unsaved changes.\n';
+      if (item.kind === 'generate')
+        return 'Reads the app (an ELF file, or a directory of them), writes <app>.version_script with the symbols it needs from the kernel (osvconf symbols), and hides every other symbol (conf_hide_symbols=1, conf_version_script).\n';
+      if (item.kind === 'choice' && (item.setting === 'arch' || item.setting === 'mode'))
+        return `${item.label}: ${item.value}\n  choices: ${item.choices.map((c) => c.value).join(', ')}\n  ${item.setting === 'arch' ? 'Drivers belong to one arch: switching keeps the settings that apply.' : 'Names build/<mode>.<arch>; Kconfig defaults differ by mode.'}\n`;
+      if (item.kind === 'text' && item.setting === 'name')
+        return `Custom profile name: ${item.value}\n  The selection is written as conf/profiles/${selection.request.arch}/<name>.mk and built with conf_drivers_profile=<name>; it cannot be one of OSv's own profile names.\n`;
+      return undefined;
+    },
     defaultOf: (selection, setting) => {
       const option = selection.options.find((o) => o.option.setting === setting);
       if (option !== undefined) return option.option.default;

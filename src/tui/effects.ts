@@ -8,15 +8,20 @@ import { commandsFor, splitKeys, type Command, type KeyInfo } from './keys.js';
 import { reduce, type Action, type SaveFile, type State, type TuiCore } from './state.js';
 
 export interface SaveTarget {
-  /** Plans the files (rendered, compared with the disk) without writing. */
-  plan(state: State): Result<SavedFiles>;
+  /** Plans the files (rendered, compared with the disk) without writing; `minimal`: the saved configuration's minimal form. */
+  plan(state: State, form?: 'minimal'): Result<SavedFiles>;
   /** Writes the plan; returns what happened to each file. */
-  write(state: State): Result<SavedFiles>;
+  write(state: State, form?: 'minimal'): Result<SavedFiles>;
   readonly where: string | undefined;
 }
 
 /** What the symbols generator answers: the script it wrote and its counts, or why not. */
-export type AppScriptResult = Result<{ readonly path: string; readonly kept: number; readonly missing: readonly string[] }>;
+export type AppScriptResult = Result<{
+  readonly path: string;
+  readonly kept: number;
+  readonly missing: readonly string[];
+  readonly libraries?: readonly { readonly title: string; readonly count: number }[];
+}>;
 
 /** The files of a save (planned or written) and the build command that uses them. */
 export interface SavedFiles {
@@ -44,7 +49,7 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
     // The save screen opens with the plan already made: no "planning" frame in between.
     const o = state.overlay;
     if (o.kind === 'save' && o.files === undefined && o.error === undefined) {
-      const planned = save.plan(state);
+      const planned = save.plan(state, o.form);
       state = reduce(core, state, planned.ok ? { type: 'save-planned', files: planned.value.files } : { type: 'save-failed', error: say(planned.error) });
     }
   };
@@ -57,7 +62,7 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
         generating?.cancel();
         return;
       case 'write': {
-        const written = save.write(state);
+        const written = save.write(state, state.overlay.kind === 'save' ? state.overlay.form : undefined);
         return apply(
           written.ok
             ? { type: 'saved', files: written.value.files, ...(written.value.buildCommand === undefined ? {} : { buildCommand: written.value.buildCommand }) }
@@ -73,7 +78,13 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
           generating = undefined;
           apply(
             made.ok
-              ? { type: 'version-script', path: made.value.path, kept: made.value.kept, missing: made.value.missing }
+              ? {
+                  type: 'version-script',
+                  path: made.value.path,
+                  kept: made.value.kept,
+                  missing: made.value.missing,
+                  ...(made.value.libraries === undefined ? {} : { libraries: made.value.libraries }),
+                }
               : { type: 'note', text: say(made.error), error: true },
           );
           onState(state);

@@ -104,8 +104,10 @@ export function commandsFor(state: State, input: string, key: KeyInfo, generatin
   if (key.downArrow || input === 'j') return act({ type: 'move', delta: 1 });
   if (key.pageUp) return act({ type: 'move', delta: -10 });
   if (key.pageDown) return act({ type: 'move', delta: 10 });
-  if (key.return || key.rightArrow) return act({ type: 'open' });
-  if (key.escape || key.leftArrow) return act({ type: 'back' });
+  if (key.home === true) return act({ type: 'move-to', to: 'first' });
+  if (key.end === true) return act({ type: 'move-to', to: 'last' });
+  if (key.return || key.rightArrow || input === 'l') return act({ type: 'open' });
+  if (key.escape || key.leftArrow || input === 'h') return act({ type: 'back' });
   if (key.ctrl && input === 'r') return act({ type: 'redo' });
   if (key.ctrl || key.meta) return [];
   switch (input) {
@@ -121,8 +123,19 @@ export function commandsFor(state: State, input: string, key: KeyInfo, generatin
       return act({ type: 'save' });
     case 'q':
       return act({ type: 'quit' });
+    case 'y':
+      return act({ type: 'set-bool', on: true });
+    case 'n':
+      return act({ type: 'set-bool', on: false });
+    case 'A':
+      return act({ type: 'toggle-all' });
+    case 'C':
+      return act({ type: 'toggle-names' });
+    case 'D':
+      return act({ type: 'save', form: 'minimal' });
     default:
-      return [];
+      // Any other letter or digit: the next item whose label starts with it (menuconfig's jump).
+      return /^[A-Za-z0-9]$/.test(input) ? act({ type: 'jump', letter: input }) : [];
   }
 }
 

@@ -23,6 +23,8 @@ export type Item =
       readonly on: boolean;
       readonly mark: Mark;
       readonly why: string;
+      /** Listed only with show-all (A): its dependency is off, so it is left out of every file. */
+      readonly hidden?: string;
     }
   | {
       readonly kind: 'choice';
@@ -31,6 +33,8 @@ export type Item =
       readonly setting: string;
       readonly value: string;
       readonly choices: readonly { readonly value: string; readonly label: string }[];
+      /** Set by you (not the default). */
+      readonly changed?: boolean;
     }
   | {
       readonly kind: 'text';
@@ -39,6 +43,9 @@ export type Item =
       readonly setting: string;
       readonly value: string;
       readonly type: 'int' | 'hex' | 'string';
+      /** Set by you (not the default). */
+      readonly changed?: boolean;
+      readonly hidden?: string;
     }
   | { readonly kind: 'action'; readonly id: string; readonly label: string; readonly action: 'save' | 'quit' }
   /** A text field that is not a setting: the app's ELF file, from which a version script is made. */
@@ -51,6 +58,8 @@ export interface MenuContext {
   readonly profiles: readonly Profile[];
   /** Estimated KiB of each profile (symbols as currently chosen), for the profile picker. */
   readonly profileKib: ReadonlyMap<string, number>;
+  /** A: options whose dependency is off are listed too (as menuconfig's show-all). */
+  readonly showAll?: boolean;
 }
 
 /** The title of each driver group's screen, in the order they are listed (every group has one). */
@@ -136,6 +145,7 @@ export function items(id: MenuId, ctx: MenuContext): Item[] {
               setting: o.option.setting,
               value: o.value,
               choices: Object.entries(o.option.values ?? {}).map(([v, f]) => ({ value: v, label: `${v.padEnd(14)} ${f.description}` })),
+              ...(o.origin === 'command-line' ? { changed: true } : {}),
             }
           : {
               kind: 'text' as const,
@@ -144,6 +154,7 @@ export function items(id: MenuId, ctx: MenuContext): Item[] {
               setting: o.option.setting,
               value: o.value,
               type: 'string' as const,
+              ...(o.origin === 'command-line' ? { changed: true } : {}),
             },
       );
     case 'kconfig':
@@ -170,13 +181,14 @@ export function items(id: MenuId, ctx: MenuContext): Item[] {
             return { kind: 'bool' as const, id: `driver:${d.name}`, label, setting: driverSetting(d.name), on, mark, why };
           });
       }
-      if (id.startsWith('kconfig:')) return s.kconfig.filter((k) => k.option.menu === id.slice(8) && k.visible).map(kconfigItem);
+      if (id.startsWith('kconfig:')) return s.kconfig.filter((k) => k.option.menu === id.slice(8) && (k.visible || ctx.showAll === true)).map(kconfigItem);
       return [];
   }
 }
 
 function kconfigItem(k: Selection['kconfig'][number]): Item {
   const setting = `conf_${k.option.name}`;
+  const hidden = k.visible ? {} : { hidden: `${setting} depends on conf_${k.option.dependsOn ?? ''}, which is off` };
   if (k.option.type === 'bool') {
     return {
       kind: 'bool',
@@ -186,9 +198,19 @@ function kconfigItem(k: Selection['kconfig'][number]): Item {
       on: k.value === 'y',
       mark: k.origin === 'command-line' ? 'you' : 'default',
       why: k.origin === 'command-line' ? 'set by you' : 'Kconfig default',
+      ...hidden,
     };
   }
-  return { kind: 'text', id: `kconfig:${k.option.name}`, label: k.option.prompt, setting, value: k.value, type: k.option.type };
+  return {
+    kind: 'text',
+    id: `kconfig:${k.option.name}`,
+    label: k.option.prompt,
+    setting,
+    value: k.value,
+    type: k.option.type,
+    ...(k.origin === 'command-line' ? { changed: true } : {}),
+    ...hidden,
+  };
 }
 
 /** Every leaf item of every menu, with the menu path to reach it (for / search). */

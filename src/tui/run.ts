@@ -23,7 +23,8 @@ import type { AppScriptResult, AppScriptTool, SavedFiles, SaveTarget } from './e
 import { spawn } from 'node:child_process';
 import { PACKAGE_ROOT } from '../io/catalog-files.js';
 import { createTuiCore } from './core.js';
-import { dirty, initialState, type SaveFile, type Settings, type State } from './state.js';
+import { dirty, initialState, type SaveFile, type Settings, type State, type TuiCore } from './state.js';
+import { renderConfiguration } from '../generators/configuration.js';
 
 /** The process the configurator runs in (the CLI's RunContext has this shape). */
 export interface TuiStreams {
@@ -41,10 +42,11 @@ function diffStat(before: string | undefined, after: string): string {
   return added + removed === 0 ? '' : `(+${added} -${removed} lines)`;
 }
 
-function saveTarget(where: string | undefined): SaveTarget {
-  const files = (state: State, compare: boolean): Result<SavedFiles> => {
+function saveTarget(where: string | undefined, core: TuiCore): SaveTarget {
+  const files = (state: State, compare: boolean, form: 'minimal' | undefined): Result<SavedFiles> => {
     if (where === undefined) return fail('no OSv tree to save into', 'start osvconf in an OSv checkout, or give --out=DIR');
-    const planned = plan(state.selection).files;
+    const rendered = new Map(form === undefined ? [] : [['configuration', renderConfiguration(state.selection, core.minimalLines(state.selection))]]);
+    const planned = plan(state.selection, rendered).files;
     // The same rules as --out: no /, no literal ~, no foreign non-empty directory.
     const place = checkOutDir(where, false);
     if (!place.ok) return place;
@@ -60,7 +62,7 @@ function saveTarget(where: string | undefined): SaveTarget {
       }),
     });
   };
-  return { where, plan: (s) => files(s, true), write: (s) => files(s, false) };
+  return { where, plan: (s, form) => files(s, true, form), write: (s, form) => files(s, false, form) };
 }
 
 /**
@@ -92,8 +94,9 @@ function appScriptTool(where: string): AppScriptTool {
         if (code !== 0)
           return answer(fail(/osvconf: error: (.*)/.exec(stderr)?.[1] ?? `osvconf symbols failed (exit ${code})`, /osvconf: hint: (.*)/.exec(stderr)?.[1]));
         try {
-          const report = JSON.parse(stdout) as { kept: number; missing: { name: string; weak: boolean }[] };
-          answer(ok({ path: out, kept: report.kept, missing: report.missing.filter((m) => !m.weak).map((m) => m.name) }));
+          const report = JSON.parse(stdout) as { kept: number; missing: { name: string; weak: boolean }[]; libraries?: Record<string, string[]> };
+          const libraries = Object.entries(report.libraries ?? {}).map(([title, names]) => ({ title, count: names.length }));
+          answer(ok({ path: out, kept: report.kept, missing: report.missing.filter((m) => !m.weak).map((m) => m.name), libraries }));
         } catch {
           answer(fail('osvconf symbols gave no report'));
         }
@@ -232,13 +235,13 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams, say: (text: st
 
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./App.js')]);
   let quit: State | undefined;
-  const target = saveTarget(out);
+  const target = saveTarget(out, core.value);
   let lastSave: { files: readonly SaveFile[]; buildCommand?: string } | undefined;
   const save: SaveTarget = {
     where: target.where,
-    plan: (s) => target.plan(s),
-    write: (s) => {
-      const written = target.write(s);
+    plan: (s, form) => target.plan(s, form),
+    write: (s, form) => {
+      const written = target.write(s, form);
       if (written.ok) lastSave = written.value;
       return written;
     },

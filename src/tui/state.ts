@@ -31,6 +31,12 @@ export interface TuiCore {
   defaultOf(selection: Selection, setting: string): string | undefined;
   /** What `osvconf explain` says about a setting, for the info pane. */
   explain(selection: Selection, setting: string): string;
+  /** The default profile's estimate for this selection's arch and mode ("vs default"). */
+  baselineKib(selection: Selection): number;
+  /** What the info pane (?) says about an item that is not a setting: a menu, arch, mode, the name. */
+  describe(selection: Selection, item: Item, ctx: MenuContext): string | undefined;
+  /** The saved configuration's lines in its minimal form (D). */
+  minimalLines(selection: Selection): string[];
   /** Why a driver cannot be flipped now (the core's rule), or undefined. */
   lockReason(selection: Selection, driver: string): string | undefined;
 }
@@ -53,7 +59,15 @@ export type Overlay =
   | { readonly kind: 'info' }
   | { readonly kind: 'confirm-quit' }
   /** The save screen; `thenQuit`: opened from the quit question (q s), so a save also quits. */
-  | { readonly kind: 'save'; readonly files?: readonly SaveFile[]; readonly error?: string; readonly showDiff?: boolean; readonly thenQuit?: boolean };
+  | {
+      readonly kind: 'save';
+      readonly files?: readonly SaveFile[];
+      readonly error?: string;
+      readonly showDiff?: boolean;
+      readonly thenQuit?: boolean;
+      /** D: the saved configuration holds only what differs from the defaults. */
+      readonly form?: 'minimal';
+    };
 
 export interface State {
   readonly settings: Settings;
@@ -68,10 +82,22 @@ export interface State {
   readonly overlay: Overlay;
   readonly message: { readonly text: string; readonly error: boolean } | undefined;
   readonly done: boolean;
+  /** A: options whose dependency is off are listed too. */
+  readonly showAll: boolean;
+  /** C: settings' names are shown beside their prompts. */
+  readonly showNames: boolean;
 }
 
 export type Action =
   | { type: 'move'; delta: number }
+  /** Home / End. */
+  | { type: 'move-to'; to: 'first' | 'last' }
+  /** y / n on a bool. */
+  | { type: 'set-bool'; on: boolean }
+  /** A letter: the next item whose label starts with it. */
+  | { type: 'jump'; letter: string }
+  | { type: 'toggle-all' }
+  | { type: 'toggle-names' }
   | { type: 'open' }
   | { type: 'back' }
   | { type: 'toggle' }
@@ -85,14 +111,22 @@ export type Action =
   | { type: 'cursor'; to: 'left' | 'right' | 'home' | 'end' }
   /** Ctrl-U: clears the field before the cursor. */
   | { type: 'kill' }
-  | { type: 'save' }
+  /** s: save the saved configuration as given; D: the minimal one (like savedefconfig). */
+  | { type: 'save'; form?: 'minimal' }
   | { type: 'save-planned'; files: readonly SaveFile[] }
   | { type: 'save-failed'; error: string }
   | { type: 'saved'; files: readonly SaveFile[]; buildCommand?: string }
   | { type: 'quit' }
   | { type: 'answer'; key: string }
   | { type: 'note'; text: string; error: boolean }
-  | { type: 'version-script'; path: string; kept: number; missing: readonly string[] };
+  /** The generator wrote a script: `kept` in all, of which `libraries` for libraries OSv loads itself (libsolaris.so with ZFS). */
+  | {
+      type: 'version-script';
+      path: string;
+      kept: number;
+      missing: readonly string[];
+      libraries?: readonly { readonly title: string; readonly count: number }[];
+    };
 
 const key = (s: Settings): string => JSON.stringify(s);
 
@@ -118,8 +152,15 @@ export function initialState(core: TuiCore, settings: Settings, baselineKib: num
       overlay: { kind: 'none' },
       message: undefined,
       done: false,
+      showAll: false,
+      showNames: false,
     },
   };
+}
+
+/** The menus as the state shows them (with the show-all view). */
+export function contextOf(core: TuiCore, state: State): MenuContext {
+  return { ...core.context(state.selection), showAll: state.showAll };
 }
 
 export function currentMenu(state: State): MenuId {
@@ -127,22 +168,43 @@ export function currentMenu(state: State): MenuId {
 }
 
 export function currentItems(core: TuiCore, state: State): Item[] {
-  return items(currentMenu(state), core.context(state.selection));
+  return items(currentMenu(state), contextOf(core, state));
 }
 
 export function cursorOf(state: State): number {
   return state.cursors[currentMenu(state)] ?? 0;
 }
 
+/**
+ * Every item matching every term of the query (space-separated; a term with a regular
+ * expression's characters is one, when it compiles), in names, prompts and values; options whose
+ * dependency is off are found too.
+ */
 export function searchResults(core: TuiCore, state: State, query: string): { path: MenuId[]; item: Item }[] {
-  const q = query
+  const terms = query
     .trim()
-    .toLowerCase()
-    .replace(/^conf_drivers_|^conf_/, '');
-  if (q === '') return [];
-  return allItems(core.context(state.selection)).filter(({ item }) => {
-    const setting = 'setting' in item ? item.setting.toLowerCase().replace(/^conf_drivers_|^conf_/, '') : '';
-    return setting.includes(q) || item.label.toLowerCase().includes(q);
+    .split(/\s+/)
+    .filter((t) => t !== '')
+    .map((t): ((text: string) => boolean) => {
+      const bare = t.replace(/^conf_drivers_|^conf_/i, '').toLowerCase();
+      if (/[.*+?^${}()|[\]\\]/.test(t)) {
+        try {
+          const re = new RegExp(t, 'i');
+          return (text) => re.test(text);
+        } catch {
+          // not a regular expression after all: a plain word
+        }
+      }
+      return (text) => text.toLowerCase().includes(bare);
+    });
+  if (terms.length === 0) return [];
+  return allItems({ ...core.context(state.selection), showAll: true }).filter(({ item }) => {
+    const texts = [
+      item.label,
+      ...('setting' in item ? [item.setting, item.setting.replace(/^conf_drivers_|^conf_/, '')] : []),
+      ...('value' in item ? [item.value] : []),
+    ];
+    return terms.every((match) => texts.some(match));
   });
 }
 
@@ -164,6 +226,11 @@ function change(core: TuiCore, state: State, settings: Settings, note?: string):
     settings,
     selection: selection.value,
     estimate: core.estimate(selection.value),
+    // "vs default" follows the arch and mode chosen.
+    baselineKib:
+      selection.value.request.arch === state.selection.request.arch && selection.value.request.mode === state.selection.request.mode
+        ? state.baselineKib
+        : core.baselineKib(selection.value),
     past: [...state.past, state.settings],
     future: [],
     overlay: { kind: 'none' },
@@ -220,6 +287,7 @@ function setValue(core: TuiCore, state: State, setting: string, value: string): 
 
 function activate(core: TuiCore, state: State, item: Item | undefined, viaSpace: boolean): State {
   if (item === undefined) return state;
+  if ('hidden' in item && item.hidden !== undefined) return { ...state, message: { text: item.hidden, error: true } };
   switch (item.kind) {
     case 'menu':
       return viaSpace ? state : { ...state, path: [...state.path, item.id], message: undefined };
@@ -272,7 +340,13 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
     if (next.settings === s) return next;
     // The path shows in the menu; the status line keeps to what fits 80 columns.
     const missing = action.missing.length === 0 ? '' : `; ${action.missing.length} missing (OSv does not export them): ${action.missing.join(', ')}`;
-    return { ...next, message: { text: `version script written: ${action.kept} symbols kept${missing}`, error: action.missing.length > 0 } };
+    // Say what the count is made of: the CLI's osvconf symbols says the same.
+    const libraries = (action.libraries ?? []).filter((l) => l.count > 0);
+    const parts =
+      libraries.length === 0
+        ? ''
+        : ` (${action.kept - libraries.reduce((n, l) => n + l.count, 0)} for the app and the vDSO, ${libraries.map((l) => `${l.count} for ${l.title}`).join(', ')})`;
+    return { ...next, message: { text: `version script written: ${action.kept} symbols kept${parts}${missing}`, error: action.missing.length > 0 } };
   }
   if (overlay.kind === 'edit') {
     const { buffer, cursor } = overlay;
@@ -301,9 +375,24 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
     if (action.type === 'open') {
       const hit = results[overlay.index];
       if (hit === undefined) return { ...state, overlay: { kind: 'none' }, message: { text: `nothing matches "${overlay.query}"`, error: true } };
-      const menu = hit.path[hit.path.length - 1] ?? 'root';
-      const index = items(menu, core.context(state.selection)).findIndex((i) => i.id === hit.item.id);
-      return { ...state, path: hit.path, cursors: { ...state.cursors, [menu]: Math.max(0, index) }, overlay: { kind: 'none' }, message: undefined };
+      // An option whose dependency is off is shown by turning show-all on; every menu on the way
+      // keeps its cursor on the way down, so that Esc goes back to where the item is.
+      const showAll = state.showAll || ('hidden' in hit.item && hit.item.hidden !== undefined);
+      const ctx = { ...core.context(state.selection), showAll };
+      const cursors: Record<string, number> = { ...state.cursors };
+      hit.path.forEach((menu, i) => {
+        const next = hit.path[i + 1];
+        const index = items(menu, ctx).findIndex((it) => it.id === (next ?? hit.item.id));
+        cursors[menu] = Math.max(0, index);
+      });
+      return {
+        ...state,
+        path: hit.path,
+        cursors,
+        showAll,
+        overlay: { kind: 'none' },
+        message: showAll && !state.showAll ? { text: 'showing every option (A): this one depends on another that is off', error: false } : undefined,
+      };
     }
     return state;
   }
@@ -314,7 +403,7 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
     return state;
   }
   if (overlay.kind === 'save') {
-    const thenQuit = overlay.thenQuit === true ? { thenQuit: true } : {};
+    const thenQuit = { ...(overlay.thenQuit === true ? { thenQuit: true } : {}), ...(overlay.form === undefined ? {} : { form: overlay.form }) };
     if (action.type === 'save-planned') return { ...state, overlay: { kind: 'save', files: action.files, ...thenQuit } };
     if (action.type === 'save-failed') return { ...state, overlay: { kind: 'save', error: action.error, ...thenQuit } };
     if (action.type === 'saved') {
@@ -342,6 +431,29 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
   switch (action.type) {
     case 'move':
       return { ...state, cursors: { ...state.cursors, [currentMenu(state)]: Math.min(Math.max(0, list.length - 1), Math.max(0, cursor + action.delta)) } };
+    case 'move-to': {
+      const to = action.to === 'first' ? 0 : Math.max(0, list.length - 1);
+      return { ...state, cursors: { ...state.cursors, [currentMenu(state)]: to } };
+    }
+    case 'set-bool': {
+      const item = list[cursor];
+      return item?.kind === 'bool' && item.on !== action.on ? activate(core, state, item, true) : state;
+    }
+    case 'jump': {
+      // The next item whose label starts with the letter, after the cursor, wrapping.
+      const letter = action.letter.toLowerCase();
+      const order = [...list.keys()].map((i) => (cursor + 1 + i) % list.length);
+      const found = order.find((i) => (list[i]?.label.trim().toLowerCase() ?? '').startsWith(letter));
+      return found === undefined ? state : { ...state, cursors: { ...state.cursors, [currentMenu(state)]: found } };
+    }
+    case 'toggle-all':
+      return {
+        ...state,
+        showAll: !state.showAll,
+        message: { text: state.showAll ? 'showing the options that apply' : 'showing every option (- - marks those whose dependency is off)', error: false },
+      };
+    case 'toggle-names':
+      return { ...state, showNames: !state.showNames };
     case 'open':
       return activate(core, state, list[cursor], false);
     case 'toggle':
@@ -358,6 +470,7 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
         settings: previous,
         selection: selection.value,
         estimate: core.estimate(selection.value),
+        baselineKib: core.baselineKib(selection.value),
         past: state.past.slice(0, -1),
         future: [state.settings, ...state.future],
         message: { text: 'undone', error: false },
@@ -373,6 +486,7 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
         settings: next,
         selection: selection.value,
         estimate: core.estimate(selection.value),
+        baselineKib: core.baselineKib(selection.value),
         past: [...state.past, state.settings],
         future: state.future.slice(1),
         message: { text: 'redone', error: false },
@@ -383,7 +497,7 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
     case 'search':
       return { ...state, overlay: { kind: 'search', query: '', index: 0 } };
     case 'save':
-      return { ...state, overlay: { kind: 'save' } };
+      return { ...state, overlay: { kind: 'save', ...(action.form === undefined ? {} : { form: action.form }) } };
     case 'quit':
       return dirty(state) ? { ...state, overlay: { kind: 'confirm-quit' } } : { ...state, done: true };
     default:

@@ -69,7 +69,7 @@ describe('the TUI app', () => {
     // The panel states the model's uncertainty for hidden symbols (this selection hides them).
     const hidden = (JSON.parse(readFileSync(join(ROOT, 'conf', 'size', 'x64.json'), 'utf8')) as { uncertainty_pct: { hidden: number } }).uncertainty_pct.hidden;
     expect(frame).toMatch(new RegExp(`[\\d,]+ KiB ± ${hidden} %`));
-    expect(frame).toContain('s save');
+    expect(frame).toContain('s/D save q quit');
     app.unmount();
   });
 

@@ -6,7 +6,7 @@ import { loadDefaults } from '../../src/io/catalog-files.js';
 import { createTuiCore } from '../../src/tui/core.js';
 import { createRunner, type SaveTarget } from '../../src/tui/effects.js';
 import { NO_KEY, splitKeys, type KeyInfo } from '../../src/tui/keys.js';
-import { currentItems, cursorOf, initialState, type State } from '../../src/tui/state.js';
+import { currentItems, cursorOf, initialState, searchResults, type State } from '../../src/tui/state.js';
 import { tempDir } from '../helpers/cli.js';
 
 function setup(profile = 'virtio-pci') {
@@ -17,7 +17,7 @@ function setup(profile = 'virtio-pci') {
   const state = initialState(core.value, { arch: 'x64', mode: 'release', profile, drivers: {}, kconfig: {}, options: {} }, 6000);
   if (!state.ok) throw new Error(state.error.message);
   const writes: State[] = [];
-  const save: SaveTarget = {
+  const save: { -readonly [K in keyof SaveTarget]: SaveTarget[K] } = {
     where: '/osv',
     plan: () => ({ ok: true, value: { files: [{ path: 'conf/osvconf/release.x64.osvconf', status: 'wrote', diff: '(new, 5 lines)' }] } }),
     write: (s) => {
@@ -34,7 +34,7 @@ function setup(profile = 'virtio-pci') {
     const delta = index - cursorOf(runner.state);
     press((delta < 0 ? 'k' : 'j').repeat(Math.abs(delta)) + '\r');
   };
-  return { runner, press, open, writes };
+  return { runner, press, open, writes, save, core: core.value };
 }
 
 /** Opens the Kconfig text option `name` in menu `menu` for editing. */
@@ -125,6 +125,112 @@ describe('keys', () => {
     expect(t.runner.state.done).toBe(true);
   });
 
+  it('menuconfig keys: Home/End, y/n on a bool, h/l, a letter jumps to the next item starting with it', () => {
+    const t = setup();
+    t.open('drivers');
+    t.open('drivers:storage');
+    t.press('', { end: true });
+    const items = currentItems(createCore(), t.runner.state);
+    expect(cursorOf(t.runner.state)).toBe(items.length - 1);
+    t.press('', { home: true });
+    expect(cursorOf(t.runner.state)).toBe(0);
+    t.press('v'); // the first item starting with v after the cursor
+    expect(items[cursorOf(t.runner.state)]?.label.trim().toLowerCase().startsWith('v')).toBe(true);
+    const nvme = items.findIndex((i) => i.id === 'driver:nvme');
+    t.press('', { home: true });
+    t.press('j'.repeat(nvme));
+    t.press('y');
+    expect(t.runner.state.settings.drivers).toEqual({ nvme: 1 });
+    t.press('y'); // already on: nothing changes
+    expect(t.runner.state.past.length).toBe(1);
+    t.press('n');
+    expect(t.runner.state.settings.drivers).toEqual({});
+    t.press('h');
+    expect(t.runner.state.path).toEqual(['root', 'drivers']);
+    t.press('l');
+    expect(t.runner.state.path).toEqual(['root', 'drivers', 'drivers:storage']);
+  });
+
+  it('A shows options whose dependency is off as - - rows, which refuse a change and say why', () => {
+    const t = setup();
+    t.open('kconfig');
+    t.open('kconfig:Networking Stack');
+    t.press('\x1b', { escape: true });
+    t.press('\x1b', { escape: true });
+    // Turn the networking stack off: dhcp (which depends on it) disappears...
+    t.open('kconfig');
+    t.open('kconfig:Networking Stack');
+    const stack = currentItems(createCore(), t.runner.state).findIndex((i) => i.id === 'kconfig:networking_stack');
+    t.press('', { home: true });
+    t.press('j'.repeat(stack) + 'n');
+    expect(currentItems(createCore(), t.runner.state).map((i) => i.id)).not.toContain('kconfig:networking_dhcp');
+    // ...and A shows it, marked, refusing a change with the reason.
+    t.press('A');
+    const withAll = currentItemsOf(t);
+    const dhcp = withAll.findIndex((i) => i.id === 'kconfig:networking_dhcp');
+    expect(dhcp).toBeGreaterThanOrEqual(0);
+    t.press('', { home: true });
+    t.press('j'.repeat(dhcp) + ' ');
+    expect(t.runner.state.message).toEqual({ text: 'conf_networking_dhcp depends on conf_networking_stack, which is off', error: true });
+  });
+
+  it('search: several words all match, names and values; a hidden option is found and shown; Esc goes back to where it is', () => {
+    const t = setup();
+    t.press('/');
+    t.press('virtio blk');
+    const o = t.runner.state.overlay;
+    const ids = o.kind === 'search' ? searchResults(createCore(), t.runner.state, o.query).map((r) => r.item.id) : [];
+    expect(ids).toContain('driver:virtio_blk');
+    expect(ids).not.toContain('driver:virtio_net'); // both words must match
+    t.press('\x15');
+    t.press('^tracepoints_s');
+    const hits = searchResults(createCore(), t.runner.state, '^tracepoints_s').map((r) => r.item.id);
+    expect(hits).toEqual(['kconfig:tracepoints_sampler', 'kconfig:tracepoints_strace']);
+    t.press('\x1b', { escape: true });
+    // Turn tracepoints off, then find one of its (now hidden) options.
+    t.open('kconfig');
+    t.open('kconfig:Tracepoints');
+    const tp = currentItemsOf(t).findIndex((i) => i.id === 'kconfig:tracepoints');
+    t.press('', { home: true });
+    t.press('j'.repeat(tp) + 'n');
+    t.press('\x1b', { escape: true });
+    t.press('\x1b', { escape: true });
+    t.press('/tracepoints_strace\r');
+    expect(t.runner.state.path).toEqual(['root', 'kconfig', 'kconfig:Tracepoints']);
+    expect(t.runner.state.showAll).toBe(true);
+    expect(currentItemsOf(t)[cursorOf(t.runner.state)]?.id).toBe('kconfig:tracepoints_strace');
+    // Esc: the parent menu has its cursor on the submenu the item is in.
+    t.press('\x1b', { escape: true });
+    expect(currentItemsOf(t)[cursorOf(t.runner.state)]?.id).toBe('kconfig:Tracepoints');
+  });
+
+  it('"vs default" follows the arch: switching arch recomputes the baseline', () => {
+    const t = setup();
+    const x64 = t.runner.state.baselineKib;
+    t.open('arch');
+    t.open('arch');
+    const o = t.runner.state.overlay;
+    const choices = o.kind === 'choose' ? o.item.choices.map((c) => c.value) : [];
+    t.press('j'.repeat(choices.indexOf('aarch64') - (o.kind === 'choose' ? o.index : 0)) + '\r');
+    expect(t.runner.state.settings.arch).toBe('aarch64');
+    expect(t.runner.state.baselineKib).not.toBe(x64);
+    expect(t.runner.state.baselineKib).toBe(createCore().baselineKib(t.runner.state.selection));
+  });
+
+  it('D plans the minimal saved configuration', () => {
+    const forms: (string | undefined)[] = [];
+    const t = setup();
+    const plan = t.save.plan;
+    t.save.plan = (s, form) => {
+      forms.push(form);
+      return plan(s, form);
+    };
+    t.press('D');
+    expect(forms).toEqual(['minimal']);
+    t.press('y');
+    expect(t.writes.length).toBe(1);
+  });
+
   it('s then y saves and stays', () => {
     const t = setup();
     t.press('sy');
@@ -133,6 +239,11 @@ describe('keys', () => {
     expect(t.runner.state.message?.text).toMatch(/^saved: 1 file written/);
   });
 });
+
+/** The current menu's items as the state shows them (show-all included). */
+function currentItemsOf(t: ReturnType<typeof setup>) {
+  return currentItems(t.core, t.runner.state);
+}
 
 function createCore() {
   const defaults = loadDefaults();

@@ -139,6 +139,18 @@ describe('TUI reducer', () => {
     expect(s.estimate.kernelKib).toBeLessThan(state.estimate.kernelKib);
   });
 
+  it('a version script kept partly for libsolaris.so says how the count is made (as osvconf symbols does)', () => {
+    const { core, state } = setup();
+    const s = run(core, state, {
+      type: 'version-script',
+      path: '/osv/app.version_script',
+      kept: 114,
+      missing: [],
+      libraries: [{ title: 'libsolaris.so (fs=zfs)', count: 102 }],
+    });
+    expect(s.message).toEqual({ text: 'version script written: 114 symbols kept (12 for the app and the vDSO, 102 for libsolaris.so (fs=zfs))', error: false });
+  });
+
   it('switching arch keeps what applies and says what went', () => {
     const { core, state } = setup('vmware');
     let s = run(core, state, { type: 'version-script', path: '/v.vs', kept: 1, missing: [] });
