@@ -9,7 +9,10 @@ function changeLines(c: ChangeOutcome, shown: string): string[] {
   const size = c.kib === undefined ? '' : `  (${formatKibChange(c.kib)})`;
   if (c.refused.length > 0) return [`  change: ${c.setting}=${shown} is refused:`, ...c.refused.map((r) => `    ${r}`)];
   if (c.pitfalls.length > 0)
-    return [`  change: ${c.setting}=${shown} builds, but trips a pitfall:${size}`, ...c.pitfalls.flatMap((p) => [`    ${p.message}`, `      hint: ${p.hint}`])];
+    return [
+      `  change: ${c.setting}=${shown} is accepted, but trips a pitfall:${size}`,
+      ...c.pitfalls.flatMap((p) => [`    ${p.message}`, `      hint: ${p.hint}`]),
+    ];
   return [`  change: ${c.setting}=${shown} can be set freely${size}`];
 }
 

@@ -51,6 +51,11 @@ function mergeLoaded(files: readonly { path: string; loaded: LoadedConfiguration
       const v = loaded[field as keyof typeof HEADER_NAMES];
       if (v !== undefined) set(key, v, path);
     }
+    // A .config's default values override what an earlier file set (it states them all).
+    for (const s of loaded.states ?? []) {
+      const key = s.slice(0, s.indexOf('='));
+      if (values.has(key) && !loaded.settings.some((x) => x.startsWith(`${key}=`))) set(key, s.slice(s.indexOf('=') + 1), path);
+    }
     for (const s of loaded.settings) set(s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1), path);
     force ||= loaded.force === true;
   }

@@ -24,6 +24,8 @@ import { sizeInputOf } from '../size/input.js';
 
 /** Raised when the request/answer shapes change incompatibly; clients check it in the greeting. */
 export const PROTOCOL_VERSION = 1;
+/** Files one load may apply (each is read and resolved in turn). */
+const MAX_LOADS = 64;
 export const METHODS = ['load', 'set', 'reset', 'values', 'explain', 'size', 'plan', 'save', 'quit'] as const;
 type Method = (typeof METHODS)[number];
 
@@ -75,7 +77,7 @@ export function createSession(cwd: string, version: string): Session {
     const flags = new Map<string, string>();
     const rest: string[] = [];
     for (const [name, value] of nextSettings) {
-      const flag = FLAG_SETTINGS[name];
+      const flag = Object.hasOwn(FLAG_SETTINGS, name) ? FLAG_SETTINGS[name] : undefined;
       if (flag !== undefined) flags.set(flag, value);
       else rest.push(`${name}=${value}`);
     }
@@ -121,6 +123,7 @@ export function createSession(cwd: string, version: string): Session {
     async load(p) {
       const files = p['files'] === undefined ? strings(p['file'] === undefined ? [] : [p['file']], 'file') : strings(p['files'], 'files');
       if (!files.ok) return files;
+      if (files.value.length > MAX_LOADS) return usage(`at most ${MAX_LOADS} files in one load`);
       const next = await resolveWith(files.value, new Map());
       if (!next.ok) return next;
       [loads, settings, current] = [files.value, new Map(), next.value];
@@ -143,6 +146,12 @@ export function createSession(cwd: string, version: string): Session {
     async reset(p) {
       const names = p['names'] === undefined ? ok([...settings.keys()]) : strings(p['names'], 'names');
       if (!names.ok) return names;
+      const unset = names.value.filter((n) => !settings.has(n));
+      if (unset.length > 0)
+        return usage(
+          `not set in this session, so nothing to reset: ${unset.join(', ')}${didYouMean(unset[0] as string, [...settings.keys()])}`,
+          'reset takes names given to set',
+        );
       const next = new Map([...settings].filter(([n]) => !names.value.includes(n)));
       const resolved = await resolveWith(loads, next);
       if (!resolved.ok) return resolved;
@@ -154,7 +163,7 @@ export function createSession(cwd: string, version: string): Session {
       return ok({});
     },
     async explain(p) {
-      if (typeof p['name'] !== 'string') return usage('explain needs "name"');
+      if (typeof p['name'] !== 'string') return usage(p['name'] === undefined ? 'explain needs "name"' : '"name" must be a string');
       const { selection, context } = current as { context: Context; selection: Selection };
       const found = explain(selection, p['name'], {
         names: context.profiles.names(),
@@ -175,29 +184,42 @@ export function createSession(cwd: string, version: string): Session {
       return ok({});
     },
     async plan(p) {
-      const out = typeof p['out'] === 'string' ? p['out'] : cwd;
-      const place = checkOutDir(out, false);
+      const out = outOf(p);
+      if (!out.ok) return out;
+      const place = checkOutDir(out.value, false);
       if (!place.ok) return place;
       const files = plannedFiles(p);
       if (!files.ok) return files;
-      const compared = comparePlan(out, files.value);
+      const compared = comparePlan(out.value, files.value);
       if (!compared.ok) return compared;
-      return ok({ out, files: compared.value.map((f) => ({ path: f.path, status: f.status === 'wrote' ? 'would-write' : 'unchanged' })) });
+      return ok({ out: out.value, files: compared.value.map((f) => ({ path: f.path, status: f.status === 'wrote' ? 'would-write' : 'unchanged' })) });
     },
     async save(p) {
-      const out = typeof p['out'] === 'string' ? p['out'] : cwd;
-      const place = checkOutDir(out, false);
+      const out = outOf(p);
+      if (!out.ok) return out;
+      const place = checkOutDir(out.value, false);
       if (!place.ok) return place;
       const files = plannedFiles(p);
       if (!files.ok) return files;
-      const written = writePlan(out, files.value);
+      const written = writePlan(out.value, files.value);
       if (!written.ok) return written;
       const selection = (current as { selection: Selection }).selection;
-      return ok({ out, files: written.value.map((f) => ({ path: f.path, status: f.status })), build_command: renderBuildCommand(selection).trimEnd() });
+      return ok({
+        out: out.value,
+        files: written.value.map((f) => ({ path: f.path, status: f.status })),
+        build_command: renderBuildCommand(selection).trimEnd(),
+      });
     },
     async quit() {
       return ok({});
     },
+  };
+
+  /** "out": where to write (a non-empty string; the directory the server runs in when absent). */
+  const outOf = (p: Params): Result<string> => {
+    const out = p['out'];
+    if (out === undefined) return ok(cwd);
+    return typeof out === 'string' && out !== '' ? ok(out) : usage('"out" must be a directory path (a non-empty string)');
   };
 
   /** The files of a save, the saved configuration in the form asked for ("form": "minimal" | "full"). */
@@ -218,22 +240,16 @@ export function createSession(cwd: string, version: string): Session {
       const error = (r: Result<never>): OsvError => (r as { error: OsvError }).error;
       let request: unknown;
       try {
-        request = JSON.parse(line);
+        // A BOM at the start and a CR at the end (a client on Windows) are not part of the request.
+        request = JSON.parse(line.replace(/^\uFEFF/, '').replace(/\r$/, ''));
       } catch (e) {
         return refuse(null, error(fail(`not JSON: ${(e as Error).message}`, 'one request per line: {"id": 1, "method": "set", "params": {...}}')));
       }
       if (request === null || typeof request !== 'object' || Array.isArray(request)) return refuse(null, error(usage('a request is a JSON object')));
       const { id = null, method, params = {} } = request as { id?: unknown; method?: unknown; params?: unknown };
-      if (typeof method !== 'string' || !(METHODS as readonly string[]).includes(method))
-        return refuse(
-          id,
-          error(
-            usage(
-              `unknown method ${JSON.stringify(method)}${typeof method === 'string' ? didYouMean(method, METHODS) : ''}`,
-              `the methods: ${METHODS.join(', ')}`,
-            ),
-          ),
-        );
+      if (typeof method !== 'string') return refuse(id, error(usage('a request needs "method" (a string)', `the methods: ${METHODS.join(', ')}`)));
+      if (!(METHODS as readonly string[]).includes(method))
+        return refuse(id, error(usage(`unknown method ${JSON.stringify(method)}${didYouMean(method, METHODS)}`, `the methods: ${METHODS.join(', ')}`)));
       if (params === null || typeof params !== 'object' || Array.isArray(params)) return refuse(id, error(usage('"params" must be an object')));
       if (current === undefined) {
         const first = await resolveWith([], new Map());

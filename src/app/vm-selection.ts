@@ -43,8 +43,10 @@ export async function selectionForVm(d: Derivation, options: SelectionOptions, u
   const given = new Set(userSettings.map((s) => s.slice(0, s.indexOf('='))));
   const settingsFor = () => [...[...why.keys()].filter((n) => !given.has(driverSetting(n))).map((n) => `${driverSetting(n)}=1`), ...userSettings];
   // A pitfall of this OSv (a link failure) that turning a driver on avoids: turn it on, say why.
+  // --strict judges the selection these fixes make, not the ones before them.
+  const loose = { ...options, values, switches: new Set([...options.switches].filter((s) => s !== 'strict')) };
   for (let round = 0; round <= why.size + 32; round++) {
-    const resolved = await resolveSelection({ ...options, values }, settingsFor(), cwd);
+    const resolved = await resolveSelection(loose, settingsFor(), cwd);
     if (!resolved.ok) return resolved;
     const { selection } = resolved.value;
     const fix = selection.pitfalls
@@ -56,6 +58,17 @@ export async function selectionForVm(d: Derivation, options: SelectionOptions, u
           `the root filesystem is read from a disk, but the VM has none`,
           'give the VM a disk (a -drive, --disk or drives entry), or choose a filesystem without one (osvconf explain fs)',
         );
+      // A driver the VM needs that a setting of yours turns off: say which and why it is needed.
+      const off = [...d.needs].filter(([name]) => selection.drivers.byName.get(name)?.value !== 1);
+      if (off.length > 0)
+        return fail(
+          `${off.map(([name]) => `${driverSetting(name)}=0`).join(', ')} leaves the VM without what it needs: ${off.map(([name, reasons]) => `${name} for ${reasons[0] ?? ''}`).join('; ')}`,
+          'drop those settings',
+        );
+      if (options.switches.has('strict')) {
+        const strict = await resolveSelection({ ...options, values }, settingsFor(), cwd);
+        if (!strict.ok) return strict;
+      }
       return ok(finish(resolved.value, settingsFor(), why));
     }
     why.set(fix.driver as string, [`avoids a link failure of this OSv: ${fix.p.message.replace(/ \(seen .*$/, '')}`]);

@@ -153,7 +153,8 @@ export interface ProfileAccess {
 /** Tries one change of the request: refused or taken, the new pitfalls, the size delta. */
 function tryChange(selection: Selection, access: ProfileAccess, setting: string, value: string, change: Partial<SelectionRequest>): ChangeOutcome {
   if (access.resolve === undefined) return { setting, value, refused: [], pitfalls: [] };
-  const after = access.resolve({ ...selection.request, ...change, force: false, strict: false });
+  // Judged as this selection is: with its --force and --strict.
+  const after = access.resolve({ ...selection.request, ...change });
   if (!after.ok) return { setting, value, refused: [after.error.message, ...(after.error.details ?? [])], pitfalls: [] };
   const had = new Set(selection.pitfalls.map((p) => p.id));
   const kib = access.sizeOf === undefined ? undefined : access.sizeOf(after.value) - access.sizeOf(selection);

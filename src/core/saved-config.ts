@@ -29,6 +29,8 @@ export interface LoadedConfiguration {
   readonly force?: boolean;
   /** Every other setting, NAME=VALUE, in file order. */
   readonly settings: readonly string[];
+  /** A .config states every option, defaults too: each, NAME=VALUE (a later file's state wins over an earlier file's setting). */
+  readonly states?: readonly string[];
 }
 
 /** The first lines of a saved configuration; also how osvconf recognises a file it wrote. */
@@ -139,7 +141,8 @@ export function fromDotConfig(dot: DotConfigValues, catalog: ArchCatalog, mode: 
   };
   const absent = options.filter((o) => !dot.values.has(o.name) && (o.dependsOn === undefined || valueIn(o.dependsOn) === 'y')).map((o) => `CONF_${o.name}`);
   const profile = dot.choice;
-  return { loaded: { ...(profile === undefined ? {} : { profile }), settings }, unknown, absent };
+  const states = options.flatMap((o) => (dot.values.has(o.name) ? [`${KCONFIG_PREFIX}${o.name}=${dot.values.get(o.name) as string}`] : []));
+  return { loaded: { ...(profile === undefined ? {} : { profile }), settings, states }, unknown, absent };
 }
 
 /**

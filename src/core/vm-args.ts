@@ -24,12 +24,18 @@ export function qemuRunArgs(selection: Selection, model: VmModel): RunArgs {
   argv.push(...(machine?.args ?? []));
   const machineName = machine?.name ?? 'the default machine';
   // The bus of each device: the machine's, or (on a machine with both) PCI when it is on.
+  const busesUsed = new Set<'pci-bus' | 'mmio-bus'>();
   const bus = (forms: { readonly 'pci-bus'?: readonly string[]; readonly 'mmio-bus'?: readonly string[] }): readonly string[] | undefined => {
     const t = machine?.transport ?? 'pci-bus';
-    if (t !== 'both') return forms[t];
+    if (t !== 'both') {
+      if (forms[t] !== undefined) busesUsed.add(t);
+      return forms[t];
+    }
     const onPci = forms['pci-bus'];
     const onMmio = forms['mmio-bus'];
-    return onPci !== undefined && (on.has(model.drivers.transport['pci-bus']) || onMmio === undefined) ? onPci : onMmio;
+    const usePci = onPci !== undefined && (on.has(model.drivers.transport['pci-bus']) || onMmio === undefined);
+    if (usePci || onMmio !== undefined) busesUsed.add(usePci ? 'pci-bus' : 'mmio-bus');
+    return usePci ? onPci : onMmio;
   };
   // The clock, unless the machine brings its own: the first rule whose drivers are on, else KVM.
   if (machine?.own_clock !== true) {
@@ -65,6 +71,15 @@ export function qemuRunArgs(selection: Selection, model: VmModel): RunArgs {
     n++;
     argv.push(...words.map((w) => w.replace(/\{n\}/g, String(n))));
   }
+  // virtio-mmio devices are version 2 only for OSv; a bus driver no device sits on is not exercised.
+  if (busesUsed.has('mmio-bus') && !argv.includes(r.mmio_args[1] ?? '')) argv.push(...r.mmio_args);
+  for (const [b, driver] of Object.entries(model.drivers.transport) as ['pci-bus' | 'mmio-bus', string][]) {
+    if (on.has(driver) && !busesUsed.has(b) && !notExercised.some((x) => x.driver === driver))
+      notExercised.push({
+        driver,
+        why: `no device here sits on it${machine?.transport === b || machine?.transport === 'both' ? '' : ` (${machineName} has no such bus)`}`,
+      });
+  }
   // A driver with no device of its own is exercised only through those that need it.
   for (const [driver, by] of Object.entries(r.exercised_by)) {
     if (on.has(driver) && !by.some((d) => on.has(d) && !notExercised.some((x) => x.driver === d)))
@@ -78,10 +93,17 @@ export function firecrackerConfig(selection: Selection, model: VmModel): { confi
   const carried = model.run_args.qemu.carried;
   const config = JSON.parse(JSON.stringify(r.base)) as Record<string, unknown>;
   const notExercised: { driver: string; why: string }[] = [];
+  // Firecracker's devices are on virtio-mmio: without that driver the kernel sees none of them.
+  const busDriver = model.drivers.transport[model.firecracker.transport];
+  const hasBus = selection.drivers.byName.get(busDriver)?.value === 1;
   let n = 0;
   for (const f of selection.drivers.flags) {
     if (f.value !== 1 || Object.hasOwn(carried, f.name)) continue;
     const form = Object.hasOwn(r.drivers, f.name) ? r.drivers[f.name] : undefined;
+    if (form !== undefined && !hasBus) {
+      notExercised.push({ driver: f.name, why: `Firecracker's devices are on virtio-mmio, and ${busDriver} is off` });
+      continue;
+    }
     if (form === undefined) {
       notExercised.push({ driver: f.name, why: `Firecracker offers no device for it (its devices: ${Object.keys(r.drivers).join(', ')})` });
       continue;

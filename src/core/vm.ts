@@ -50,7 +50,17 @@ export interface VmModel {
   readonly firecracker: {
     readonly transport: 'pci-bus' | 'mmio-bus';
     readonly keys: Readonly<
-      Record<string, { readonly shape: 'object' | 'array'; readonly required?: boolean; readonly device?: string; readonly warning?: string }>
+      Record<
+        string,
+        {
+          readonly shape: 'object' | 'array';
+          readonly required?: boolean;
+          readonly device?: string;
+          readonly warning?: string;
+          readonly fields?: Readonly<Record<string, 'string' | 'integer' | 'boolean'>>;
+          readonly required_fields?: readonly string[];
+        }
+      >
     >;
   };
   readonly cloud_hypervisor: {
@@ -95,6 +105,7 @@ export interface VmModel {
         >
       >;
       readonly carried: Readonly<Record<string, string>>;
+      readonly mmio_args: readonly string[];
       readonly exercised_by: Readonly<Record<string, readonly string[]>>;
     };
     readonly firecracker: {
@@ -206,6 +217,7 @@ class Collector {
   readonly needs = new Map<string, string[]>();
   readonly optional = new Map<string, string[]>();
   readonly notes: VmNote[] = [];
+  private readonly said = new Set<string>();
   disks = 0;
   nics = 0;
   constructor(
@@ -215,14 +227,18 @@ class Collector {
   ) {}
   need(driver: string, why: string, into = this.needs): void {
     const list = into.get(driver) ?? [];
-    if (!list.includes(why)) list.push(why);
+    // Many identical devices: the first 20 reasons, then a count.
+    if (!list.includes(why) && list.length < 20) list.push(why);
+    else if (list.length === 20) list.push('(and more)');
     into.set(driver, list);
   }
   warn(message: string): void {
-    if (!this.notes.some((n) => n.message === message)) this.notes.push({ level: 'warning', message });
+    if (!this.said.has(message)) this.notes.push({ level: 'warning', message });
+    this.said.add(message);
   }
   note(message: string): void {
-    if (!this.notes.some((n) => n.message === message)) this.notes.push({ level: 'note', message });
+    if (!this.said.has(message)) this.notes.push({ level: 'note', message });
+    this.said.add(message);
   }
   device(name: string, d: VmDevice, why: string): void {
     if (d.role === 'disk' && d.status === 'supported') this.disks++;
@@ -279,20 +295,28 @@ export function fromQemu(argv: readonly string[], model: VmModel, knownDrivers: 
     arch = fromBinary;
     start = 1;
   }
-  // Options and their arguments, in order; a flag has none.
+  // Options and their arguments, in order; a flag has none. Unknown value-less ones are said later.
+  const c0: string[] = [];
   const options: { name: string; value: string | undefined; index: number }[] = [];
   for (let i = start; i < argv.length; i++) {
     const word = argv[i] as string;
     if (!word.startsWith('-')) return fail(`${at(i)}: "${word}" is not a QEMU option`, 'a QEMU command line is options (-name value), with the binary first');
     const name = word.startsWith('--') ? word.slice(1) : word;
+    const value = argv[i + 1];
     if (q.flags.includes(name) || q.flags.includes(word)) options.push({ name, value: undefined, index: i });
-    else {
-      const value = argv[i + 1];
-      if (value === undefined) return fail(`${at(i)}: ${word} needs a value`);
+    else if (value === undefined || (value.startsWith('-') && value.length > 1)) {
+      // No value follows: an option that takes none, which osvconf does not know; never take the
+      // next option as its value (that would hide it).
+      if (value === undefined && !/^-[a-z]/.test(word)) return fail(`${at(i)}: ${word} needs a value`);
+      c0.push(`${word} at ${at(i)}: an option osvconf does not know, read as taking no value`);
+      options.push({ name, value: undefined, index: i });
+    } else {
+      if (value === '') return fail(`${at(i + 1)}: ${word} has an empty value`);
       options.push({ name, value, index: i });
       i++;
     }
   }
+  if (options.length === 0) return fail('no options: an empty QEMU command line', 'give the command line that runs the VM');
   if (options.some((o) => o.name === '-readconfig'))
     return fail(
       `${at((options.find((o) => o.name === '-readconfig') as { index: number }).index)}: -readconfig: the devices would be in that file`,
@@ -312,7 +336,7 @@ export function fromQemu(argv: readonly string[], model: VmModel, knownDrivers: 
     if (arch === undefined) arch = 'x64';
     machineType = q.default_machine[arch];
     if (machineType === undefined)
-      return fail(`a ${arch} QEMU command line needs -M`, `e.g. -M ${Object.entries(q.machines).find(([, m]) => m.arch === arch)?.[0] ?? 'virt'}`);
+      return fail(`a QEMU command line for ${arch} needs -M`, `e.g. -M ${Object.entries(q.machines).find(([, m]) => m.arch === arch)?.[0] ?? 'virt'}`);
   }
   const type = machineType;
   const found = Object.entries(q.machines).find(([, m]) => m.match.some((p) => (p.endsWith('*') ? type.startsWith(p.slice(0, -1)) : p === type)));
@@ -329,6 +353,7 @@ export function fromQemu(argv: readonly string[], model: VmModel, knownDrivers: 
     model.drivers.transport,
   );
   const clock = model.drivers.clock;
+  for (const w of c0) c.warn(w);
   const mIndex = machineOpts[0]?.index;
   const mWhy = mIndex === undefined ? `the default machine ${machineName}` : `-M ${type} at ${at(mIndex)}`;
   for (const d of machine.drivers ?? []) c.need(d, mWhy);
@@ -428,7 +453,8 @@ export function fromQemu(argv: readonly string[], model: VmModel, knownDrivers: 
       }
       case '-cpu': {
         const { props } = optionProps(v);
-        const names = [...props.keys()].map((k) => k.replace(/^[+-]/, ''));
+        // A CPU flag is on unless written -flag or flag=off.
+        const names = [...props.entries()].filter(([k, val]) => !k.startsWith('-') && val !== 'off' && val !== 'false').map(([k]) => k.replace(/^\+/, ''));
         const flags = [...props.entries()].map(([k, val]) => (val === 'on' ? k : `${k}=${val}`));
         if (names.some((k) => model.qemu.cpu.hyperv_prefixes.some((p) => k.startsWith(p)))) {
           if (names.some((k) => model.qemu.cpu.hyperv_clock.includes(k)))
@@ -460,7 +486,9 @@ export function fromQemu(argv: readonly string[], model: VmModel, knownDrivers: 
     const accelProp = machineProps.get('accel');
     if (accelProp !== undefined && accelProp.split(':')[0] === q.words.accel_kvm) kvm = true;
     if (accelProp === q.words.accel_xen) xenHypervisor = true;
-    const hpetOff = options.some((o) => o.name === '-no-hpet') || machineProps.get(q.words.machine_hpet) === 'off';
+    // OSv finds the HPET through ACPI's tables: no ACPI, no HPET.
+    const acpiOff = options.some((o) => o.name === '-no-acpi') || machineProps.get(q.words.machine_acpi) === 'off';
+    const hpetOff = options.some((o) => o.name === '-no-hpet') || machineProps.get(q.words.machine_hpet) === 'off' || acpiOff;
     if (xenHypervisor) c.need(clock.xen_machine, `${mWhy}: Xen (its clock and devices)`);
     else if (hypervSeen) {
       /* the Hyper-V or HPET clock was chosen above */
@@ -472,7 +500,7 @@ export function fromQemu(argv: readonly string[], model: VmModel, knownDrivers: 
         );
       else
         return fail(
-          `no clock OSv can use: ${noKvmclock ? 'kvmclock is off' : 'no KVM'} and ${machine.has_hpet ? 'the HPET is off' : `-M ${type} has no HPET`}`,
+          `no clock OSv can use: ${noKvmclock ? 'kvmclock is off' : 'no KVM'} and ${machine.has_hpet ? 'the HPET is off (or ACPI is, through which OSv finds it)' : `-M ${type} has no HPET`}`,
           'run with -enable-kvm (OSv uses kvmclock)',
         );
     }
@@ -504,6 +532,20 @@ export function fromFirecracker(
     const isArray = Array.isArray(value);
     if ((spec.shape === 'array') !== isArray || value === null || typeof value !== 'object')
       return fail(`/${key}: must be ${spec.shape === 'array' ? 'an array' : 'an object'}`, "as Firecracker's config file has it");
+    // Each item an object, with the fields osvconf reads of the right JSON type.
+    const all = isArray ? (value as unknown[]) : [value];
+    for (const [n, item] of all.entries()) {
+      const where = isArray ? `/${key}/${n}` : `/${key}`;
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) return fail(`${where}: must be an object`);
+      const fields = item as Record<string, unknown>;
+      for (const f of spec.required_fields ?? []) if (!Object.hasOwn(fields, f)) return fail(`${where}/${f}: missing`);
+      for (const [f, type] of Object.entries(spec.fields ?? {})) {
+        if (!Object.hasOwn(fields, f) || fields[f] === null) continue;
+        const v = fields[f];
+        const fits = type === 'integer' ? Number.isInteger(v) : typeof v === type;
+        if (!fits) return fail(`${where}/${f}: must be ${type === 'integer' ? 'an integer' : `a ${type}`}`);
+      }
+    }
     if (spec.device === undefined) continue;
     const items = isArray ? (value as unknown[]) : [value];
     items.forEach((item, i) => {

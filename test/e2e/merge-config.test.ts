@@ -55,6 +55,14 @@ describe('merging configurations', () => {
     expect(r.stdout).toContain('conf_hide_symbols=1\n');
   });
 
+  it("a later .config's default values override an earlier file's settings (it states every value)", () => {
+    const f = files({ 'a.osvconf': 'conf_hide_symbols=1\n', 'b.config': osvconf(['--print=.config']).stdout });
+    const r = osvconf([`--load=${f['a.osvconf']}`, `--load=${f['b.config']}`, '--print=configuration']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('conf_hide_symbols=1');
+    expect(r.stderr).toContain(`conf_hide_symbols=n from ${f['b.config']} overrides conf_hide_symbols=1 from ${f['a.osvconf']}`);
+  });
+
   it('--strict refuses a requested value that does not take; without it, it is a warning', () => {
     const f = files({ 'zfs.osvconf': 'conf_zfs=openzfs\n', 'rofs.osvconf': 'fs=rofs\n' });
     const args = [`--load=${f['zfs.osvconf']}`, `--load=${f['rofs.osvconf']}`, '--print=drivers_config.h'];

@@ -126,6 +126,11 @@ describe('osvconf serve', () => {
     expect((await s.send({ id: 'a', method: 'sav' })).error?.message).toMatch(/unknown method "sav" \(did you mean "save"\?\)/);
     expect((await s.send({ id: 'b', method: 'set', params: { settings: { conf_drivers_nvmee: '1' } } })).error?.message).toMatch(/did you mean/);
     expect((await s.send('x'.repeat(2 * 1024 * 1024))).error?.message).toMatch(/longer than/);
+    expect((await s.send({ id: 'd', method: 'save', params: { out: '' } })).error?.message).toMatch(/"out" must be a directory path/);
+    expect((await s.send({ id: 'e', method: 'set', params: { settings: { constructor: '1' } } })).error?.message).toMatch(/unknown setting "constructor"/);
+    expect((await s.send({ id: 'f', method: 'reset', params: { names: ['bogus'] } })).error?.message).toMatch(/nothing to reset: bogus/);
+    expect((await s.send({ id: 'g' })).error?.message).toMatch(/needs "method"/);
+    expect(await s.send('\uFEFF{"id": "h", "method": "values"}\r')).toMatchObject({ id: 'h', ok: true });
     expect(await s.send({ id: 'c', method: 'values' })).toMatchObject({ id: 'c', ok: true });
     s.end();
     expect(await s.exited).toBe(0);

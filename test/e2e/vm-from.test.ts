@@ -167,6 +167,24 @@ describe('osvconf from qemu: unusual command lines', () => {
     ).toEqual(['pci', 'pvscsi', 'scsi', 'vmxnet3']);
   });
 
+  it('an option osvconf does not know never takes the next option as its value; CPU flags turned off stay off', () => {
+    const r = from('qemu', split('qemu-system-x86_64 -nodefaults -mem-prealloc -enable-kvm -drive file=a,if=virtio'));
+    expect(on(r)).toEqual(['pci', 'virtio', 'virtio_blk']); // KVM seen: no HPET
+    expect(on(from('qemu', split('qemu-system-x86_64 -enable-kvm -nodefaults -cpu host,hv_relaxed,hv_time=off -drive file=a,if=virtio')))).toContain('hpet');
+    const noAcpi = osvconf(['from', 'qemu', '--', ...split('qemu-system-x86_64 -nodefaults -M pc,acpi=off -drive file=a,if=virtio')]);
+    expect(noAcpi.code).toBe(1);
+    expect(noAcpi.stderr).toMatch(/no clock OSv can use/);
+  });
+
+  it('--strict judges the final selection; a setting that turns off what the VM needs is refused; stray operands are usage errors', () => {
+    const line = split('qemu-system-x86_64 -enable-kvm -nodefaults -drive file=a,if=virtio');
+    expect(osvconf(['from', 'qemu', '--strict', 'conf_hide_symbols=1', '--', ...line]).code).toBe(0);
+    const off = osvconf(['from', 'qemu', 'conf_drivers_hpet=0', '--', ...split('qemu-system-x86_64 -nodefaults -drive file=a,if=virtio')]);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(/conf_drivers_hpet=0 leaves the VM without what it needs: hpet for no KVM/);
+    expect(osvconf(['from', 'qemu', 'garbage', '--', ...line]).code).toBe(2);
+  });
+
   it('reads the command line from a file: quotes, continuations, comments', () => {
     const dir = tempDir('vm-line-');
     const file = join(dir, 'run.sh');
@@ -251,6 +269,9 @@ describe('osvconf from firecracker and cloud-hypervisor', () => {
     bad('{"drives": []}', /\/boot-source: missing/);
     bad('{"boot-source": {},\n "drives": [,]}', /vm\.json:2:\d+: not JSON/);
     bad('[1]', /a Firecracker config is a JSON object/);
+    bad('{"boot-source": {}, "drives": [{"drive_id": 5}]}', /\/drives\/0\/drive_id: must be a string/);
+    bad('{"boot-source": {}, "drives": [null]}', /\/drives\/0: must be an object/);
+    bad('{"boot-source": {}, "machine-config": {"vcpu_count": "two"}}', /\/machine-config\/vcpu_count: must be an integer/);
     const typo = osvconf(['from', 'firecracker', fc('{"boot-source": {}, "drive": []}'), 'fs=ramfs']);
     expect(typo.stderr).toMatch(/\/drive: not a Firecracker config key \(did you mean "drives"/);
   });

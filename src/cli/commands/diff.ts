@@ -31,13 +31,15 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   // selection on the command line, when there is one file.
   const settings = args.positionals.filter((p) => /^[A-Za-z][A-Za-z0-9_]*=/.test(p));
   const [a, b, ...rest] = args.positionals.filter((p) => !settings.includes(p));
-  const commandLineSide = b === undefined && (settings.length > 0 || args.values.has('profile'));
+  const sideFlags = ['profile', 'arch', 'mode'].filter((f) => args.values.has(f));
+  const commandLineSide = b === undefined && (settings.length > 0 || sideFlags.length > 0);
   if (a === undefined || rest.length > 0 || (b === undefined && !commandLineSide) || (b !== undefined && (settings.length > 0 || args.values.has('profile'))))
     return usage(
       'osvconf diff needs two configurations',
       'osvconf diff A B, each a saved configuration (conf/osvconf/*.osvconf) or a Kconfig .config; or osvconf diff A [--profile=NAME] [SETTING...] against a selection on the command line',
     );
-  const fileFlags = new Map([...args.values].filter(([k]) => k !== 'profile'));
+  // With a command-line side, --arch, --mode and --profile are that side's; the files say their own.
+  const fileFlags = new Map([...args.values].filter(([k]) => k !== 'profile' && (!commandLineSide || (k !== 'arch' && k !== 'mode'))));
   const load = (file: string) => resolveSelection({ values: new Map([...fileFlags, ['load', file]]), switches: args.switches }, [], context.cwd);
   const left = await load(a);
   if (!left.ok) return left;
@@ -59,8 +61,11 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   if (A.request.arch !== B.request.arch)
     return fail(`${a} is for ${A.request.arch} and ${bName} for ${B.request.arch}: their drivers differ`, 'compare configurations of one arch');
   const tree = context.cwd;
-  const estimator = createEstimator(loadSizeModel(A.request.arch));
-  const kib = (s: Selection): number => estimator.estimate(sizeInputIn(s, tree)).kernelKib;
+  const model = loadSizeModel(A.request.arch);
+  const estimator = createEstimator(model);
+  // Sizes only for the modes the model was fitted on (as osvconf size).
+  const sized = model.modes.includes(A.request.mode) && model.modes.includes(B.request.mode);
+  const kib = (s: Selection): number => (sized ? estimator.estimate(sizeInputIn(s, tree)).kernelKib : Number.NaN);
   const base = kib(A);
   // A with one change of B's: the request A made, with B's value given on the command line.
   const alone = (change: Partial<SelectionRequest>): number => {
@@ -124,7 +129,7 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
             : {}),
           arch: A.request.arch,
           changes: changes.map((c) => ({ group: c.group, setting: c.setting, from: c.from, to: c.to, kib: Number.isNaN(c.kib) ? null : round(c.kib) })),
-          kib: { a: round(base), b: round(base + total), delta: round(total) },
+          kib: sized ? { a: round(base), b: round(base + total), delta: round(total) } : null,
         }),
       ),
     );
@@ -141,7 +146,9 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
       .slice(1)
       .join('\n');
   }
-  text += `total: ${kibText(base)} -> ${kibText(base + total)} (${signed(total)})\n`;
+  text += sized
+    ? `total: ${kibText(base)} -> ${kibText(base + total)} (${signed(total)})\n`
+    : `no size estimate for mode=${model.modes.includes(A.request.mode) ? B.request.mode : A.request.mode} (osvconf size estimates ${model.modes.join(', ')} kernels)\n`;
   return ok(output(text));
 }
 

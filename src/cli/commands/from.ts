@@ -77,6 +77,13 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   const d = derivation.value;
   const before = args.positionals.slice(1, args.dashDash);
   const settings = before.filter((p) => p.includes('='));
+  const operands = before.filter((p) => !p.includes('='));
+  const allowed = kind === 'firecracker' && !args.values.has('in') ? 1 : 0;
+  if (operands.length > allowed)
+    return usage(
+      `osvconf from ${kind}: "${operands[allowed] as string}" is not a setting (NAME=VALUE)`,
+      `the VM's ${kind === 'firecracker' ? 'config file goes first' : 'command line goes after --'}`,
+    );
   const made = await selectionForVm(d, args, settings, context.cwd);
   if (!made.ok) return made;
   const notes: Warning[] = d.notes.map((n) => ({ code: n.level === 'warning' ? 'vm-device' : 'vm-note', level: n.level, message: n.message }));
@@ -125,7 +132,10 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
     const diff = [...nearest.extra.map((n) => `+${n}`), ...nearest.missing.map((n) => `-${n}`)];
     text += `nearest profile: ${nearest.profile}${diff.length === 0 ? ' (the same drivers)' : ` (it has ${diff.join(' ')} against this)`}\n`;
   }
-  if (kib !== undefined) text += `size: ${formatKib(kib.selection)} (profile ${kib.allProfile}: ${formatKib(kib.all)})\n`;
+  text +=
+    kib === undefined
+      ? `size: no estimate for mode=${selection.request.mode} (osvconf size estimates the modes its model was fitted on)\n`
+      : `size: ${formatKib(kib.selection)} (profile ${kib.allProfile}: ${formatKib(kib.all)})\n`;
   text += `settings: ${made.value.settings.join(' ') || '(none)'} --profile=${selection.request.profile}\n`;
   text += `write them with: osvconf from ${kind} ... --out=DIR (or --print=ARTIFACT)\n`;
   return ok(output(text, [...notes, ...selection.warnings]));
