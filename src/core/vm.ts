@@ -391,7 +391,20 @@ export function fromQemu(argv: readonly string[], model: VmModel, knownDrivers: 
       case '-device': {
         const { first: name, props } = optionProps(v);
         if (name === 'help' || name === '?') return fail(`${at(o.index)}: -device help is not a device`);
+        if (name === '') return fail(`${at(o.index + 1)}: -device without a device name`);
         const d = deviceOf(model, name);
+        // A device on a bus the machine does not have: QEMU refuses the line.
+        const busOf = (x: 'pci-bus' | 'mmio-bus') => d?.drivers.includes(model.drivers.transport[x]) === true;
+        const wrongBus =
+          machine.mmio_devices === true
+            ? undefined
+            : busOf('pci-bus') && machine.transport === 'mmio-bus'
+              ? 'PCI'
+              : busOf('mmio-bus') && machine.transport === 'pci-bus'
+                ? 'virtio-mmio'
+                : undefined;
+        if (wrongBus !== undefined)
+          return fail(`${why}: -M ${type} has no ${wrongBus} bus for it`, `use the ${wrongBus === 'PCI' ? '-device' : '-pci'} variant of the device`);
         if (d === undefined) c.warn(`-device ${name} at ${at(o.index)}: a device osvconf does not know; whether OSv can use it is not known`);
         else c.device(name, d, why);
         const drive = props.get('drive');
@@ -470,8 +483,12 @@ export function fromQemu(argv: readonly string[], model: VmModel, knownDrivers: 
         break;
     }
   }
-  // Drives defined with if=none and used by no -device: nothing in the guest.
+  // Drives defined with if=none and used by no -device: nothing in the guest; a device naming a
+  // drive that is not defined: QEMU refuses the line.
   for (const [id, d] of drives) if (d.iface === 'none') c.note(`-drive id=${id} at ${at(d.index)} is used by no -device: the guest does not see it`);
+  for (const [id, d] of drives)
+    if (d.iface === 'device' && !options.some((o) => o.name === '-drive' && optionProps(o.value ?? '').props.get('id') === id))
+      c.warn(`-device at ${at(d.index)} names drive=${id}, which no -drive defines`);
   // The machine's default NIC, unless a NIC was chosen or defaults are off.
   if (!nicGiven && !options.some((o) => o.name === '-nodefaults') && machine.default_nic !== 'none') {
     const d = deviceOf(model, machine.default_nic);

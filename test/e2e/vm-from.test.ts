@@ -211,6 +211,12 @@ describe('osvconf from qemu: unusual command lines', () => {
     bad(['qemu-system-x86_64', '-M', 'microvm,acpi=off', '-hda', 'usr.img'], /no clock OSv can use.*has no HPET/);
     bad(['qemu-system-x86_64', '-enable-kvm', '-drive', 'file=x,if=virtioo'], /if=virtioo is not a QEMU drive interface \(did you mean "virtio"/);
     expect(osvconf(['from', 'qemuu']).stderr).toMatch(/did you mean "qemu"/);
+    bad(
+      ['qemu-system-x86_64', '-M', 'microvm,acpi=off', '-enable-kvm', '-device', 'virtio-blk-pci,drive=d', '-drive', 'file=x,if=none,id=d'],
+      /-M microvm has no PCI bus for it/,
+    );
+    bad(['qemu-system-x86_64', '-enable-kvm', '-device', 'virtio-blk-device,drive=d', '-drive', 'file=x,if=none,id=d'], /-M pc has no virtio-mmio bus for it/);
+    bad(['qemu-system-x86_64', '-enable-kvm', '-device', ''], /-device has an empty value/);
     // A root filesystem on a disk, and no disk: the kernel needs what the VM does not offer.
     bad(['qemu-system-x86_64', '-enable-kvm', '-nic', 'user,model=virtio'], /the root filesystem is read from a disk, but the VM has none/);
   });
