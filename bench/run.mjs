@@ -97,68 +97,38 @@ for (let i = 0; i < UPDATES; i++) {
 }
 const perUpdateUs = Number(process.hrtime.bigint() - t0) / 1e3 / UPDATES;
 
-// --- 4. TUI first frame: osvconf tui in a real terminal (tmux), until the size panel shows -----
-let firstFrameMs;
-if (spawnSync('tmux', ['-V']).status === 0) {
+/** Median ms from starting `command` in a fresh 80x24 tmux session until `marker` shows. */
+function firstFrame(label, command, cwd, marker) {
   const frames = [];
   for (let i = 0; i < 5; i++) {
-    const name = `osvconf-bench-${process.pid}-${i}`;
+    const name = `osvconf-${label}-${process.pid}-${i}`;
     const t0 = process.hrtime.bigint();
-    spawnSync('tmux', [
-      'new-session',
-      '-d',
-      '-s',
-      name,
-      '-x',
-      '80',
-      '-y',
-      '24',
-      `${process.execPath} ${join(root, 'bin', 'osvconf.cjs')} tui --profile=virtio-pci; sleep 5`,
-    ]);
+    spawnSync('tmux', ['new-session', '-d', '-s', name, '-x', '80', '-y', '24', '-c', cwd, `${command}; sleep 5`]);
     for (;;) {
       const text = spawnSync('tmux', ['capture-pane', '-t', name, '-p'], { encoding: 'utf8' }).stdout;
-      if (text.includes('Kernel size')) break;
+      if (text.includes(marker)) break;
       if (Number(process.hrtime.bigint() - t0) / 1e6 > 10_000) break;
     }
     frames.push(Number(process.hrtime.bigint() - t0) / 1e6);
     spawnSync('tmux', ['kill-session', '-t', name]);
   }
-  firstFrameMs = median(frames);
+  return median(frames);
 }
+
+// --- 4. TUI first frame: osvconf tui in a real terminal (tmux), until the size panel shows -----
+const haveTmux = spawnSync('tmux', ['-V']).status === 0;
+const firstFrameMs = haveTmux
+  ? firstFrame('bench', `${process.execPath} ${join(root, 'bin', 'osvconf.cjs')} tui --profile=virtio-pci`, root, 'Kernel size')
+  : undefined;
 
 // --- 5. The terminal peer: Kconfiglib's menuconfig (Debian's python3-kconfiglib) on osvconf's
 // Kconfig model, in the same kind of terminal, until its menu shows ---------------------------
-let peerMs;
 const MENUCONFIG = '/usr/lib/python3/dist-packages/menuconfig.py';
-if (firstFrameMs !== undefined && existsSync(MENUCONFIG)) {
+let peerMs;
+if (haveTmux && existsSync(MENUCONFIG)) {
   const dir = mkdtempSync(join(tmpdir(), 'osvconf-peer-'));
   writeFileSync(join(dir, 'Kconfig'), kconfigFile(root, 'x64', 'release'));
-  const frames = [];
-  for (let i = 0; i < 5; i++) {
-    const name = `osvconf-peer-${process.pid}-${i}`;
-    const t0 = process.hrtime.bigint();
-    spawnSync('tmux', [
-      'new-session',
-      '-d',
-      '-s',
-      name,
-      '-x',
-      '80',
-      '-y',
-      '24',
-      '-c',
-      dir,
-      `KCONFIG_CONFIG=${join(dir, '.config')} /usr/bin/python3 ${MENUCONFIG} Kconfig; sleep 5`,
-    ]);
-    for (;;) {
-      const text = spawnSync('tmux', ['capture-pane', '-t', name, '-p'], { encoding: 'utf8' }).stdout;
-      if (text.includes('Compiler  --->')) break;
-      if (Number(process.hrtime.bigint() - t0) / 1e6 > 10_000) break;
-    }
-    frames.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    spawnSync('tmux', ['kill-session', '-t', name]);
-  }
-  peerMs = median(frames);
+  peerMs = firstFrame('peer', `KCONFIG_CONFIG=${join(dir, '.config')} /usr/bin/python3 ${MENUCONFIG} Kconfig`, dir, 'Compiler  --->');
 }
 
 // --- report ---------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 // The words of an explanation: `osvconf explain` and the configurator's info pane print the same.
 import { driverSetting } from '../core/catalog.js';
-import type { ChangeOutcome, Explanation } from '../core/explain.js';
+import type { ChangeOutcome, Explanation, ProfileAccess } from '../core/explain.js';
+import type { ArchCatalog } from '../core/catalog.js';
+import type { ProfileSource } from '../core/profiles.js';
+import { select } from '../core/select.js';
 import { formatKibChange } from '../core/format.js';
 import { definedAt } from '../io/defined-at.js';
 
@@ -81,4 +84,16 @@ export function textOf(e: Explanation, selection: Selection): string {
   const where = definedAt(selection.request.arch, e);
   if (where !== undefined) lines.push(`  defined at: ${where}`);
   return lines.join('\n') + '\n';
+}
+
+/** What explain needs around a selection: its profiles, the selection a change makes, and sizes. */
+export function explainAccess(selection: Selection, catalog: ArchCatalog, profiles: ProfileSource, sizeOf?: (s: Selection) => number): ProfileAccess {
+  return {
+    names: profiles.names(),
+    get: (n) => profiles.get(n),
+    resolveAlone: (n) =>
+      select({ ...selection.request, profile: n, drivers: new Map(), kconfig: new Map(), options: new Map(), force: true, strict: false }, catalog, profiles),
+    resolve: (request) => select(request, catalog, profiles),
+    ...(sizeOf === undefined ? {} : { sizeOf }),
+  };
 }

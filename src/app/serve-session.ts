@@ -8,15 +8,15 @@ import { driverSetting } from '../core/catalog.js';
 import { explain } from '../core/explain.js';
 import { savedLines, type SavedForm } from '../core/saved-forms.js';
 import { fail, ok, usage, type OsvError, type Result } from '../core/result.js';
-import { select, type Selection } from '../core/select.js';
+import type { Selection } from '../core/select.js';
 import { didYouMean } from '../core/suggest.js';
 import { renderConfiguration } from '../generators/configuration.js';
 import { renderBuildCommand } from '../generators/build-command.js';
 import { checkOutDir } from '../io/out-dir.js';
 import { loadSizeModel } from '../io/size-files.js';
-import { comparePlan, writePlan } from '../io/write-plan.js';
+import { comparePlan, writePlan, type PlannedFile } from '../io/write-plan.js';
 import { createEstimator } from '../size/model.js';
-import { textOf } from './explain-text.js';
+import { explainAccess, textOf } from './explain-text.js';
 import { plan } from './plan.js';
 import { resolveSelection, type Context } from './selection.js';
 import { appScriptSize } from './size-input.js';
@@ -165,18 +165,11 @@ export function createSession(cwd: string, version: string): Session {
     async explain(p) {
       if (typeof p['name'] !== 'string') return usage(p['name'] === undefined ? 'explain needs "name"' : '"name" must be a string');
       const { selection, context } = current as { context: Context; selection: Selection };
-      const found = explain(selection, p['name'], {
-        names: context.profiles.names(),
-        get: (n) => context.profiles.get(n),
-        resolveAlone: (n) =>
-          select(
-            { ...selection.request, profile: n, drivers: new Map(), kconfig: new Map(), options: new Map(), force: true, strict: false },
-            context.catalog,
-            context.profiles,
-          ),
-        resolve: (request) => select(request, context.catalog, context.profiles),
-        sizeOf: (s) => (estimate(s)?.['kib'] as number | undefined) ?? Number.NaN,
-      });
+      const found = explain(
+        selection,
+        p['name'],
+        explainAccess(selection, context.catalog, context.profiles, (s) => (estimate(s)?.['kib'] as number | undefined) ?? Number.NaN),
+      );
       if (!found.ok) return found;
       return ok({ text: found.value.map((e) => textOf(e, selection)).join('\n') });
     },
@@ -184,28 +177,22 @@ export function createSession(cwd: string, version: string): Session {
       return ok({});
     },
     async plan(p) {
-      const out = outOf(p);
-      if (!out.ok) return out;
-      const place = checkOutDir(out.value, false);
-      if (!place.ok) return place;
-      const files = plannedFiles(p);
-      if (!files.ok) return files;
-      const compared = comparePlan(out.value, files.value);
+      const target = saveTarget(p);
+      if (!target.ok) return target;
+      const { out, files } = target.value;
+      const compared = comparePlan(out, files);
       if (!compared.ok) return compared;
-      return ok({ out: out.value, files: compared.value.map((f) => ({ path: f.path, status: f.status === 'wrote' ? 'would-write' : 'unchanged' })) });
+      return ok({ out, files: compared.value.map((f) => ({ path: f.path, status: f.status === 'wrote' ? 'would-write' : 'unchanged' })) });
     },
     async save(p) {
-      const out = outOf(p);
-      if (!out.ok) return out;
-      const place = checkOutDir(out.value, false);
-      if (!place.ok) return place;
-      const files = plannedFiles(p);
-      if (!files.ok) return files;
-      const written = writePlan(out.value, files.value);
+      const target = saveTarget(p);
+      if (!target.ok) return target;
+      const { out, files } = target.value;
+      const written = writePlan(out, files);
       if (!written.ok) return written;
       const selection = (current as { selection: Selection }).selection;
       return ok({
-        out: out.value,
+        out,
         files: written.value.map((f) => ({ path: f.path, status: f.status })),
         build_command: renderBuildCommand(selection).trimEnd(),
       });
@@ -220,6 +207,16 @@ export function createSession(cwd: string, version: string): Session {
     const out = p['out'];
     if (out === undefined) return ok(cwd);
     return typeof out === 'string' && out !== '' ? ok(out) : usage('"out" must be a directory path (a non-empty string)');
+  };
+
+  /** Where a plan or save goes (checked as --out is) and its files. */
+  const saveTarget = (p: Params): Result<{ out: string; files: PlannedFile[] }> => {
+    const out = outOf(p);
+    if (!out.ok) return out;
+    const place = checkOutDir(out.value, false);
+    if (!place.ok) return place;
+    const files = plannedFiles(p);
+    return files.ok ? ok({ out: out.value, files: files.value }) : files;
   };
 
   /** The files of a save, the saved configuration in the form asked for ("form": "minimal" | "full"). */

@@ -10,7 +10,7 @@ import { checkCustomName } from '../core/custom-profile.js';
 import { explain, lockReason } from '../core/explain.js';
 import { savedLines } from '../core/saved-forms.js';
 import { select, type Selection } from '../core/select.js';
-import { textOf } from '../app/explain-text.js';
+import { explainAccess, textOf } from '../app/explain-text.js';
 import { bindSettings, parseSettings } from '../core/settings.js';
 import { loadArchCatalog, profileSource, type UserProfiles } from '../io/catalog-files.js';
 import { loadSizeModel } from '../io/size-files.js';
@@ -116,18 +116,11 @@ export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined
     },
     explain: (selection, setting) => {
       const d = data(selection.request.arch);
-      const found = explain(selection, setting, {
-        names: d.profiles.map((p) => p.name),
-        get: (n) => d.source.get(n),
-        resolveAlone: (n) =>
-          select(
-            { ...selection.request, profile: n, drivers: new Map(), kconfig: new Map(), options: new Map(), force: true, strict: false },
-            d.catalog,
-            d.source,
-          ),
-        resolve: (request) => select(request, d.catalog, d.source),
-        sizeOf: (s) => d.estimator.estimate(sizeInputIn(s, tree)).kernelKib,
-      });
+      const found = explain(
+        selection,
+        setting,
+        explainAccess(selection, d.catalog, d.source, (s) => d.estimator.estimate(sizeInputIn(s, tree)).kernelKib),
+      );
       return found.ok ? found.value.map((e) => textOf(e, selection)).join('\n') : found.error.message;
     },
     lockReason,

@@ -1,10 +1,10 @@
 // osvconf serve through a real child process: a client drives a whole configuration from load to
 // save over stdin/stdout, one JSON line each way, waiting for each answer (never sleeping).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, osvconf, tempDir } from '../helpers/cli.js';
+import { BIN, osvconf, tempDir, osvTree } from '../helpers/cli.js';
 
 type Answer = {
   id: unknown;
@@ -48,14 +48,6 @@ function server(cwd: string) {
     },
     end: () => child.stdin.end(),
   };
-}
-
-function osvTree(): string {
-  const dir = tempDir('serve-tree-');
-  mkdirSync(join(dir, 'conf', 'profiles'), { recursive: true });
-  mkdirSync(join(dir, 'scripts'));
-  writeFileSync(join(dir, 'scripts', 'build'), '#!/bin/sh\n');
-  return dir;
 }
 
 describe('osvconf serve', () => {

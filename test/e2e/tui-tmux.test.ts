@@ -4,19 +4,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, osvconf, tempDir } from '../helpers/cli.js';
+import { BIN, ROOT, osvconf, tempDir, osvTree } from '../helpers/cli.js';
 
 const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const sessions: string[] = [];
 afterAll(() => sessions.forEach((s) => spawnSync('tmux', ['kill-session', '-t', s])));
-
-function osvTree(): string {
-  const dir = tempDir('osv-tree-');
-  mkdirSync(join(dir, 'conf', 'profiles'), { recursive: true });
-  mkdirSync(join(dir, 'scripts'));
-  writeFileSync(join(dir, 'scripts', 'build'), '#!/bin/sh\n');
-  return dir;
-}
 
 /** Each session's key log: the configurator writes a line per key it has handled. */
 const keyLogs = new Map<string, string>();

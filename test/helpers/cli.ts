@@ -1,6 +1,6 @@
 // Runs the built CLI (bin/osvconf.cjs -> dist/) as a user would, in a child process.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,3 +41,12 @@ export const MACHINES: ReadonlyMap<number, string> = new Map(
 export const ARCHES: readonly string[] = Object.keys(
   (JSON.parse(readFileSync(join(ROOT, 'conf', 'osvconf.json'), 'utf8')) as { arches: Record<string, unknown> }).arches,
 );
+
+/** An empty directory osvconf takes for an OSv checkout (conf/profiles/ and scripts/build). */
+export function osvTree(): string {
+  const dir = tempDir('osv-tree-');
+  mkdirSync(join(dir, 'conf', 'profiles'), { recursive: true });
+  mkdirSync(join(dir, 'scripts'));
+  writeFileSync(join(dir, 'scripts', 'build'), '#!/bin/sh\n');
+  return dir;
+}

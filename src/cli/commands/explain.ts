@@ -5,12 +5,12 @@ import { driverSetting } from '../../core/catalog.js';
 import { explain, type ChangeOutcome, type Explanation } from '../../core/explain.js';
 import { describeOrigin } from '../../core/origin.js';
 import { ok, type Result } from '../../core/result.js';
-import { select, type Selection } from '../../core/select.js';
+import type { Selection } from '../../core/select.js';
 import type { ParsedArgs } from '../args.js';
 import type { RunContext } from '../command-table.js';
 import { json, output, table, type CommandOutput } from '../output.js';
 import { resolveSelection } from '../../app/selection.js';
-import { textOf } from '../../app/explain-text.js';
+import { explainAccess, textOf } from '../../app/explain-text.js';
 import { sizeInputIn } from '../../app/size-input.js';
 import { loadSizeModel } from '../../io/size-files.js';
 import { createEstimator } from '../../size/model.js';
@@ -71,14 +71,11 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   // What each possible change adds or saves: osvconf size's estimate (for the modes it covers).
   const model = loadSizeModel(selection.request.arch);
   const estimator = model.modes.includes(selection.request.mode) ? createEstimator(model) : undefined;
-  const found = explain(selection, name, {
-    names: profiles.names(),
-    get: (n) => profiles.get(n),
-    resolveAlone: (n) =>
-      select({ ...selection.request, profile: n, drivers: new Map(), kconfig: new Map(), options: new Map(), force: true, strict: false }, catalog, profiles),
-    resolve: (request) => select(request, catalog, profiles),
-    ...(estimator === undefined ? {} : { sizeOf: (s: Selection) => estimator.estimate(sizeInputIn(s, context.cwd)).kernelKib }),
-  });
+  const found = explain(
+    selection,
+    name,
+    explainAccess(selection, catalog, profiles, estimator === undefined ? undefined : (s) => estimator.estimate(sizeInputIn(s, context.cwd)).kernelKib),
+  );
   if (!found.ok) return found;
   const text = args.switches.has('json') ? json(found.value.map(jsonOf)) : found.value.map((e) => textOf(e, selection)).join('\n');
   return ok(output(text, selection.warnings));
