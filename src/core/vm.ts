@@ -296,7 +296,7 @@ export function fromQemu(argv: readonly string[], model: VmModel, knownDrivers: 
     start = 1;
   }
   // Options and their arguments, in order; a flag has none. Unknown value-less ones are said later.
-  const c0: string[] = [];
+  const unknownFlags: string[] = [];
   const options: { name: string; value: string | undefined; index: number }[] = [];
   for (let i = start; i < argv.length; i++) {
     const word = argv[i] as string;
@@ -308,7 +308,7 @@ export function fromQemu(argv: readonly string[], model: VmModel, knownDrivers: 
       // No value follows: an option that takes none, which osvconf does not know; never take the
       // next option as its value (that would hide it).
       if (value === undefined && !/^-[a-z]/.test(word)) return fail(`${at(i)}: ${word} needs a value`);
-      c0.push(`${word} at ${at(i)}: an option osvconf does not know, read as taking no value`);
+      unknownFlags.push(`${word} at ${at(i)}: an option osvconf does not know, read as taking no value`);
       options.push({ name, value: undefined, index: i });
     } else {
       if (value === '') return fail(`${at(i + 1)}: ${word} has an empty value`);
@@ -353,7 +353,7 @@ export function fromQemu(argv: readonly string[], model: VmModel, knownDrivers: 
     model.drivers.transport,
   );
   const clock = model.drivers.clock;
-  for (const w of c0) c.warn(w);
+  for (const w of unknownFlags) c.warn(w);
   const mIndex = machineOpts[0]?.index;
   const mWhy = mIndex === undefined ? `the default machine ${machineName}` : `-M ${type} at ${at(mIndex)}`;
   for (const d of machine.drivers ?? []) c.need(d, mWhy);

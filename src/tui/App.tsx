@@ -79,7 +79,16 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
   const ctx = contextOf(core, state);
   const panelWidth = size.columns >= 100 ? 36 : 28;
   // The overlay takes rows from the list, so that the screen never outgrows the terminal.
-  const overlayRows = { none: 0, info: 10, choose: 12, edit: 4, search: 10, 'confirm-quit': 3, save: 12 }[state.overlay.kind];
+  // The overlay takes what its content needs, up to half the screen (a 2-choice picker: 5 rows).
+  const half = Math.max(6, Math.floor(size.rows / 2));
+  const o = state.overlay;
+  const wanted =
+    o.kind === 'choose'
+      ? o.item.choices.length + 3
+      : o.kind === 'save'
+        ? (o.showDiff === true ? (o.files ?? []).reduce((n, f) => n + (f.patch ?? '').split('\n').length, 0) : (o.files?.length ?? 1)) + 4
+        : { none: 0, info: half, edit: 4, search: half, 'confirm-quit': 3 }[o.kind];
+  const overlayRows = Math.min(wanted, half);
   const listHeight = Math.max(3, size.rows - 8 - overlayRows);
   const start = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), list.length - listHeight));
   const current = list[cursor];

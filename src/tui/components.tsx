@@ -38,7 +38,9 @@ export function SizePanel({ state, width, height, color }: { state: State; width
   const top = e.lines.filter((l) => l.kib > 0).slice(0, Math.max(1, height - 2 - 4));
   const max = Math.max(1, ...top.map((l) => l.kib));
   // Inside the border and padding: a 12-wide name, a 5-wide number, two spaces, then the bar.
-  const barWidth = Math.max(3, width - 4 - 19);
+  // Names as wide as the panel allows (12 at 80 columns), then a 5-wide number and the bar.
+  const nameWidth = Math.max(12, Math.min(24, width - 4 - 5 - 2 - 8));
+  const barWidth = Math.max(3, width - 4 - nameWidth - 7);
   return (
     <Box flexDirection="column" borderStyle="single" width={width} height={height} flexShrink={0} paddingX={1}>
       <Text bold>Kernel size</Text>
@@ -51,7 +53,7 @@ export function SizePanel({ state, width, height, color }: { state: State; width
       </Text>
       {top.map((l) => (
         <Text key={l.name} wrap="truncate">
-          {l.name.slice(0, 12).padEnd(12)} {String(Math.round(l.kib)).padStart(5)}{' '}
+          {l.name.slice(0, nameWidth).padEnd(nameWidth)} {String(Math.round(l.kib)).padStart(5)}{' '}
           {'#'.repeat(Math.max(1, Math.round((l.kib / max) * barWidth))).slice(0, barWidth)}
         </Text>
       ))}

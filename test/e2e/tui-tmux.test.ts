@@ -149,6 +149,20 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     expect(text.replace(/\n/g, '')).toContain('conf_dot_file=conf/osvconf/release.x64.config'); // wrapped at 80 columns
   });
 
+  it('an overlay takes the rows its content needs: a 2-choice picker leaves the list most of the screen', async () => {
+    const s = start(osvTree(), 'tui --profile=virtio-kvm');
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(s, 'Enter'); // Arch and mode
+    await waitFor(s, (t) => t.includes('Mode: (release)'), 'the arch menu');
+    await keys(s, 'j', 'Enter'); // Mode: release or debug
+    const text = await waitFor(s, (t) => t.includes('Enter picks'), 'the mode picker');
+    const lines = text.split('\n');
+    // The list's (and size panel's) bottom border: far down, not squeezed above a fixed 12-row box.
+    expect(lines.findIndex((l) => l.startsWith('└'))).toBeGreaterThanOrEqual(12); // was 6 with a fixed 12-row box
+    expect(text).toContain('release');
+    expect(text).toContain('debug');
+  });
+
   it('quitting without saving says so', async () => {
     const s = start(osvTree(), 'tui --profile=virtio-kvm');
     await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
