@@ -4,7 +4,7 @@
 
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
-import { itemText, Overlay, SizePanel } from './components.js';
+import { itemText, Overlay, scrolled, SizePanel } from './components.js';
 import { createRunner, type AppScriptTool, type Runner, type SaveTarget } from './effects.js';
 import { title } from './menu.js';
 import { contextOf, currentItems, cursorOf, dirty, type State, type TuiCore } from './state.js';
@@ -126,14 +126,11 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
       <Overlay core={core} state={state} height={Math.max(3, overlayRows - 3)} />
       {info !== undefined ? (
         <Box borderStyle="single" flexDirection="column" paddingX={1} height={overlayRows}>
-          {info
-            .split('\n')
-            .slice(0, overlayRows - 2)
-            .map((line, i) => (
-              <Text key={i} wrap="truncate-end">
-                {line}
-              </Text>
-            ))}
+          {scrolled(info.split('\n'), state.overlay.kind === 'info' ? (state.overlay.scroll ?? 0) : 0, overlayRows - 2).map((line, i) => (
+            <Text key={i} wrap="truncate-end">
+              {line}
+            </Text>
+          ))}
         </Box>
       ) : null}
       <Text wrap="truncate" {...(color && state.message?.error === true ? { color: 'red' } : {})}>

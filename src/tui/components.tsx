@@ -138,14 +138,15 @@ export function Overlay({ core, state, height }: { core: TuiCore; state: State; 
         {o.error !== undefined ? <Text>{o.error}</Text> : null}
         {o.files === undefined && o.error === undefined ? <Text>planning...</Text> : null}
         {o.showDiff === true
-          ? (o.files ?? [])
-              .flatMap((f) => (f.patch ?? '').split('\n').filter((l) => l !== ''))
-              .slice(0, Math.max(3, height - 2))
-              .map((line, i) => (
-                <Text key={i} wrap="truncate">
-                  {line}
-                </Text>
-              ))
+          ? scrolled(
+              (o.files ?? []).flatMap((f) => (f.patch ?? '').split('\n').filter((l) => l !== '')),
+              o.scroll ?? 0,
+              Math.max(3, height - 2),
+            ).map((line, i) => (
+              <Text key={i} wrap="truncate">
+                {line}
+              </Text>
+            ))
           : (o.files ?? []).map((f) => (
               <Text key={f.path} wrap="truncate">
                 {f.status === 'unchanged' ? 'unchanged  ' : 'will write '} {f.path} {f.diff}
@@ -160,4 +161,16 @@ export function Overlay({ core, state, height }: { core: TuiCore; state: State; 
     );
   }
   return null;
+}
+
+/**
+ * A window of `rows` lines from `first`, with a marker line where there is more above or below
+ * (PgUp/PgDn scroll); the window is clamped to the text.
+ */
+export function scrolled(lines: readonly string[], first: number, rows: number): string[] {
+  if (lines.length <= rows) return [...lines];
+  const start = Math.min(Math.max(0, first), lines.length - (rows - 1));
+  const body = lines.slice(start, start + rows - 1);
+  const below = lines.length - (start + body.length);
+  return [...body, `${start > 0 ? `↑ ${start} more above  ` : ''}${below > 0 ? `↓ ${below} more below` : ''} (PgUp/PgDn)`];
 }

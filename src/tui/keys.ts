@@ -96,6 +96,8 @@ export function commandsFor(state: State, input: string, key: KeyInfo, generatin
     return typed(input, key);
   }
   if (o.kind === 'save' && o.files !== undefined && (input === 'y' || key.return)) return [{ kind: 'write' }];
+  // PgUp/PgDn scroll what is longer than its pane: the ? text, the save screen's diff.
+  if ((o.kind === 'info' || o.kind === 'save') && (key.pageUp || key.pageDown)) return act({ type: 'scroll', delta: key.pageUp ? -10 : 10 });
   if (o.kind === 'confirm-quit' || o.kind === 'save') {
     if (key.escape) return act({ type: 'back' });
     return input === '' ? [] : act({ type: 'answer', key: input });

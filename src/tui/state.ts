@@ -56,7 +56,8 @@ export type Overlay =
   /** A text field being edited; `cursor` is an index into the buffer (0 = before the first character). */
   | { readonly kind: 'edit'; readonly item: Extract<Item, { kind: 'text' | 'generate' }>; readonly buffer: string; readonly cursor: number }
   | { readonly kind: 'search'; readonly query: string; readonly index: number }
-  | { readonly kind: 'info' }
+  /** The ? pane; `scroll`: the first line shown (PgUp/PgDn). */
+  | { readonly kind: 'info'; readonly scroll?: number }
   | { readonly kind: 'confirm-quit' }
   /** The save screen; `thenQuit`: opened from the quit question (q s), so a save also quits. */
   | {
@@ -65,6 +66,8 @@ export type Overlay =
       readonly error?: string;
       readonly showDiff?: boolean;
       readonly thenQuit?: boolean;
+      /** The first line of the diff shown. */
+      readonly scroll?: number;
       /** D: the saved configuration holds only what differs from the defaults. */
       readonly form?: 'minimal';
     };
@@ -97,6 +100,8 @@ export type Action =
   /** A letter: the next item whose label starts with it. */
   | { type: 'jump'; letter: string }
   | { type: 'toggle-all' }
+  /** PgUp/PgDn in the ? pane or the save screen's diff. */
+  | { type: 'scroll'; delta: number }
   | { type: 'toggle-names' }
   | { type: 'open' }
   | { type: 'back' }
@@ -420,11 +425,16 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
       };
     }
     if (action.type === 'back' || (action.type === 'answer' && action.key === 'n')) return { ...state, overlay: { kind: 'none' } };
+    if (action.type === 'scroll' && overlay.showDiff === true)
+      return { ...state, overlay: { ...overlay, scroll: Math.max(0, (overlay.scroll ?? 0) + action.delta) } };
     if (action.type === 'answer' && action.key === 'd' && overlay.files !== undefined)
       return { ...state, overlay: { ...overlay, showDiff: overlay.showDiff !== true } };
     return state; // 'y' / Enter is handled by the app, which writes and answers with 'saved'
   }
-  if (overlay.kind === 'info' && action.type !== 'info' && action.type !== 'move') return reduce(core, { ...state, overlay: { kind: 'none' } }, action);
+  if (overlay.kind === 'info' && action.type === 'scroll')
+    return { ...state, overlay: { ...overlay, scroll: Math.max(0, (overlay.scroll ?? 0) + action.delta) } };
+  if (overlay.kind === 'info' && action.type === 'move') return reduce(core, { ...state, overlay: { kind: 'info' } }, action);
+  if (overlay.kind === 'info' && action.type !== 'info') return reduce(core, { ...state, overlay: { kind: 'none' } }, action);
 
   const list = currentItems(core, state);
   const cursor = Math.min(cursorOf(state), Math.max(0, list.length - 1));

@@ -6,6 +6,7 @@ import { loadDefaults } from '../../src/io/catalog-files.js';
 import { createTuiCore } from '../../src/tui/core.js';
 import { createRunner, type SaveTarget } from '../../src/tui/effects.js';
 import { NO_KEY, splitKeys, type KeyInfo } from '../../src/tui/keys.js';
+import { scrolled } from '../../src/tui/components.js';
 import { currentItems, cursorOf, initialState, searchResults, type State } from '../../src/tui/state.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -229,6 +230,22 @@ describe('keys', () => {
     expect(forms).toEqual(['minimal']);
     t.press('y');
     expect(t.writes.length).toBe(1);
+  });
+
+  it('PgUp/PgDn scroll the ? pane and the save diff; a window says what lies above and below', () => {
+    const t = setup();
+    t.press('?');
+    t.press('', { pageDown: true });
+    const o = t.runner.state.overlay;
+    expect(o.kind === 'info' && o.scroll).toBe(10);
+    t.press('', { pageUp: true });
+    t.press('', { pageUp: true });
+    const back = t.runner.state.overlay;
+    expect(back.kind === 'info' && back.scroll).toBe(0);
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${i}`);
+    expect(scrolled(lines, 0, 30)).toEqual(lines);
+    expect(scrolled(lines, 10, 5)).toEqual(['line 10', 'line 11', 'line 12', 'line 13', '↑ 10 more above  ↓ 16 more below (PgUp/PgDn)']);
+    expect(scrolled(lines, 99, 5).slice(0, 4)).toEqual(['line 26', 'line 27', 'line 28', 'line 29']);
   });
 
   it('s then y saves and stays', () => {
