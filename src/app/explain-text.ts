@@ -11,6 +11,7 @@ import { definedAt } from '../io/defined-at.js';
 function changeLines(c: ChangeOutcome, shown: string): string[] {
   const size = c.kib === undefined ? '' : `  (${formatKibChange(c.kib)})`;
   if (c.refused.length > 0) return [`  change: ${c.setting}=${shown} is refused:`, ...c.refused.map((r) => `    ${r}`)];
+  if (c.forced.length > 0) return [`  change: ${c.setting}=${shown} is accepted only because of --force:${size}`, ...c.forced.map((r) => `    ${r}`)];
   if (c.pitfalls.length > 0)
     return [
       `  change: ${c.setting}=${shown} is accepted, but trips a pitfall:${size}`,

@@ -18,6 +18,8 @@ export interface ChangeOutcome {
   readonly refused: readonly string[];
   /** Pitfalls the change would trip that the selection does not have now. */
   readonly pitfalls: readonly Pitfall[];
+  /** What the change would keep only because of --force (refused without it). */
+  readonly forced: readonly string[];
   /** What the change adds (+) or saves (-) in KiB, when the caller estimates sizes. */
   readonly kib?: number;
 }
@@ -118,7 +120,8 @@ function originChain(selection: Selection, state: FlagState): string[] {
 function explainDriver(selection: Selection, driver: Driver, access: ProfileAccess): DriverExplanation {
   const state = selection.drivers.byName.get(driver.name) as FlagState;
   const flipped: Bit = state.value === 1 ? 0 : 1;
-  const blockers = conflictsIfSet(selection, driver.name, flipped).map((c) => describeConflict(c, selection.request.profile));
+  // With --force a conflict is kept, not refused: the change's outcome says so instead.
+  const blockers = selection.request.force ? [] : conflictsIfSet(selection, driver.name, flipped).map((c) => describeConflict(c, selection.request.profile));
   return {
     kind: 'driver',
     driver,
@@ -152,13 +155,21 @@ export interface ProfileAccess {
 
 /** Tries one change of the request: refused or taken, the new pitfalls, the size delta. */
 function tryChange(selection: Selection, access: ProfileAccess, setting: string, value: string, change: Partial<SelectionRequest>): ChangeOutcome {
-  if (access.resolve === undefined) return { setting, value, refused: [], pitfalls: [] };
+  if (access.resolve === undefined) return { setting, value, refused: [], pitfalls: [], forced: [] };
   // Judged as this selection is: with its --force and --strict.
   const after = access.resolve({ ...selection.request, ...change });
-  if (!after.ok) return { setting, value, refused: [after.error.message, ...(after.error.details ?? [])], pitfalls: [] };
+  if (!after.ok) return { setting, value, refused: [after.error.message, ...(after.error.details ?? [])], pitfalls: [], forced: [] };
   const had = new Set(selection.pitfalls.map((p) => p.id));
   const kib = access.sizeOf === undefined ? undefined : access.sizeOf(after.value) - access.sizeOf(selection);
-  return { setting, value, refused: [], pitfalls: after.value.pitfalls.filter((p) => !had.has(p.id)), ...(kib === undefined ? {} : { kib }) };
+  const wasForced = new Set(selection.warnings.filter((w) => w.forced === true).map((w) => w.message));
+  return {
+    setting,
+    value,
+    refused: [],
+    pitfalls: after.value.pitfalls.filter((p) => !had.has(p.id)),
+    forced: after.value.warnings.filter((w) => w.forced === true && !wasForced.has(w.message)).map((w) => w.message),
+    ...(kib === undefined ? {} : { kib }),
+  };
 }
 
 export function explain(selection: Selection, name: string, profiles: ProfileAccess): Result<Explanation[]> {

@@ -65,6 +65,16 @@ describe('explain: what each change does', () => {
     expect(pvpanic).toContain('change: conf_drivers_pvpanic=0 is accepted, but trips a pitfall:');
   });
 
+  it('judges changes as the selection is: with --force a conflict is kept (and said), with --strict a pitfall is refused', () => {
+    const forced = osvconf(['explain', 'pci', '--profile=virtio-pci', '--force']).stdout;
+    expect(forced).toMatch(/change: conf_drivers_pci=0 is accepted only because of --force: .*\n {4}conf_drivers_pci=0 \(command line\) conflicts with/);
+    const taken = osvconf(['--profile=virtio-pci', 'conf_drivers_pci=0', '--force', '--print=drivers_config.h']);
+    expect(taken.code).toBe(0);
+    expect(taken.stderr).toContain('kept as make leaves it (--force)');
+    const strict = osvconf(['explain', 'pvpanic', '--profile=virtio-kvm', '--strict']).stdout;
+    expect(strict).toMatch(/change: conf_drivers_pvpanic=0 is refused:/);
+  });
+
   it('names the data file and the line that defines the thing', () => {
     for (const [name, file] of [
       ['nvme', 'conf/x64/drivers.json'],
