@@ -608,7 +608,8 @@ export function fromCloudHypervisor(
     const name = word.startsWith('--') && eq > 0 ? word.slice(0, eq) : word;
     if (!name.startsWith('-')) return fail(`${at(i)}: "${word}" is not a Cloud Hypervisor option`);
     if (!known.includes(name)) {
-      c.warn(`${at(i)}: ${name} is not a Cloud Hypervisor option osvconf knows${didYouMean(name, known)}; ignored`);
+      c.warn(`${at(i)}: ${name} is not a Cloud Hypervisor option osvconf knows${didYouMean(name, known)}; ignored, with its values`);
+      while (argv[i + 1] !== undefined && !(argv[i + 1] as string).startsWith('-')) i++;
       continue;
     }
     const values: string[] = eq > 0 && word.startsWith('--') ? [word.slice(eq + 1)] : [];

@@ -325,6 +325,15 @@ describe('osvconf from firecracker and cloud-hypervisor', () => {
       ),
     );
     expect(on(fs)).toEqual(['pci', 'virtio', 'virtio_blk', 'virtio_fs']);
+    const unknown = osvconf([
+      'from',
+      'cloud-hypervisor',
+      'conf_hide_symbols=1',
+      '--',
+      ...split('cloud-hypervisor --kernel k --bogus x y --disk path=usr.raw --serial tty --console off'),
+    ]);
+    expect(unknown.code, unknown.stderr).toBe(0);
+    expect(unknown.stderr).toMatch(/--bogus is not a Cloud Hypervisor option osvconf knows; ignored, with its values/);
   });
 });
 

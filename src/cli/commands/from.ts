@@ -52,7 +52,10 @@ function derive(args: ParsedArgs, vm: (typeof VMS)[number], arch: string | undef
     const d = fromQemu(words ?? [], model, knownDrivers, arch);
     return d.ok || words === undefined || what === 'the command line' ? d : fail(`${what}: ${d.error.message}`, d.error.hint);
   }
-  if (vm === 'cloud-hypervisor') return fromCloudHypervisor(words ?? [], model, knownDrivers, arch ?? defaultArch);
+  if (vm === 'cloud-hypervisor') {
+    const d = fromCloudHypervisor(words ?? [], model, knownDrivers, arch ?? defaultArch);
+    return d.ok || what === 'the command line' ? d : fail(`${what}: ${d.error.message}`, d.error.hint);
+  }
   let config: unknown;
   try {
     config = JSON.parse(text ?? '');
