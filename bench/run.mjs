@@ -4,7 +4,11 @@
 //  2. Resolver: time to resolve synthetic catalogs of 1k / 10k / 100k flags (target: linear,
 //     100k under 1 s).
 //  3. Size estimate after one option changes (target: well under a millisecond).
-//  4. The TUI's first frame in a real terminal (tmux), from launch (target: under a second).
+//  4. The configurator in a pseudo-terminal (bench/pty-keys.py): first frame, key to redrawn
+//     frame (median < 5 ms, max < 16 ms) on a cursor move and on a toggle that changes the size
+//     estimate, and peak resident memory.
+//  5. The same for a terminal peer, Kconfiglib's menuconfig on osvconf's Kconfig model; the first
+//     frame must come no later than the peer's.
 // Needs the build (npm run build). Exits 1 when a target is missed.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -97,39 +101,58 @@ for (let i = 0; i < UPDATES; i++) {
 }
 const perUpdateUs = Number(process.hrtime.bigint() - t0) / 1e3 / UPDATES;
 
-/** Median ms from starting `command` in a fresh 80x24 tmux session until `marker` shows. */
-function firstFrame(label, command, cwd, marker) {
-  const frames = [];
-  for (let i = 0; i < 5; i++) {
-    const name = `osvconf-${label}-${process.pid}-${i}`;
-    const t0 = process.hrtime.bigint();
-    spawnSync('tmux', ['new-session', '-d', '-s', name, '-x', '80', '-y', '24', '-c', cwd, `${command}; sleep 5`]);
-    for (;;) {
-      const text = spawnSync('tmux', ['capture-pane', '-t', name, '-p'], { encoding: 'utf8' }).stdout;
-      if (text.includes(marker)) break;
-      if (Number(process.hrtime.bigint() - t0) / 1e6 > 10_000) break;
-    }
-    frames.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    spawnSync('tmux', ['kill-session', '-t', name]);
-  }
-  return median(frames);
+// --- 4./5. The configurator and its terminal peer, side by side, through a pseudo-terminal ------
+// bench/pty-keys.py starts a program on an 80x24 pty (as a terminal emulator would), times the
+// first frame, then single keys from the write to the last byte of the redraw they cause, and
+// reads the program's peak resident memory. The peer is Kconfiglib's menuconfig (Debian's
+// python3-kconfiglib) on osvconf's own Kconfig model: the same options, the same terminal.
+const PYTHON = '/usr/bin/python3';
+const MENUCONFIG = '/usr/lib/python3/dist-packages/menuconfig.py';
+const DOWN = '\u001b[B';
+const UP = '\u001b[A';
+const moves = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? DOWN : UP));
+const toggles = Array.from({ length: 20 }, () => ' ');
+
+function pty(spec) {
+  const dir = mkdtempSync(join(tmpdir(), 'osvconf-pty-'));
+  const file = join(dir, 'spec.json');
+  writeFileSync(file, JSON.stringify({ cols: 80, rows: 24, ...spec }));
+  const r = spawnSync(PYTHON, [join(root, 'bench', 'pty-keys.py'), file], { encoding: 'utf8', timeout: 120_000 });
+  const report = r.status === 0 ? JSON.parse(r.stdout) : { error: `exit ${r.status ?? r.signal ?? r.error?.message}: ${r.stderr || r.stdout}` };
+  if (report.error !== undefined) throw new Error(`${spec.argv.join(' ')}: ${report.error}`);
+  return report;
 }
 
-// --- 4. TUI first frame: osvconf tui in a real terminal (tmux), until the size panel shows -----
-const haveTmux = spawnSync('tmux', ['-V']).status === 0;
-const firstFrameMs = haveTmux
-  ? firstFrame('bench', `${process.execPath} ${join(root, 'bin', 'osvconf.cjs')} tui --profile=virtio-pci`, root, 'Kernel size')
-  : undefined;
+/** Median first frame of five starts, and the key latencies and memory of one more. */
+function sideOf(spec, keys) {
+  const firsts = [];
+  for (let i = 0; i < 5; i++) firsts.push(pty({ ...spec, measure: {} }).first_frame_ms);
+  const run = pty({ ...spec, ...keys });
+  return { first: median(firsts), keys: run.keys, misses: run.no_redraw, rssMib: run.max_rss_kib / 1024 };
+}
 
-// --- 5. The terminal peer: Kconfiglib's menuconfig (Debian's python3-kconfiglib) on osvconf's
-// Kconfig model, in the same kind of terminal, until its menu shows ---------------------------
-const MENUCONFIG = '/usr/lib/python3/dist-packages/menuconfig.py';
-let peerMs;
-if (haveTmux && existsSync(MENUCONFIG)) {
+const havePty = existsSync(PYTHON);
+const tui = havePty
+  ? sideOf(
+      { argv: [process.execPath, join(root, 'bin', 'osvconf.cjs'), 'tui', '--profile=virtio-pci'], cwd: tmpdir(), ready: 'Kernel size' },
+      // Drivers > Storage, on its second driver: a toggle there changes the size estimate.
+      { setup: [DOWN, DOWN, '\r', DOWN, '\r', DOWN], measure: { move: moves, toggle: toggles } },
+    )
+  : undefined;
+let peer;
+if (havePty && existsSync(MENUCONFIG)) {
   const dir = mkdtempSync(join(tmpdir(), 'osvconf-peer-'));
   writeFileSync(join(dir, 'Kconfig'), kconfigFile(root, 'x64', 'release'));
-  peerMs = firstFrame('peer', `KCONFIG_CONFIG=${join(dir, '.config')} /usr/bin/python3 ${MENUCONFIG} Kconfig`, dir, 'Compiler  --->');
+  peer = sideOf(
+    { argv: [PYTHON, MENUCONFIG, 'Kconfig'], cwd: dir, env: { KCONFIG_CONFIG: join(dir, '.config') }, ready: 'Compiler  --->' },
+    // Core Components, on its second option (a bool).
+    { setup: [DOWN, '\r', DOWN], measure: { move: moves, toggle: toggles } },
+  );
 }
+const maxOf = (xs) => Math.max(...xs);
+const latency = (side, kind) => (side === undefined ? undefined : { median: median(side.keys[kind]), max: maxOf(side.keys[kind]), misses: side.misses[kind] });
+const lat = { move: latency(tui, 'move'), toggle: latency(tui, 'toggle') };
+const peerLat = { move: latency(peer, 'move'), toggle: latency(peer, 'toggle') };
 
 // --- report ---------------------------------------------------------------------------------
 const rows = [
@@ -146,19 +169,33 @@ const rows = [
   ...resolver.map((r) => [`  per flag at ${r.n.toLocaleString('en')} (ns)`, ((r.ms * 1e6) / r.n).toFixed(0), 'about constant', '']),
   ['size estimate after one change (us)', perUpdateUs.toFixed(2), '< 1000', perUpdateUs < 1000 ? 'yes' : 'NO'],
   [
-    'TUI first frame in tmux (median ms)',
-    firstFrameMs === undefined ? 'no tmux' : firstFrameMs.toFixed(0),
+    'TUI first frame on a pty (median of 5, ms)',
+    tui === undefined ? 'no python3' : tui.first.toFixed(0),
     '< 1000',
-    firstFrameMs === undefined ? '' : firstFrameMs < 1000 ? 'yes' : 'NO',
+    tui === undefined ? '' : tui.first < 1000 ? 'yes' : 'NO',
   ],
-  ['Kconfiglib menuconfig first frame (median ms)', peerMs === undefined ? 'not installed' : peerMs.toFixed(0), '', ''],
+  ['Kconfiglib menuconfig first frame (median of 5, ms)', peer === undefined ? 'not installed' : peer.first.toFixed(0), '', ''],
   // The configurator's first frame no slower than the terminal peer's (issue #14's target).
   [
     'TUI first frame vs the peer',
-    peerMs === undefined || firstFrameMs === undefined ? '-' : `${(firstFrameMs / peerMs).toFixed(2)}x`,
+    peer === undefined || tui === undefined ? '-' : `${(tui.first / peer.first).toFixed(2)}x`,
     '<= 1.00',
-    peerMs === undefined || firstFrameMs === undefined ? '' : firstFrameMs <= peerMs ? 'yes' : 'NO',
+    peer === undefined || tui === undefined ? '' : tui.first <= peer.first ? 'yes' : 'NO',
   ],
+  ...['move', 'toggle'].flatMap((kind) => {
+    const l = lat[kind];
+    const p = peerLat[kind];
+    const what = kind === 'move' ? 'cursor move' : 'toggle that changes the size';
+    if (l === undefined) return [[`TUI key to frame, ${what}`, 'no python3', '', '']];
+    const missed = l.misses > 0 ? ` (${l.misses} keys drew nothing)` : '';
+    return [
+      [`TUI key to frame, ${what}: median (ms)`, l.median.toFixed(1) + missed, '< 5', l.median < 5 && l.misses === 0 ? 'yes' : 'NO'],
+      [`TUI key to frame, ${what}: max (ms)`, l.max.toFixed(1), '< 16', l.max < 16 ? 'yes' : 'NO'],
+      [`  peer, ${what}: median / max (ms)`, p === undefined ? '-' : `${p.median.toFixed(1)} / ${p.max.toFixed(1)}`, '', ''],
+    ];
+  }),
+  ['TUI peak resident memory (MiB)', tui === undefined ? '-' : tui.rssMib.toFixed(0), '', ''],
+  ['  peer peak resident memory (MiB)', peer === undefined ? '-' : peer.rssMib.toFixed(0), '', ''],
 ];
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows)
@@ -168,7 +205,8 @@ for (const r of rows)
       .join('  ')
       .trimEnd(),
   );
-const tuiOk = firstFrameMs === undefined || (firstFrameMs < 1000 && (peerMs === undefined || firstFrameMs <= peerMs));
+const keysOk = ['move', 'toggle'].every((k) => lat[k] === undefined || (lat[k].median < 5 && lat[k].max < 16 && lat[k].misses === 0));
+const tuiOk = tui === undefined || (tui.first < 1000 && (peer === undefined || tui.first <= peer.first) && keysOk);
 const perFlag = resolver.map((r) => r.ms / r.n);
 const linear = perFlag[2] < perFlag[0] * 3; // 100x the flags costs less than 300x the time
 console.log(

@@ -3,10 +3,10 @@
 // and react left in node_modules and loaded only when the configurator opens; the pure core and
 // the size model as modules for library use and the benchmark.
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
@@ -25,6 +25,117 @@ await build({ ...common, entryPoints: ['src/size/calibrate.ts'], outfile: 'dist/
 await build({ ...common, entryPoints: ['src/size/model.ts'], outfile: 'dist/size/model.js' });
 // The library (package.json exports): resolve, render, estimate, write; declarations by tsc -p tsconfig.api.json.
 await build({ ...common, entryPoints: ['src/api/index.ts'], outfile: 'dist/api/index.js', external: ['ajv', 'ejs', 'diff'] });
+// yoga (ink's layout engine) ships its WebAssembly as a base64 data: URL that Emscripten's
+// loader reads through fetch(): that loads undici and compiles asynchronously, some 40-70 ms
+// before the first frame. Here the bytes are decoded once and compiled synchronously through
+// the loader's own instantiateWasm hook; the data: URL is dropped from the bundle.
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    const DATA_URL = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/;
+    const changed = (file, what) => new Error(`${file}: ${what} (yoga-layout changed; update scripts/bundle.mjs)`);
+    // The Emscripten loader without its data: URL.
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, namespace: 'file' }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!DATA_URL.test(source)) throw changed(args.path, 'no base64 WebAssembly found');
+      return { contents: source.replace(DATA_URL, '""'), loader: 'js' };
+    });
+    // yoga's entry point hands the loader the module, compiled synchronously.
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const call = 'await loadYoga()';
+      if (!source.includes(call)) throw changed(args.path, `no '${call}'`);
+      const binary = join(dirname(args.path), '..', 'binaries', 'yoga-wasm-base64-esm.js');
+      const hook = `{ instantiateWasm(imports, receive) { const m = new WebAssembly.Module(Buffer.from(wasm, 'base64')); const i = new WebAssembly.Instance(m, imports); receive(i, m); return i.exports; } }`;
+      const contents = `import { wasm } from ${JSON.stringify(`yoga-wasm:${binary}`)};\n${source.replace(call, `await loadYoga(${hook})`)}`;
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
+    });
+    b.onResolve({ filter: /^yoga-wasm:/ }, (args) => ({ path: args.path.slice('yoga-wasm:'.length), namespace: 'yoga-wasm' }));
+    b.onLoad({ filter: /.*/, namespace: 'yoga-wasm' }, (args) => {
+      const url = DATA_URL.exec(readFileSync(args.path, 'utf8'));
+      if (url === null) throw changed(args.path, 'no base64 WebAssembly found');
+      return { contents: `export const wasm = ${JSON.stringify(url[1])};`, loader: 'js' };
+    });
+  },
+};
+// string-width (ink measures every line with it) takes its fast path only for printable ASCII;
+// anything else (the borders' box-drawing characters, an arrow, a ±) goes through
+// Intl.Segmenter and Unicode-property regexes whose first use costs some 50 ms. The fast path
+// is widened to the characters both string-width versions here measure as one column each
+// (checked one by one when bundling, so the widened path answers what the slow one would); none
+// of them combines with another into a wider grapheme (no joiners, variation selectors, marks).
+async function narrowCharacters() {
+  const measures = [await import('string-width'), await import(pathToFileURL(join(root, 'node_modules/wrap-ansi/node_modules/string-width/index.js')).href)];
+  const ranges = [
+    [0xa0, 0xff],
+    [0x2010, 0x2027],
+    [0x2030, 0x205e],
+    [0x2190, 0x21ff],
+    [0x2300, 0x23ff],
+    [0x2500, 0x25ff],
+  ];
+  const hex = (c) => `\\u${c.toString(16).padStart(4, '0')}`;
+  let cls = '\\u0020-\\u007e';
+  for (const [lo, hi] of ranges)
+    for (let c = lo; c <= hi; c++)
+      if (measures.every((m) => m.default(String.fromCodePoint(c)) === 1 && m.default(`a${String.fromCodePoint(c)}a`) === 3)) cls += hex(c);
+  return cls;
+}
+const NARROW = await narrowCharacters();
+const widerFastPath = {
+  name: 'string-width-fast-path',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/, namespace: 'file' }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const made = /^const GRAPHEME_SEGMENTER = (new Intl\.Segmenter\(.*\));$/m;
+      if (!made.test(source)) throw new Error(`${args.path}: no module-level GRAPHEME_SEGMENTER (slice-ansi changed; update scripts/bundle.mjs)`);
+      const lazy = source.replace(made, 'const GRAPHEME_SEGMENTER = {segment: (s) => (segmenterMade ??= $1).segment(s)};\nlet segmenterMade;');
+      return { contents: lazy, loader: 'js' };
+    });
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/, namespace: 'file' }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const empty = /(\n\tif \(string\.length === 0\) \{\n\t\treturn 0;\n\t\})/;
+      if (!empty.test(source)) throw new Error(`${args.path}: no 'string.length === 0' check (string-width changed; update scripts/bundle.mjs)`);
+      const fast = `\n\tif (ambiguousIsNarrow && /^[${NARROW}]*$/.test(string)) {\n\t\treturn string.length;\n\t}`;
+      // Its Intl.Segmenter and Unicode-property regexes are made when first used, not when the
+      // module loads (some 30 ms before the first frame, for lines the fast path measures).
+      const lazy = source
+        .replace(
+          /^const segmenter = new Intl\.Segmenter\(\);$/m,
+          'const segmenter = {segment: (s) => (segmenterMade ??= new Intl.Segmenter()).segment(s)};\nlet segmenterMade;',
+        )
+        .replace(/^const (\w+Regex) = (\/.*\/[a-z]*);$/gm, 'const $1 = lazyRegExp(() => $2);');
+      if (!lazy.includes('segmenterMade')) throw new Error(`${args.path}: no module-level Intl.Segmenter (string-width changed; update scripts/bundle.mjs)`);
+      const helper = `function lazyRegExp(make) {\n\tlet made;\n\tconst get = () => (made ??= make());\n\treturn {test: (s) => get().test(s), [Symbol.match]: (s) => get()[Symbol.match](s), [Symbol.search]: (s) => get()[Symbol.search](s)};\n}\n`;
+      return { contents: helper + lazy.replace(empty, `$1${fast}`), loader: 'js' };
+    });
+  },
+};
+// ink draws each frame into a new Output whose caches (a line's styled characters, its width)
+// start empty, so every frame tokenizes every line again: about half the time from a key to its
+// redrawn frame. One cache kept across frames (cleared when it grows past a bound) reuses the
+// unchanged lines; ink only reads the cached arrays, never changes them.
+const inkOutputCache = {
+  name: 'ink-output-cache',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/, namespace: 'file' }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const perFrame = '    caches = new OutputCaches();';
+      if (!source.includes(perFrame)) throw new Error(`${args.path}: no per-frame OutputCaches (ink changed; update scripts/bundle.mjs)`);
+      const shared = `const sharedCaches = new OutputCaches();
+function boundedCaches() {
+    if (sharedCaches.styledChars.size + sharedCaches.widths.size + sharedCaches.blockWidths.size > 20000) {
+        sharedCaches.styledChars.clear();
+        sharedCaches.widths.clear();
+        sharedCaches.blockWidths.clear();
+    }
+    return sharedCaches;
+}
+export default class Output {`;
+      return { contents: source.replace(perFrame, '    caches = boundedCaches();').replace('export default class Output {', shared), loader: 'js' };
+    });
+  },
+};
 // ink and react stay in node_modules; the TUI is an ESM bundle of its own (ink needs ESM).
 const ui = ['ink', 'ink-*', 'react', 'react/*', '@inkjs/*'];
 // The TUI with ink and react in its own bundle, React's production build, minified: one file to
@@ -34,10 +145,13 @@ await build({
   ...common,
   entryPoints: ['src/cli/tui.ts'],
   outfile: 'dist/cli/tui.js',
-  minify: true,
+  minify: process.env.OSVCONF_BUNDLE_READABLE !== '1',
   define: { 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"' },
   // ink connects to React DevTools only with DEV=true; the module is not installed: an empty stand-in.
   plugins: [
+    yogaWithoutFetch,
+    widerFastPath,
+    inkOutputCache,
     {
       name: 'no-devtools',
       setup(b) {

@@ -25,6 +25,7 @@ import { PACKAGE_ROOT } from '../io/catalog-files.js';
 import { createTuiCore } from './core.js';
 import { dirty, initialState, type SaveFile, type Settings, type State, type TuiCore } from './state.js';
 import { renderConfiguration } from '../generators/configuration.js';
+import { ALTERNATE_SCREEN, FIRST_FRAME, NORMAL_SCREEN } from './screen.js';
 
 /** The process the configurator runs in (the CLI's RunContext has this shape). */
 export interface TuiStreams {
@@ -196,11 +197,6 @@ function exitSummary(where: string | undefined, last: { files: readonly SaveFile
   return text;
 }
 
-// The alternate screen (as menuconfig uses): the configurator's frames leave the scrollback as
-// it was, and the summary is printed on the normal screen.
-const ALTERNATE_SCREEN = '\x1b[?1049h';
-const NORMAL_SCREEN = '\x1b[?1049l';
-
 export async function runTui(args: TuiArgs, terminal: TuiStreams, say: (text: string) => void = () => undefined): Promise<Result<number>> {
   if (!terminal.isTTY) {
     return usage(
@@ -208,6 +204,22 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams, say: (text: st
       'in scripts use the flags: osvconf --profile=NAME [SETTING...] --print=ARTIFACT or --out=DIR (osvconf --help)',
     );
   }
+  // On the alternate screen from here (the CLI may have entered it already, with a loading
+  // line); whatever ends the configurator, its messages are printed on the normal screen.
+  process.stdout.write(ALTERNATE_SCREEN);
+  let ended: Result<{ code: number; summary: string }>;
+  try {
+    ended = await configure(args, terminal);
+  } finally {
+    process.stdout.write(NORMAL_SCREEN);
+  }
+  if (!ended.ok) return ended;
+  say(ended.value.summary);
+  // Ctrl-C ends ink without the app's own exit: nothing was written unless the user saved.
+  return ended.value.code === 0 ? ok(0) : fail('interrupted: nothing more was written');
+}
+
+async function configure(args: TuiArgs, terminal: TuiStreams): Promise<Result<{ code: number; summary: string }>> {
   const defaults = loadDefaults();
   if (!defaults.ok) return defaults;
   const out = args.values.get('out') ?? (isOsvCheckout(terminal.cwd) ? terminal.cwd : undefined);
@@ -246,7 +258,7 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams, say: (text: st
       return written;
     },
   };
-  process.stdout.write(ALTERNATE_SCREEN);
+  process.stdout.write(FIRST_FRAME);
   const app = render(
     createElement(App, {
       core: core.value,
@@ -257,14 +269,8 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams, say: (text: st
       onExit: (final: State) => void (quit = final),
       ...keyLog(terminal.env),
     }),
-    { exitOnCtrlC: true },
+    { exitOnCtrlC: true, maxFps: 60 },
   );
-  try {
-    await app.waitUntilExit();
-  } finally {
-    process.stdout.write(NORMAL_SCREEN);
-  }
-  say(exitSummary(out, lastSave, quit === undefined || dirty(quit)));
-  // Ctrl-C ends ink without the app's own exit: nothing was written unless the user saved.
-  return quit !== undefined ? ok(0) : fail('interrupted: nothing more was written');
+  await app.waitUntilExit();
+  return ok({ code: quit !== undefined ? 0 : 1, summary: exitSummary(out, lastSave, quit === undefined || dirty(quit)) });
 }

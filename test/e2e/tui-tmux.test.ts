@@ -171,6 +171,19 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     expect(text).toContain('osvconf: not saved');
   });
 
+  it('loads one bundle (ink and React inside it, nothing from node_modules) and fetches nothing', async () => {
+    const trace = join(tempDir(), 'imports.txt');
+    const hooks = `--require ${join(ROOT, 'test', 'fixtures', 'trace-requires.cjs')} --import ${join(ROOT, 'test', 'fixtures', 'trace-imports.mjs')}`;
+    const s = start(osvTree(), 'tui --profile=virtio-kvm', `OSVCONF_TRACE_IMPORTS=${trace} NODE_OPTIONS='${hooks}' `);
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    const loaded = readFileSync(trace, 'utf8').trim().split('\n');
+    expect(loaded.some((u) => u.endsWith('/dist/cli/tui.js'))).toBe(true); // the trace sees the bundle
+    expect(loaded.filter((u) => u.includes('/node_modules/'))).toEqual([]);
+    expect(loaded.filter((u) => u.startsWith('fetch:'))).toEqual([]);
+    execFileSync('tmux', ['send-keys', '-t', s, 'q']);
+    await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
+  });
+
   it('Visibility runs the symbols generator on the app and switches hiding on', async () => {
     const tree = osvTree();
     const app = join(ROOT, 'test', 'fixtures', 'elf', 'aarch64-app.so');
