@@ -1226,6 +1226,71 @@ function claim(taken: readonly Piece[], pieces: Piece[]): Piece[] {
   return added;
 }
 
+/** A binary min-heap. */
+class Heap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly before: (a: T, b: T) => boolean) {}
+  get top(): T | undefined {
+    return this.items[0];
+  }
+  push(item: T): void {
+    const items = this.items;
+    let i = items.push(item) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(items[i] as T, items[parent] as T)) break;
+      [items[i], items[parent]] = [items[parent] as T, items[i] as T];
+      i = parent;
+    }
+  }
+  pop(): void {
+    const items = this.items;
+    const last = items.pop() as T;
+    if (items.length === 0) return;
+    items[0] = last;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let best = i;
+      if (l < items.length && this.before(items[l] as T, items[best] as T)) best = l;
+      if (r < items.length && this.before(items[r] as T, items[best] as T)) best = r;
+      if (best === i) return;
+      [items[i], items[best]] = [items[best] as T, items[i] as T];
+      i = best;
+    }
+  }
+}
+
+/**
+ * Pieces that may overlap as disjoint ones: where several claim a byte, the lowest owner keeps
+ * it. Owners are numbered in .debug_info order, which is link order, and of the copies of an
+ * inline function many units emit, the linker keeps the first object's (ld.bfd then points the
+ * other units' DWARF at that copy too). A sweep over the starts, with a heap of the pieces
+ * covering the current address: each step passes a start or ends the top piece, O(n log n).
+ */
+function paint(pieces: Piece[]): Piece[] {
+  const sorted = pieces.filter((p) => p.hi > p.lo).sort(byPosition);
+  const covering = new Heap<Piece>((a, b) => a.owner < b.owner);
+  const out: Piece[] = [];
+  let i = 0;
+  let at = -Infinity;
+  for (;;) {
+    while (covering.top !== undefined && covering.top.hi <= at) covering.pop(); // ended: dropped when they surface
+    const next = sorted[i];
+    if (covering.top === undefined) {
+      if (next === undefined) return out;
+      at = next.lo;
+    }
+    for (let p = sorted[i]; p !== undefined && p.lo <= at; p = sorted[++i]) covering.push(p);
+    const top = covering.top as Piece;
+    const end = Math.min(top.hi, sorted[i]?.lo ?? Infinity);
+    const last = out[out.length - 1];
+    if (last !== undefined && last.owner === top.owner && last.hi === at) out[out.length - 1] = { ...last, hi: end };
+    else out.push({ lo: at, hi: end, owner: top.owner, kind: top.kind });
+    at = end;
+  }
+}
+
 /** Two sorted, disjoint lists as one. */
 function merge(a: readonly Piece[], b: readonly Piece[]): Piece[] {
   const out: Piece[] = [];
@@ -1614,7 +1679,9 @@ function tallySpace(space: Space, tallies: Tally[]): void {
     while (j < claimed.length && (claimed[j] as Piece).hi < s.lo) j++;
     let prev: Piece | undefined;
     let prevEnd = s.lo;
-    for (let k = j; k < claimed.length && (claimed[k] as Piece).lo < s.hi; k++) {
+    // A point at the section's end (an assembly file's `table_end:` label) still closes a gap in it.
+    const inSection = (p: Piece | undefined): p is Piece => p !== undefined && (p.lo < s.hi || (p.lo === s.hi && p.hi === p.lo));
+    for (let k = j; inSection(claimed[k]); k++) {
       const p = claimed[k] as Piece;
       const lo = Math.max(p.lo, s.lo);
       const hi = Math.min(p.hi, s.hi);
@@ -1646,7 +1713,7 @@ export function attributeSections(layout: ElfLayout, dwarf: DwarfUnits, bytes?: 
   const notes: string[] = [];
   const { memory, tls, alloc } = placeSections(layout, codec);
 
-  // DWARF first; what two units both claim goes to one, and is counted as contested.
+  // DWARF first; what two units both claim goes to the earlier, and is counted as contested.
   const fromDwarf = dwarfPieces(layout, dwarf, codec, owners);
   let contested = 0;
   for (const [space, pieces] of [
@@ -1654,8 +1721,15 @@ export function attributeSections(layout: ElfLayout, dwarf: DwarfUnits, bytes?: 
     [tls, fromDwarf.tls],
   ] as const) {
     const own = coalescePerOwner(pieces);
-    space.claimed = claim([], own);
-    contested += length(own) - length(space.claimed);
+    const painted = paint(own);
+    contested += length(own) - length(painted);
+    space.claimed = merge(
+      painted,
+      claim(
+        painted,
+        own.filter((p) => p.hi === p.lo),
+      ),
+    );
   }
   // Then local symbols by their STT_FILE, where DWARF left bytes; then pointer tables.
   const fromFiles = fileSymbolPieces(layout, dwarf, codec, owners, memory, tls);

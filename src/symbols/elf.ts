@@ -346,7 +346,7 @@ export interface ElfLayout {
   /** ET_*: 2 executable, 3 shared object or PIE. */
   readonly type: number;
   readonly sections: readonly ElfSectionHeader[];
-  /** Defined symbols (.symtab, else .dynsym) in table order: functions, objects and TLS of any size, others with a size. */
+  /** Defined symbols (.symtab, else .dynsym) in table order: functions, objects and TLS of any size, others with a size or an STT_FILE. */
   readonly symbols: readonly ElfAddressedSymbol[];
 }
 
@@ -415,7 +415,9 @@ export function readElfLayout(bytes: Uint8Array, file: string): Result<ElfLayout
         const shndx = u16(at + 6);
         const size = u64(at + 16, `symbol ${i}'s size`);
         if (type === 3 || type === 4 || shndx === 0 || shndx >= 0xff00) continue; // sections, files, undefined, absolute, common
-        if (size === 0 && type !== 1 && type !== 2 && type !== 6) continue; // labels (_edata, __bss_start): no extent, not a thing
+        // A label with no size is a point, not a thing: the linker's (_edata, __bss_start) are
+        // dropped; an assembly file's own (local, after its STT_FILE: page tables in boot.S) kept.
+        if (size === 0 && type !== 1 && type !== 2 && type !== 6 && !(local && sourceFile !== undefined)) continue;
         symbols.push({
           name: symbolName(u32(at), `symbol ${i}`),
           value: view.getBigUint64(at + 8, true),

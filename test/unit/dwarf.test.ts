@@ -21,9 +21,12 @@ const SOURCES: Record<string, string> = {
 int data_a[100] = {1, 2, 3};
 extern int fb(int);
 extern int fc(int);
+extern void asm_fn(void);
+extern char asm_data[];
 static int helper_a(int x) { return x * 7 + big_a[x]; }
 void _start(void) {
-  volatile int r = helper_a(3) + fb(4) + fc(5) + data_a[2];
+  asm_fn();
+  volatile int r = helper_a(3) + fb(4) + fc(5) + data_a[2] + asm_data[1];
   (void)r;
   for (;;) {}
 }
@@ -44,6 +47,26 @@ int fc(int x) {
 }
 `,
 };
+
+// An assembly file: gas describes its code in DWARF, not its data; its local labels (after its
+// STT_FILE) mark 8008 bytes of .data as its own, by neighbour.
+const ASSEMBLY = `  .text
+  .globl asm_fn
+  .type asm_fn, @function
+asm_fn:
+asm_local:
+  ret
+  .size asm_fn, .-asm_fn
+  .data
+  .globl asm_data
+asm_data:
+asm_a:
+  .fill 4000, 1, 1
+asm_b:
+  .fill 4000, 1, 2
+  .quad asm_a
+asm_end:
+`;
 
 const FLAVOURS: Record<string, readonly string[]> = {
   'dwarf-2': ['-gdwarf-2'],
@@ -74,7 +97,8 @@ beforeAll(() => {
   if (!hasGcc) return;
   dir = mkdtempSync(join(tmpdir(), 'osvconf-dwarf-'));
   for (const [name, text] of Object.entries(SOURCES)) writeFileSync(join(dir, name), text);
-  const base = ['-g', '-O2', '-static', '-nostdlib', '-ffreestanding', '-fno-pie', '-no-pie', 'a.c', 'b.c', 'c.c'];
+  writeFileSync(join(dir, 'd.S'), ASSEMBLY);
+  const base = ['-g', '-O2', '-static', '-nostdlib', '-ffreestanding', '-fno-pie', '-no-pie', '-Wl,-z,noexecstack', 'a.c', 'b.c', 'c.c', 'd.S'];
   Object.entries(FLAVOURS).forEach(([flavour, flags], i) => {
     run('gcc', [...base, ...flags, '-o', `p${i}`]);
     built.set(flavour, new Uint8Array(readFileSync(join(dir, `p${i}`))));
@@ -110,7 +134,7 @@ describe.skipIf(!hasGcc)('DWARF from gcc', () => {
     it(`${flavour}: each file gets at least its arrays, and 98% of .text+.rodata+.data+.bss is attributed`, () => {
       const { dwarf, attribution: a } = attributed(program(flavour));
       expect(dwarf.debugInfo).toBe(true);
-      expect(dwarf.units.map((u) => u.path).sort()).toEqual(['a.c', 'b.c', 'c.c'].map((f) => join(dir, f)));
+      expect(dwarf.units.map((u) => u.path).sort()).toEqual(['a.c', 'b.c', 'c.c', 'd.S'].map((f) => join(dir, f)));
       const version = /dwarf-(\d)/.exec(flavour)?.[1];
       expect(dwarf.versions).toEqual([Number(version)]);
       for (const u of dwarf.units) {
@@ -125,7 +149,9 @@ describe.skipIf(!hasGcc)('DWARF from gcc', () => {
       expect(bytesOf(a, 'c.c', '.data')).toBeGreaterThanOrEqual(512);
       expect(bytesOf(a, 'c.c', '.tdata')).toBe(4);
       expect(bytesOf(a, 'c.c', '.tbss')).toBe(256);
-      for (const f of ['a.c', 'b.c', 'c.c']) expect(bytesOf(a, f, '.text')).toBeGreaterThan(0);
+      for (const f of ['a.c', 'b.c', 'c.c', 'd.S']) expect(bytesOf(a, f, '.text')).toBeGreaterThan(0);
+      expect(bytesOf(a, 'd.S', '.data')).toBe(8008);
+      expect(a.files.find((f) => f.path === join(dir, 'd.S'))?.byNeighbour).toBe(8008);
 
       expect(a.main.exact + a.main.byNeighbour).toBeGreaterThanOrEqual(0.98 * a.main.size);
       expect(a.main.exactBy.dwarf).toBeGreaterThanOrEqual(40000 + 400 + 20000 + 24000 + 512);
@@ -147,7 +173,7 @@ describe.skipIf(!hasGcc)('DWARF from gcc', () => {
     const totals = a.sections.filter((s) => s.main).reduce((sum, s) => sum + s.size, 0);
     expect(a.main.size).toBe(totals);
     expect(a.sections.filter((s) => s.main).map((s) => s.name)).toEqual(['.text', '.rodata', '.data', '.bss']);
-    expect(a.files.map((f) => f.path)).toEqual(['a.c', 'c.c', 'b.c'].map((f) => join(dir, f))); // largest first
+    expect(a.files.map((f) => f.path)).toEqual(['a.c', 'c.c', 'b.c', 'd.S'].map((f) => join(dir, f))); // largest first
   });
 
   it("a local object DWARF does not describe (gcc's switch table CSWTCH) goes to its file through STT_FILE", () => {
@@ -188,13 +214,46 @@ describe.skipIf(!hasGcc)('DWARF from gcc', () => {
     expect(readDwarfUnits(bytes, 'nodebug')).toMatchObject({ ok: true, value: { debugInfo: false } });
     const { attribution: a } = attributed(bytes);
     expect(a.main.exactBy.dwarf).toBe(0);
-    expect(new Map(a.files.map((f) => [f.path, f.sections.get('.rodata')]))).toEqual(
-      new Map([
-        ['b.c', 80], // name_b
-        ['c.c', 24], // CSWTCH.2
-      ]),
-    );
+    const rodata = (file: string): number | undefined => a.files.find((f) => f.path === file)?.sections.get('.rodata');
+    expect(rodata('b.c')).toBe(80); // name_b
+    expect(rodata('c.c')).toBe(24); // CSWTCH.2
   });
+});
+
+const hasGxx = hasGcc && spawnSync('g++', ['--version']).status === 0;
+
+describe.skipIf(!hasGxx)('an inline function both units emit', () => {
+  // ld keeps the first object's copy and points the other unit's DWARF at it too: both claim it.
+  const p = `inline int shared_sq(int x) { volatile int y = x; return y * y + 17 * y - 3; }
+int first(int x) { return shared_sq(x) + 1; }
+int second(int x);
+extern "C" void _start() { volatile int r = first(2) + second(3); for (;;) {} }
+`;
+  const q = `inline int shared_sq(int x) { volatile int y = x; return y * y + 17 * y - 3; }
+int second(int x) { return shared_sq(x) + 2; }
+`;
+  for (const order of [
+    ['p.cc', 'q.cc'],
+    ['q.cc', 'p.cc'],
+  ]) {
+    it(`linked ${order.join(' then ')}: the copy goes to ${order[0]}, whose copy the linker kept; its bytes are counted as contested`, () => {
+      writeFileSync(join(dir, 'p.cc'), p);
+      writeFileSync(join(dir, 'q.cc'), q);
+      const flags = ['-g', '-O0', '-static', '-nostdlib', '-ffreestanding', '-fno-pie', '-no-pie', '-fno-exceptions', '-fno-asynchronous-unwind-tables'];
+      run('g++', [...flags, ...order, '-o', 'comdat']);
+      const bytes = new Uint8Array(readFileSync(join(dir, 'comdat')));
+      const layout = layoutOf(bytes);
+      const size = (name: string): number => layout.symbols.find((s) => s.name === name)?.size ?? NaN;
+      const shared = size('_Z9shared_sqi');
+      const { attribution: a } = attributed(bytes);
+      expect(a.contested).toBe(shared);
+      const own = { 'p.cc': size('_Z5firsti') + size('_start'), 'q.cc': size('_Z6secondi') };
+      const first = order[0] as keyof typeof own;
+      const other = order[1] as keyof typeof own;
+      expect(bytesOf(a, first, '.text')).toBeGreaterThanOrEqual(own[first] + shared);
+      expect(bytesOf(a, other, '.text')).toBeLessThan(own[other] + shared);
+    });
+  }
 });
 
 // ---------------------------------------------------------------------------------------------
