@@ -185,6 +185,30 @@ describe.skipIf(!hasGcc)('DWARF from gcc', () => {
     expect(bytesOf(a, 'c.c', '.rodata')).toBeGreaterThanOrEqual(cswtch?.size ?? 1);
   });
 
+  it('split DWARF (-gsplit-dwarf): units are named by their .dwo files and their code is found; their data is in the .dwo, not read', () => {
+    run('gcc', [
+      '-g',
+      '-gdwarf-5',
+      '-gsplit-dwarf',
+      '-O2',
+      '-static',
+      '-nostdlib',
+      '-ffreestanding',
+      '-fno-pie',
+      '-no-pie',
+      'a.c',
+      'b.c',
+      'c.c',
+      'd.S',
+      '-o',
+      'split',
+    ]);
+    const { dwarf, attribution: a } = attributed(new Uint8Array(readFileSync(join(dir, 'split'))));
+    expect(dwarf.units.map((u) => u.path)).toEqual(expect.arrayContaining(['split-a.dwo', 'split-b.dwo', 'split-c.dwo'].map((f) => join(dir, f))));
+    expect(bytesOf(a, 'split-a.dwo', '.text')).toBeGreaterThan(0);
+    expect(bytesOf(a, 'split-a.dwo', '.bss')).toBe(0);
+  });
+
   it('a kernel linked in the high half: addresses above 2^53 stay exact', () => {
     const bytes = program('dwarf-5, high half');
     const { dwarf } = attributed(bytes);
@@ -423,6 +447,47 @@ const TAG_VARIABLE = 0x34;
 const CU_ABBREV = [1, TAG_COMPILE_UNIT, 1, 0x03, 0x08, 0, 0];
 
 describe('crafted DWARF', () => {
+  it('DWARF 5 indexes: a name by strx before its base, low_pc and ranges by addrx and rnglistx, a variable by DW_OP_addrx', () => {
+    const abbrev = [
+      ...[1, TAG_COMPILE_UNIT, 1, 0x03, 0x25, 0x72, 0x17, 0x73, 0x17, 0x74, 0x17, 0x11, 0x29, 0x55, 0x23, 0, 0],
+      ...[2, TAG_SUBPROGRAM, 0, 0x11, 0x2a, 0x12, 0x06, 0, 0],
+      ...[3, TAG_VARIABLE, 0, 0x02, 0x18, 0, 0],
+      0,
+    ];
+    const dies = [...[1, 0, ...u32(8), ...u32(8), ...u32(12), 0, 0], ...[2, ...u16(1), ...u32(0x30)], ...[3, 2, 0xa1, 2], 0];
+    const unit = [...u32(8 + dies.length), ...u16(5), 1, 8, ...u32(0), ...dies];
+    const strOffsets = [...u32(8), ...u16(5), 0, 0, ...u32(1)];
+    const addrs = [...u32(28), ...u16(5), 8, 0, ...u64(0x500000), ...u64(0x500100), ...u64(0x600000)];
+    const list = [4, 0, 0x40, 1, 0, 4, 0x80, 0x01, 0x90, 0x01, 7, ...u64(0x500200), 0x10, 0];
+    const rnglists = [...u32(8 + 4 + list.length), ...u16(5), 8, 0, ...u32(1), ...u32(4), ...list];
+    const bytes = craftElf([
+      { name: '.debug_info', data: unit },
+      { name: '.debug_abbrev', data: abbrev },
+      { name: '.debug_str', data: [...Buffer.from('\0unit.c\0')] },
+      { name: '.debug_str_offsets', data: strOffsets },
+      { name: '.debug_addr', data: addrs },
+      { name: '.debug_rnglists', data: rnglists },
+    ]);
+    const r = readDwarfUnits(bytes, 'v5.elf');
+    expect(r.ok && r.value.units).toEqual([
+      {
+        offset: 0,
+        version: 5,
+        name: 'unit.c',
+        compDir: '',
+        path: 'unit.c',
+        ranges: [
+          [0x500000, 0x500040],
+          [0x500080, 0x500090],
+          [0x500100, 0x500130],
+          [0x500200, 0x500210],
+        ],
+        variables: [0x600000],
+        tlsVariables: [],
+      },
+    ]);
+  });
+
   it('a tree a million DIEs deep (children declared everywhere, never closed): walked without a stack, every function found', () => {
     const n = 1_000_000;
     // Abbreviation 2: a subprogram with children, low_pc (addr) and high_pc (data1, a length).
