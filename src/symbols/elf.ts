@@ -55,7 +55,8 @@ interface Section {
   readonly entsize: number;
 }
 
-class Corrupt extends Error {}
+/** Thrown inside the readers, turned into an error value at their edge (size/dwarf.ts throws it too, through stringTable). */
+export class Corrupt extends Error {}
 
 /** A symbol or version name longer than this is corrupt input (long C++ names stay below). */
 export const MAX_NAME_BYTES = 64 * 1024;
@@ -66,7 +67,11 @@ export const MAX_NAME_BYTES = 64 * 1024;
  * may share suffixes, a little): a table without NULs, or many symbols naming long strings at
  * different offsets, costs linear time and memory, not (symbols x table size).
  */
-function stringTable(bytes: Uint8Array, table: { readonly offset: number; readonly size: number }, strict: boolean): (offset: number, what: string) => string {
+export function stringTable(
+  bytes: Uint8Array,
+  table: { readonly offset: number; readonly size: number },
+  strict: boolean,
+): (offset: number, what: string) => string {
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const cache = new Map<number, string>();
   let budget = 4 * table.size + 1024 * 1024;
@@ -302,6 +307,131 @@ export function readElfSizes(bytes: Uint8Array, file: string, machines: Machines
     });
   } catch (e) {
     if (e instanceof Corrupt || e instanceof RangeError) return fail(`${file}: corrupt ELF file: ${e.message}`);
+    throw e;
+  }
+}
+
+// Addresses and extents, for attributing a kernel's bytes to source files (size/dwarf.ts).
+
+export interface ElfSectionHeader {
+  readonly index: number;
+  readonly name: string;
+  readonly type: number;
+  /** SHF_* flags, the low 32 bits: SHF_ALLOC 0x2, SHF_EXECINSTR 0x4, SHF_TLS 0x400, SHF_COMPRESSED 0x800. */
+  readonly flags: number;
+  /** Where it sits in memory: a bigint, since a kernel may be linked above 2^53 (the high half). */
+  readonly addr: bigint;
+  /** Where it sits in the file; 0 for SHT_NOBITS, whose size may exceed the file's. */
+  readonly offset: number;
+  readonly size: number;
+  readonly link: number;
+  readonly entsize: number;
+}
+
+export interface ElfAddressedSymbol {
+  readonly name: string;
+  readonly value: bigint;
+  readonly size: number;
+  /** STT_*: 0 notype, 1 object, 2 func, 6 tls. */
+  readonly type: number;
+  readonly local: boolean;
+  readonly shndx: number;
+  /** For a local symbol: the STT_FILE name before it, the source file the linker took it from. */
+  readonly file?: string;
+  /** The index of that STT_FILE symbol: two input files may share a name. */
+  readonly fileIndex?: number;
+}
+
+export interface ElfLayout {
+  /** ET_*: 2 executable, 3 shared object or PIE. */
+  readonly type: number;
+  readonly sections: readonly ElfSectionHeader[];
+  /** Defined symbols (.symtab, else .dynsym) in table order: functions, objects and TLS of any size, others with a size or an STT_FILE. */
+  readonly symbols: readonly ElfAddressedSymbol[];
+}
+
+/** Every section with its address and flags, and every sized symbol with its address: any ELF64 little-endian file, any machine. */
+export function readElfLayout(bytes: Uint8Array, file: string): Result<ElfLayout> {
+  const bad = (what: string): Result<ElfLayout> => fail(`${file}: ${what}`, 'give an ELF64 little-endian file (the kernel as built, e.g. loader.elf)');
+  if (bytes.length < 64 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) return bad('not an ELF64 file');
+  if (bytes[4] !== 2 || bytes[5] !== 1) return bad('not a 64-bit little-endian ELF file');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u16 = (at: number): number => view.getUint16(at, true);
+  const u32 = (at: number): number => view.getUint32(at, true);
+  const u64 = (at: number, what: string): number => {
+    const v = view.getBigUint64(at, true);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new Corrupt(`${what} (${v}) is too large`);
+    return Number(v);
+  };
+  try {
+    const shoff = u64(40, 'the section header table offset');
+    if (shoff === 0) return ok({ type: u16(16), sections: [], symbols: [] });
+    if (u16(58) !== SHDR_SIZE) throw new Corrupt(`section header entries are ${u16(58)} bytes, ELF64 has ${SHDR_SIZE}`);
+    if (shoff + SHDR_SIZE > bytes.length) throw new Corrupt(`the section header table at ${shoff} runs past the end of the file (${bytes.length} bytes)`);
+    const shnum = u16(60) === 0 ? u64(shoff + 32, 'the extended section count') : u16(60);
+    if (shoff + shnum * SHDR_SIZE > bytes.length)
+      throw new Corrupt(`${shnum} section headers at ${shoff} run past the end of the file (${bytes.length} bytes)`);
+    const raw = Array.from({ length: shnum }, (_, i) => {
+      const at = shoff + i * SHDR_SIZE;
+      const type = u32(at + 4);
+      const s = {
+        index: i,
+        nameAt: u32(at),
+        type,
+        flags: u32(at + 8),
+        addr: view.getBigUint64(at + 16, true),
+        offset: type === 8 ? 0 : u64(at + 24, `section ${i}'s offset`),
+        size: u64(at + 32, `section ${i}'s size`),
+        link: u32(at + 40),
+        entsize: u64(at + 56, `section ${i}'s entry size`),
+      };
+      if (type !== 8 && s.offset + s.size > bytes.length)
+        throw new Corrupt(`section ${i} (offset ${s.offset}, size ${s.size}) runs past the end of the file (${bytes.length} bytes)`);
+      return s;
+    });
+    const shstr = raw[u16(62)];
+    const sectionName = shstr === undefined || shstr.type === 8 ? () => '' : stringTable(bytes, shstr, false);
+    const sections = raw.map(({ nameAt, ...s }) => ({ ...s, name: sectionName(nameAt, `section ${s.index}'s name`) }));
+
+    const symtab = sections.find((s) => s.type === 2) ?? sections.find((s) => s.type === SHT_DYNSYM);
+    const symbols: ElfAddressedSymbol[] = [];
+    if (symtab !== undefined) {
+      if (symtab.entsize !== SYM_SIZE) throw new Corrupt(`symbol entries are ${symtab.entsize} bytes, ELF64 has ${SYM_SIZE}`);
+      const strtab = sections[symtab.link];
+      if (strtab === undefined || strtab.type !== SHT_STRTAB)
+        throw new Corrupt(`the symbol table links to section ${symtab.link}, which is not a string table`);
+      const symbolName = stringTable(bytes, strtab, false);
+      let sourceFile: string | undefined;
+      let sourceIndex = 0;
+      for (let i = 1; i < Math.floor(symtab.size / SYM_SIZE); i++) {
+        const at = symtab.offset + i * SYM_SIZE;
+        const type = (bytes[at + 4] as number) & 0xf;
+        const local = (bytes[at + 4] as number) >> 4 === 0;
+        // The linker writes each input file's local symbols after an STT_FILE symbol naming it.
+        if (type === 4) {
+          sourceFile = local ? symbolName(u32(at), `symbol ${i}`) || undefined : undefined;
+          sourceIndex = i;
+        }
+        const shndx = u16(at + 6);
+        const size = u64(at + 16, `symbol ${i}'s size`);
+        if (type === 3 || type === 4 || shndx === 0 || shndx >= 0xff00) continue; // sections, files, undefined, absolute, common
+        // A label with no size is a point, not a thing: the linker's (_edata, __bss_start) are
+        // dropped; an assembly file's own (local, after its STT_FILE: page tables in boot.S) kept.
+        if (size === 0 && type !== 1 && type !== 2 && type !== 6 && !(local && sourceFile !== undefined)) continue;
+        symbols.push({
+          name: symbolName(u32(at), `symbol ${i}`),
+          value: view.getBigUint64(at + 8, true),
+          size,
+          type,
+          local,
+          shndx,
+          ...(local && sourceFile !== undefined ? { file: sourceFile, fileIndex: sourceIndex } : {}),
+        });
+      }
+    }
+    return ok({ type: u16(16), sections, symbols });
+  } catch (e) {
+    if (e instanceof Corrupt || e instanceof RangeError) return bad(`corrupt ELF file: ${e.message}`);
     throw e;
   }
 }
