@@ -144,8 +144,9 @@ for (const arch of arches) {
       checkData('profile', `profiles/${arch}/${f}`);
 }
 // Attribution patterns are regular expressions: a broken one fails the build, not a run.
-for (const rule of JSON.parse(readFileSync(join(root, 'conf', 'size', 'attribution.json'), 'utf8')).rules ?? []) {
-  for (const p of rule.patterns) {
+const attribution = JSON.parse(readFileSync(join(root, 'conf', 'size', 'attribution.json'), 'utf8'));
+for (const rule of [...(attribution.rules ?? []), ...(attribution.sources ?? [])]) {
+  for (const p of rule.patterns ?? rule.paths) {
     try {
       new RegExp(p);
     } catch (e) {

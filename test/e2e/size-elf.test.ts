@@ -1,6 +1,8 @@
-// osvconf size --elf: a kernel-like ELF compiled at test time, nm -S as the oracle for sizes.
+// osvconf size --elf: kernel-like ELFs compiled at test time, nm -S as the oracle for sizes; one
+// without DWARF (attributed by symbol names) and one built with -g from a tree laid out like
+// OSv's (attributed by source file, each path to its component by conf/size/attribution.json).
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, osvconf, tempDir } from '../helpers/cli.js';
@@ -70,5 +72,66 @@ describe('osvconf size --elf', () => {
     const run = osvconf(['size', ...args]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(message);
+  });
+});
+
+describe('osvconf size --elf on a kernel with DWARF', () => {
+  const tree = tempDir('osvconf-dwarf-tree-');
+  const kernel = join(tree, 'loader.elf');
+  const stripped = join(tree, 'loader-stripped.elf');
+  // Arrays of known sizes in files whose paths are OSv's: .bss, .rodata and .data.
+  const files: Record<string, string> = {
+    'drivers/virtio-blk.c': 'volatile char blk_table[40000]; int blk_probe(int x) { return blk_table[x] + x; }',
+    'drivers/nvme.c': 'const char nvme_ids[12000] = {1, 2, 3}; int nvme_submit(int x) { return nvme_ids[x]; }',
+    'bsd/sys/netinet/tcp_output.c': 'char tcp_state[20000] = {1}; int tcp_output(int x) { return tcp_state[x]++; }',
+    'core/main.c':
+      'volatile char misc[50000];\nint blk_probe(int); int nvme_submit(int); int tcp_output(int);\nint main(void) { return misc[3] + blk_probe(1) + nvme_submit(2) + tcp_output(3); }',
+  };
+  beforeAll(() => {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(tree, path, '..'), { recursive: true });
+      writeFileSync(join(tree, path), `${text}\n`);
+    }
+    // Compiled from the tree with relative names, as OSv's make does: DWARF names drivers/nvme.c in it.
+    execFileSync('gcc', ['-g', '-O1', '-nostdlib', '-static', '-Wl,-e,main', '-o', kernel, ...Object.keys(files)], { cwd: tree });
+    execFileSync('objcopy', ['--strip-debug', kernel, stripped]);
+  });
+  const nm = (file: string, name: string): number => {
+    const line = execFileSync('nm', ['-S', '--defined-only', file], { encoding: 'utf8' })
+      .split('\n')
+      .find((l) => l.endsWith(` ${name}`));
+    return parseInt(line?.split(' ')[1] ?? 'NaN', 16) / 1024;
+  };
+
+  it('attributes every byte by source file: at least 98 %, each array to its file and that file to its component', () => {
+    const run = osvconf(['size', '--profile=virtio-pci', `--elf=${kernel}`, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const measured = JSON.parse(run.stdout).measured;
+    expect(measured.method).toBe('dwarf');
+    expect(measured.exactness.compile_units).toBe(4);
+    expect(measured.exactness.attributed_pct).toBeGreaterThanOrEqual(98);
+    const comp = (name: string): { kib: number; files: { path: string }[] } => measured.components.find((c: { name: string }) => c.name === name);
+    // Each component holds its array (nm's size) and little more: its code and padding.
+    for (const [name, symbol] of [
+      ['virtio-blk', 'blk_table'],
+      ['nvme', 'nvme_ids'],
+      ['networking', 'tcp_state'],
+      ['core', 'misc'],
+    ] as const) {
+      expect(comp(name).kib, name).toBeGreaterThanOrEqual(nm(kernel, symbol) - 0.05);
+      expect(comp(name).kib, name).toBeLessThan(nm(kernel, symbol) + 1);
+    }
+    expect(comp('networking').files.map((f) => f.path)).toEqual(['bsd/sys/netinet/tcp_output.c']);
+    expect(comp('core').files.map((f) => f.path)).toEqual(['core/main.c']);
+  });
+
+  it('says how it measured; a kernel without DWARF falls back to symbol names and says so', () => {
+    const exact = osvconf(['size', '--profile=virtio-pci', `--elf=${kernel}`]);
+    expect(exact.stdout).toMatch(/by source file, from DWARF \(4 compile units\): (\d+\.\d|100) % of \.text, \.rodata, \.data and \.bss attributed/);
+    expect(exact.stdout).toMatch(/^ {2}unattributed bytes\s+-\s+\d+$/m);
+    const run = osvconf(['size', '--profile=virtio-pci', `--elf=${stripped}`, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).measured.method).toBe('symbols');
+    expect(osvconf(['size', '--profile=virtio-pci', `--elf=${stripped}`]).stdout).toContain(`no DWARF in ${stripped}: attributed by symbol names`);
   });
 });

@@ -9,7 +9,8 @@ import { elfMachines, type Defaults } from '../../core/catalog.js';
 import { loadAttribution, loadSizeModel } from '../../io/size-files.js';
 import { readBytes } from '../../symbols/inputs.js';
 import { readElfSizes } from '../../symbols/elf.js';
-import { attribute, compileRules, type Measured } from '../../size/measure.js';
+import { attribute, attributeFiles, compileRules, compileSources, type Measured } from '../../size/measure.js';
+import { attributeElf } from '../../size/dwarf.js';
 import { sizeInputOf } from '../../size/input.js';
 import { createEstimator, type Estimate, type Estimator } from '../../size/model.js';
 import type { ParsedArgs } from '../args.js';
@@ -47,14 +48,29 @@ function bar(value: number, max: number, width = 24): string {
   return (value < 0 ? '-' : '#').repeat(n);
 }
 
-/** --elf=FILE: the measured kernel, or an error naming the file. */
+/** --elf=FILE: the measured kernel (by source file when it has DWARF), or an error naming the file. */
 function measureElf(path: string, arch: string, defaults: Defaults): Result<Measured> {
   const bytes = readBytes(path);
   if (!bytes.ok) return bytes;
   const elf = readElfSizes(bytes.value, path, elfMachines(defaults));
   if (!elf.ok) return elf;
   if (elf.value.arch !== arch) return fail(`${path} is an ${elf.value.arch} kernel, but the selection is for ${arch}`, `add --arch=${elf.value.arch}`);
-  return ok(attribute(elf.value, compileRules(loadAttribution().rules)));
+  const rules = loadAttribution();
+  const dwarf = attributeElf(bytes.value, path);
+  if (!dwarf.ok) return dwarf;
+  if (!dwarf.value.dwarf.debugInfo) return ok(attribute(elf.value, compileRules(rules.rules)));
+  return ok(attributeFiles(elf.value, dwarf.value.dwarf, dwarf.value.attribution, compileSources(rules.sources), rules.core_component));
+}
+
+const pct = (part: number, whole: number): number => (whole <= 0 ? 0 : Math.round((part / whole) * 1000) / 10);
+
+/** How the measurement was made, in one paragraph. */
+function measuredHow(m: Measured, file: string): string {
+  const e = m.exactness;
+  if (m.method === 'symbols' || e === undefined)
+    return `no DWARF in ${file}: attributed by symbol names (from ${m.symbolTable}), which leaves much unattributed; give the unstripped build/<mode>.<arch>/loader.elf for exact figures by source file\n`;
+  const attributed = e.exactKib + e.byNeighbourKib;
+  return `by source file, from DWARF (${e.units} compile units): ${pct(attributed, e.mainKib)} % of .text, .rodata, .data and .bss attributed (${pct(e.exactKib, e.mainKib)} % exact, ${pct(e.byNeighbourKib, e.mainKib)} % as the padding between two pieces of one file)\n`;
 }
 
 export async function run(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
@@ -97,13 +113,38 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
             ? {}
             : {
                 measured: {
+                  method: m.method,
                   file: elfPath,
                   file_kib: r1(m.fileKib),
                   symbol_table: m.symbolTable,
                   sections: m.sections.map((x) => ({ name: x.name, kib: r1(x.kib) })),
-                  components: [...m.components].map(([name, k]) => ({ name, kib: r1(k) })).sort((a, b) => b.kib - a.kib),
+                  components: [...m.components]
+                    .map(([name, k]) => ({
+                      name,
+                      kib: r1(k),
+                      ...(m.files === undefined
+                        ? {}
+                        : {
+                            files: [...(m.files.get(name) ?? [])]
+                              .sort((a, b) => b.kib - a.kib)
+                              .slice(0, 5)
+                              .map((f) => ({ path: f.path, kib: r1(f.kib) })),
+                          }),
+                    }))
+                    .sort((a, b) => b.kib - a.kib),
                   attributed_kib: r1(m.attributedKib),
                   unattributed_kib: r1(m.unattributedKib),
+                  ...(m.exactness === undefined
+                    ? {}
+                    : {
+                        exactness: {
+                          main_kib: r1(m.exactness.mainKib),
+                          attributed_pct: pct(m.exactness.exactKib + m.exactness.byNeighbourKib, m.exactness.mainKib),
+                          exact_pct: pct(m.exactness.exactKib, m.exactness.mainKib),
+                          by_neighbour_pct: pct(m.exactness.byNeighbourKib, m.exactness.mainKib),
+                          compile_units: m.exactness.units,
+                        },
+                      }),
                 },
               }),
         }),
@@ -129,13 +170,13 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
     text += `measured: ${elfPath} (${kib(m.fileKib)} file; ${m.sections
       .filter((x) => /^\.(text|rodata|data|bss)$/.test(x.name))
       .map((x) => `${x.name} ${kib(x.kib)}`)
-      .join(', ')}); symbols from ${m.symbolTable}\n\n`;
+      .join(', ')})\n${measuredHow(m, elfPath as string)}\n`;
     text += `  ${''.padEnd(width)}  ${'estim.'.padStart(6)}  ${'meas.'.padStart(6)}\n`;
     for (const l of estimate.lines)
       text += `  ${l.label.padEnd(width)}  ${num(l.kib)}  ${m.components.has(l.name) ? num(m.components.get(l.name) as number) : '     -'}\n`;
     for (const [name, k] of m.components)
       if (!estimate.lines.some((l) => l.name === name)) text += `  ${name.padEnd(width)}  ${'     -'}  ${num(k)}  (not in this selection)\n`;
-    text += `  ${'unattributed symbols'.padEnd(width)}  ${'     -'}  ${num(m.unattributedKib)}\n`;
+    text += `  ${(m.method === 'dwarf' ? 'unattributed bytes' : 'unattributed symbols').padEnd(width)}  ${'     -'}  ${num(m.unattributedKib)}\n`;
   }
   const lib = estimate.libsolaris;
   if (lib !== undefined) {
@@ -143,6 +184,6 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   } else {
     text += '\nNo ZFS: libsolaris.so is neither in the bootfs nor in the image.\n';
   }
-  text += `Uncertainty: ${model.uncertainty_pct.source}.\n`;
+  text += `Uncertainty: ${model.uncertainty_pct.source.replace(/\.*$/, '')}.\n`;
   return ok(output(text, selection.warnings));
 }
