@@ -65,6 +65,8 @@ interface Region {
 interface Reference {
   readonly at: number;
   readonly owner: number;
+  /** An instruction reads or writes memory there (mov from it, movdqa): data, never a string; else its address is taken (lea, mov $imm, a pointer). */
+  readonly loads: boolean;
 }
 
 export interface ReferenceResult {
@@ -130,9 +132,12 @@ export function referencePieces(bytes: Uint8Array, layout: ElfLayout, codec: Cod
   let fresh: readonly Piece[] = memory.claimed;
   for (let round = 0; round < MAX_ROUNDS && fresh.length > 0; round++) {
     const refs: Reference[] = [];
-    const target = (at: number, owner: number): void => {
+    /** Whether `at` is in a data section (an instruction naming it is taken as real); a reference when nobody has claimed it. */
+    const target = (at: number, owner: number, loads: boolean): boolean => {
       const r = regionAt(at);
-      if (r !== undefined && !r.exec && ownerAt(memory.claimed, at) === undefined) refs.push({ at, owner });
+      if (r === undefined || r.exec) return false;
+      if (ownerAt(memory.claimed, at) === undefined) refs.push({ at, owner, loads });
+      return true;
     };
     for (const p of fresh) {
       if (p.hi <= p.lo || p.kind === 'anchor' || p.kind === 'start' || p.kind === 'table') continue; // tables hold code pointers, relative ones in .eh_frame
@@ -141,8 +146,8 @@ export function referencePieces(bytes: Uint8Array, layout: ElfLayout, codec: Cod
       const from = p.lo - r.lo;
       const to = Math.min(p.hi, r.hi) - r.lo;
       if (r.exec) {
-        if (code && round === 0) scanCode(r, from, to, codec, (at) => target(at, p.owner));
-      } else scanPointers(r, from, to, codec, (at) => target(at, p.owner));
+        if (code && round === 0) scanCode(r, from, to, codec, (at, loads) => target(at, p.owner, loads));
+      } else scanPointers(r, from, to, codec, (at) => target(at, p.owner, false));
     }
     if (refs.length === 0) break;
     const found = extents(refs, memory, sized, regionAt);
@@ -172,8 +177,12 @@ function extents(refs: Reference[], memory: Space, sized: readonly Sized[], regi
   for (let i = 0; i < refs.length;) {
     const { at, owner } = refs[i] as Reference;
     let many = false;
+    let loads = (refs[i] as Reference).loads;
     let j = i + 1;
-    for (; j < refs.length && (refs[j] as Reference).at === at; j++) if ((refs[j] as Reference).owner !== owner) many = true;
+    for (; j < refs.length && (refs[j] as Reference).at === at; j++) {
+      if ((refs[j] as Reference).owner !== owner) many = true;
+      loads ||= (refs[j] as Reference).loads;
+    }
     const next = refs[j]?.at ?? Infinity;
     i = j;
     const region = regionAt(at) as Region;
@@ -193,7 +202,7 @@ function extents(refs: Reference[], memory: Space, sized: readonly Sized[], regi
     let lo = at;
     let hi: number;
     if (around !== undefined) [lo, hi] = [around.lo, around.hi];
-    else hi = stringEnd(region, at, stop) ?? (at === region.lo && !region.main ? at : stop);
+    else hi = (loads ? undefined : stringEnd(region, at, stop)) ?? (at === region.lo && !region.main ? at : stop);
     if (hi <= lo) continue;
     pieces.push({ lo, hi, owner, kind: 'reference' });
     if (many) shared += hi - lo;
@@ -258,10 +267,12 @@ function signExtended(codec: Codec, v: number): number {
 
 /**
  * The instruction forms above, tried at every byte of [from, to) of an executable region; each
- * address they name is passed to `found`. Reads stay inside the region; at most a constant
- * number of reads per byte.
+ * address they name is passed to `found`. When one names a data section, the instruction is
+ * taken as real and the scan resumes after it: its displacement and immediate bytes are not
+ * tried again as instructions of their own (the usual source of stray matches). Reads stay
+ * inside the region; at most a constant number of reads per byte.
  */
-function scanCode(r: Region, from: number, to: number, codec: Codec, found: (at: number) => void): void {
+function scanCode(r: Region, from: number, to: number, codec: Codec, found: (at: number, loads: boolean) => boolean): void {
   const data = r.data as Uint8Array;
   const view = r.view as DataView;
   const size = data.length;
@@ -271,13 +282,14 @@ function scanCode(r: Region, from: number, to: number, codec: Codec, found: (at:
     // mov $imm32, %r32 (b8+r); with REX.W before it, movabs $imm64.
     if (op >= 0xb8 && op <= 0xbf) {
       const rex = k > from ? (data[k - 1] as number) : 0;
-      if ((rex & 0xf8) === 0x48 && k + 9 <= size) found(decode(codec, view.getUint32(k + 1, true), view.getUint32(k + 5, true)));
-      else if (k + 5 <= size) found(view.getUint32(k + 1, true));
+      if ((rex & 0xf8) === 0x48 && k + 9 <= size) {
+        if (found(decode(codec, view.getUint32(k + 1, true), view.getUint32(k + 5, true)), false)) k += 8;
+      } else if (k + 5 <= size && found(view.getUint32(k + 1, true), false)) k += 4;
       continue;
     }
     if (op === 0x68) {
       const v = i32(k + 1);
-      if (v !== undefined) found(signExtended(codec, v));
+      if (v !== undefined && found(signExtended(codec, v), false)) k += 4;
       continue;
     }
     let modrm: number;
@@ -292,17 +304,19 @@ function scanCode(r: Region, from: number, to: number, codec: Codec, found: (at:
     }
     if (imm < 0 || modrm >= size) continue;
     const m = data[modrm] as number;
+    const loads = op !== 0x8d; // lea takes the address; every other form here reads or writes memory there
     const mod = m >> 6;
     const rm = m & 7;
     // Where the displacement is, and the operand's length after the ModRM.
     let disp = -1;
     let after = 0;
+    let named = false;
     if (mod === 0 && rm === 5) {
       disp = modrm + 1;
       after = 4;
       const v = i32(disp);
-      if (v !== undefined) found(r.lo + disp + 4 + imm + v); // RIP-relative: from the next instruction
-      // In 32-bit code (a kernel's boot path) the same bytes are an absolute address.
+      // RIP-relative: from the next instruction. In 32-bit code (a kernel's boot path) the same bytes are an absolute address, tried below.
+      if (v !== undefined) named = found(r.lo + disp + 4 + imm + v, loads);
     } else if (rm === 4 && mod !== 3) {
       if (modrm + 1 >= size) continue;
       const base = (data[modrm + 1] as number) & 7;
@@ -313,12 +327,13 @@ function scanCode(r: Region, from: number, to: number, codec: Codec, found: (at:
     else after = mod === 1 ? 1 : 0;
     if (disp >= 0) {
       const v = i32(disp);
-      if (v !== undefined) found(signExtended(codec, v));
+      if (v !== undefined && found(signExtended(codec, v), loads)) named = true;
     }
     // movq $imm32 (c7 /0), the immediate an address in non-PIC code (a vtable stored in a constructor).
     if (op === 0xc7 && ((m >> 3) & 7) === 0) {
       const v = i32(modrm + 1 + after);
-      if (v !== undefined) found(signExtended(codec, v));
+      if (v !== undefined && found(signExtended(codec, v), false)) named = true;
     }
+    if (named) k = Math.min(modrm + after + imm, to);
   }
 }
