@@ -6,9 +6,10 @@
 
 import { posix } from 'node:path';
 import type { ElfLayout, ElfSectionHeader } from '../symbols/elf.js';
-import { codecOf, decodeBig, SHF_ALLOC, SHF_TLS, TWO52, type Codec } from './dwarf-cursor.js';
+import { codecOf, decodeBig, encode, SHF_ALLOC, SHF_TLS, TWO52, type Codec } from './dwarf-cursor.js';
 import { barrierIn, claim, coalescePerOwner, length, merge, Owners, ownerAt, paint, type Piece, type Space } from './dwarf-pieces.js';
 import type { DwarfUnits } from './dwarf-reader.js';
+import { referencePieces } from './dwarf-references.js';
 import { pointerTablePieces } from './dwarf-tables.js';
 
 export interface SectionAttribution {
@@ -18,15 +19,18 @@ export interface SectionAttribution {
   readonly main: boolean;
   readonly exact: number;
   readonly byNeighbour: number;
+  /** Data that code or data of a file points at, which nothing else accounts for (see AttributionTotals.byReference). */
+  readonly byReference: number;
   readonly unattributed: number;
 }
 
 export interface FileAttribution {
   readonly path: string;
-  /** Bytes per section name, exact and by neighbour together. */
+  /** Bytes per section name, exact, by neighbour and by reference together. */
   readonly sections: ReadonlyMap<string, number>;
   readonly exact: number;
   readonly byNeighbour: number;
+  readonly byReference: number;
   readonly total: number;
 }
 
@@ -35,6 +39,13 @@ export interface AttributionTotals {
   readonly exact: number;
   /** Gaps between two pieces of one file (alignment padding, literal pools), given to that file. */
   readonly byNeighbour: number;
+  /**
+   * Data no DWARF variable or file's symbol accounts for, given to the file whose code (x86-64:
+   * RIP-relative and absolute address operands) or data (pointers) refers to it: merged string
+   * literals, vtables and typeinfo, tables without a DWARF variable. Reaches the sized symbol
+   * around the address, else the string there, else up to the next thing.
+   */
+  readonly byReference: number;
   readonly unattributed: number;
   /** Where the exact bytes come from: DWARF ranges and variables; local symbols after an STT_FILE; tables of code pointers. */
   readonly exactBy: { readonly dwarf: number; readonly fileSymbols: number; readonly pointerTables: number };
@@ -51,9 +62,24 @@ export interface Attribution {
   readonly other: AttributionTotals;
   /** Bytes the DWARF of two files both claims (folded identical code, say): the claim starting lower (then the earlier unit) keeps them. */
   readonly contested: number;
+  /** Bytes given by reference that files after the first also refer to (a string literal two files use): the earliest unit keeps them. */
+  readonly sharedByReference: number;
   /** What could not be followed (a malformed .eh_frame, ...), for the caller to show. */
   readonly notes: readonly string[];
+  /** The largest unattributed spans of .text, .rodata, .data and .bss (at most 50, largest first): what a report can name as unexplained. */
+  readonly remainders: readonly Remainder[];
 }
+
+export interface Remainder {
+  readonly section: string;
+  /** The ELF address where the span starts. */
+  readonly address: bigint;
+  readonly size: number;
+  /** The symbol at or around its start (name+offset), else the first one inside it; '' when none. */
+  readonly symbol: string;
+}
+
+const MAX_REMAINDERS = 50;
 
 const MAIN_SECTIONS = new Set(['.text', '.rodata', '.data', '.bss']);
 const STT_TLS = 6;
@@ -156,29 +182,36 @@ function fileSymbolPieces(layout: ElfLayout, dwarf: DwarfUnits, codec: Codec, ow
   return out;
 }
 
-interface Tally {
+interface FileTally {
   exact: number;
   byNeighbour: number;
-  readonly exactBy: { dwarf: number; fileSymbols: number; pointerTables: number };
-  readonly files: Map<number, { exact: number; byNeighbour: number }>;
+  byReference: number;
 }
 
-/** Walks one space's sections and claimed pieces together: exact bytes, and the gaps a neighbour explains. */
-function tallySpace(space: Space, tallies: Tally[]): void {
+interface Tally {
+  /** Unattributed spans [lo, hi) in the space's coordinates. */
+  readonly gaps: [number, number][];
+  exact: number;
+  byNeighbour: number;
+  byReference: number;
+  readonly exactBy: { dwarf: number; fileSymbols: number; pointerTables: number };
+  readonly files: Map<number, FileTally>;
+}
+
+/**
+ * Walks one space's sections and claimed pieces together: `piece` for each claimed part of a
+ * section, `gap` for each unclaimed stretch, with the file a neighbour explains it by (a gap
+ * between two pieces of one file, or after a 'start'; no function or object symbol inside it).
+ */
+function sweep(
+  space: Space,
+  piece: (index: number, p: Piece, lo: number, hi: number) => void,
+  gap: (index: number, lo: number, hi: number, owner?: number) => void,
+): void {
   const claimed = space.claimed;
   let j = 0;
   for (const s of space.placed) {
     if (!(s.lo < s.hi)) continue;
-    const tally = tallies[s.index] as Tally;
-    const file = (owner: number): { exact: number; byNeighbour: number } => {
-      let f = tally.files.get(owner);
-      if (f === undefined) tally.files.set(owner, (f = { exact: 0, byNeighbour: 0 }));
-      return f;
-    };
-    const neighbour = (owner: number, bytes: number): void => {
-      tally.byNeighbour += bytes;
-      file(owner).byNeighbour += bytes;
-    };
     while (j < claimed.length && (claimed[j] as Piece).hi < s.lo) j++;
     let prev: Piece | undefined;
     let prevEnd = s.lo;
@@ -189,19 +222,63 @@ function tallySpace(space: Space, tallies: Tally[]): void {
       const lo = Math.max(p.lo, s.lo);
       const hi = Math.min(p.hi, s.hi);
       if (hi < lo || (hi === lo && p.lo < s.lo)) continue;
-      if (prev !== undefined && lo > prevEnd && (prev.owner === p.owner || prev.kind === 'start') && !barrierIn(space.barriers, prev, prevEnd, lo))
-        neighbour(prev.owner, lo - prevEnd);
-      if (hi > lo) {
-        tally.exact += hi - lo;
-        file(p.owner).exact += hi - lo;
-        const by = p.kind === 'file' ? 'fileSymbols' : p.kind === 'table' ? 'pointerTables' : 'dwarf';
-        tally.exactBy[by] += hi - lo;
+      if (lo > prevEnd) {
+        const explained = prev !== undefined && (prev.owner === p.owner || prev.kind === 'start') && !barrierIn(space.barriers, prev, prevEnd, lo);
+        gap(s.index, prevEnd, lo, explained ? prev?.owner : undefined);
       }
+      if (hi > lo) piece(s.index, p, lo, hi);
       prev = p;
       prevEnd = hi;
     }
-    if (prev?.kind === 'start' && s.hi > prevEnd && !barrierIn(space.barriers, prev, prevEnd, s.hi)) neighbour(prev.owner, s.hi - prevEnd);
+    if (s.hi > prevEnd) gap(s.index, prevEnd, s.hi, prev?.kind === 'start' && !barrierIn(space.barriers, prev, prevEnd, s.hi) ? prev.owner : undefined);
   }
+}
+
+/** The gaps a neighbour explains, as pieces: claimed before references are looked for, so a reference never takes a file's own padding. */
+function neighbourPieces(space: Space): Piece[] {
+  const out: Piece[] = [];
+  sweep(
+    space,
+    () => {},
+    (_, lo, hi, owner) => {
+      if (owner !== undefined) out.push({ lo, hi, owner, kind: 'neighbour' });
+    },
+  );
+  return out;
+}
+
+function tallySpace(space: Space, tallies: Tally[]): void {
+  const file = (tally: Tally, owner: number): FileTally => {
+    let f = tally.files.get(owner);
+    if (f === undefined) tally.files.set(owner, (f = { exact: 0, byNeighbour: 0, byReference: 0 }));
+    return f;
+  };
+  sweep(
+    space,
+    (index, p, lo, hi) => {
+      const tally = tallies[index] as Tally;
+      const f = file(tally, p.owner);
+      if (p.kind === 'reference') {
+        tally.byReference += hi - lo;
+        f.byReference += hi - lo;
+      } else if (p.kind === 'neighbour') {
+        tally.byNeighbour += hi - lo;
+        f.byNeighbour += hi - lo;
+      } else {
+        tally.exact += hi - lo;
+        f.exact += hi - lo;
+        tally.exactBy[p.kind === 'file' ? 'fileSymbols' : p.kind === 'table' ? 'pointerTables' : 'dwarf'] += hi - lo;
+      }
+    },
+    (index, lo, hi, owner) => {
+      const tally = tallies[index] as Tally;
+      if (owner === undefined) tally.gaps.push([lo, hi]);
+      else {
+        tally.byNeighbour += hi - lo;
+        file(tally, owner).byNeighbour += hi - lo;
+      }
+    },
+  );
 }
 
 /**
@@ -239,14 +316,71 @@ export function attributeSections(layout: ElfLayout, dwarf: DwarfUnits, bytes?: 
   memory.claimed = merge(memory.claimed, claim(memory.claimed, fromFiles.memory));
   tls.claimed = merge(tls.claimed, claim(tls.claimed, fromFiles.tls));
   if (bytes !== undefined) memory.claimed = merge(memory.claimed, claim(memory.claimed, pointerTablePieces(bytes, layout, codec, memory, notes)));
+  // Gaps a neighbour explains; then data nothing accounts for, by the files whose code or data
+  // refers to it; then the gaps those references leave between pieces of one file.
+  for (const space of [memory, tls]) space.claimed = merge(space.claimed, neighbourPieces(space));
+  let sharedByReference = 0;
+  if (bytes !== undefined) {
+    const refs = referencePieces(bytes, layout, codec, memory);
+    sharedByReference = refs.shared;
+    if (!refs.code) notes.push('code is read for the data it refers to on x86-64 only: here only data pointers are followed');
+    memory.claimed = merge(memory.claimed, neighbourPieces(memory));
+  }
 
-  const tallies: Tally[] = alloc.map(() => ({ exact: 0, byNeighbour: 0, exactBy: { dwarf: 0, fileSymbols: 0, pointerTables: 0 }, files: new Map() }));
+  const tallies: Tally[] = alloc.map(() => ({
+    gaps: [],
+    exact: 0,
+    byNeighbour: 0,
+    byReference: 0,
+    exactBy: { dwarf: 0, fileSymbols: 0, pointerTables: 0 },
+    files: new Map(),
+  }));
   tallySpace(memory, tallies);
   tallySpace(tls, tallies);
-  return summarize(alloc, tallies, owners, contested, notes);
+  return { ...summarize(alloc, tallies, owners, contested, notes), sharedByReference, remainders: remainders(layout, codec, alloc, tallies) };
 }
 
-function summarize(alloc: readonly ElfSectionHeader[], tallies: readonly Tally[], owners: Owners, contested: number, notes: string[]): Attribution {
+/** The largest unattributed spans of the main sections, named by the symbols there. */
+function remainders(layout: ElfLayout, codec: Codec, alloc: readonly ElfSectionHeader[], tallies: readonly Tally[]): Remainder[] {
+  const spans: { section: string; lo: number; hi: number }[] = [];
+  alloc.forEach((s, i) => {
+    if (MAIN_SECTIONS.has(s.name)) for (const [lo, hi] of (tallies[i] as Tally).gaps) spans.push({ section: s.name, lo, hi });
+  });
+  spans.sort((a, b) => b.hi - b.lo - (a.hi - a.lo) || a.lo - b.lo);
+  spans.length = Math.min(spans.length, MAX_REMAINDERS);
+  const named = layout.symbols
+    .filter((sym) => sym.type !== STT_TLS && sym.name !== '')
+    .map((sym) => ({ at: decodeBig(codec, sym.value), size: sym.size, name: sym.name }))
+    .filter((sym) => !Number.isNaN(sym.at))
+    .sort((a, b) => a.at - b.at || b.size - a.size);
+  return spans.map(({ section, lo, hi }) => {
+    // The last symbol starting at or before lo; if it does not reach lo, the first one inside the span.
+    let a = 0;
+    let b = named.length;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if ((named[mid] as { at: number }).at <= lo) a = mid + 1;
+      else b = mid;
+    }
+    const before = named[a - 1];
+    const inside = named[a];
+    const symbol =
+      before !== undefined && before.at + Math.max(before.size, 1) > lo
+        ? `${before.name}${lo > before.at ? `+0x${(lo - before.at).toString(16)}` : ''}`
+        : inside !== undefined && inside.at < hi
+          ? `${inside.name} at +0x${(inside.at - lo).toString(16)}`
+          : '';
+    return { section, address: encode(codec, lo), size: hi - lo, symbol };
+  });
+}
+
+function summarize(
+  alloc: readonly ElfSectionHeader[],
+  tallies: readonly Tally[],
+  owners: Owners,
+  contested: number,
+  notes: string[],
+): Omit<Attribution, 'remainders' | 'sharedByReference'> {
   const sections: SectionAttribution[] = alloc.map((s, i) => {
     const t = tallies[i] as Tally;
     return {
@@ -255,17 +389,19 @@ function summarize(alloc: readonly ElfSectionHeader[], tallies: readonly Tally[]
       main: MAIN_SECTIONS.has(s.name),
       exact: t.exact,
       byNeighbour: t.byNeighbour,
-      unattributed: s.size - t.exact - t.byNeighbour,
+      byReference: t.byReference,
+      unattributed: s.size - t.exact - t.byNeighbour - t.byReference,
     };
   });
-  const files = new Map<number, { sections: Map<string, number>; exact: number; byNeighbour: number }>();
+  const files = new Map<number, FileTally & { sections: Map<string, number> }>();
   alloc.forEach((s, i) => {
     for (const [owner, bytes] of (tallies[i] as Tally).files) {
       let f = files.get(owner);
-      if (f === undefined) files.set(owner, (f = { sections: new Map(), exact: 0, byNeighbour: 0 }));
+      if (f === undefined) files.set(owner, (f = { sections: new Map(), exact: 0, byNeighbour: 0, byReference: 0 }));
       f.exact += bytes.exact;
       f.byNeighbour += bytes.byNeighbour;
-      f.sections.set(s.name, (f.sections.get(s.name) ?? 0) + bytes.exact + bytes.byNeighbour);
+      f.byReference += bytes.byReference;
+      f.sections.set(s.name, (f.sections.get(s.name) ?? 0) + bytes.exact + bytes.byNeighbour + bytes.byReference);
     }
   });
   const totals = (main: boolean): AttributionTotals => {
@@ -273,21 +409,23 @@ function summarize(alloc: readonly ElfSectionHeader[], tallies: readonly Tally[]
     let size = 0;
     let exact = 0;
     let byNeighbour = 0;
+    let byReference = 0;
     sections.forEach((s, i) => {
       if (s.main !== main) return;
       size += s.size;
       exact += s.exact;
       byNeighbour += s.byNeighbour;
+      byReference += s.byReference;
       const by = (tallies[i] as Tally).exactBy;
       exactBy.dwarf += by.dwarf;
       exactBy.fileSymbols += by.fileSymbols;
       exactBy.pointerTables += by.pointerTables;
     });
-    return { size, exact, byNeighbour, unattributed: size - exact - byNeighbour, exactBy };
+    return { size, exact, byNeighbour, byReference, unattributed: size - exact - byNeighbour - byReference, exactBy };
   };
   return {
     files: [...files]
-      .map(([owner, f]) => ({ path: owners.paths[owner] as string, ...f, total: f.exact + f.byNeighbour }))
+      .map(([owner, f]) => ({ path: owners.paths[owner] as string, ...f, total: f.exact + f.byNeighbour + f.byReference }))
       .sort((a, b) => b.total - a.total || (a.path < b.path ? -1 : 1)),
     sections,
     main: totals(true),

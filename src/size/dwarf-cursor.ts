@@ -51,6 +51,11 @@ export function decode(codec: Codec, lo: number, hi: number): number {
   return rel >= 0 && rel < TWO52 ? TWO52 + rel : NaN;
 }
 
+/** A number as decode gives it, back as the ELF address. */
+export function encode(codec: Codec, at: number): bigint {
+  return at < TWO52 || codec.bias === 0n ? BigInt(at) : codec.bias + BigInt(at - TWO52);
+}
+
 export function decodeBig(codec: Codec, v: bigint): number {
   return decode(codec, Number(v & 0xffffffffn), Number((v >> 32n) & 0xffffffffn));
 }

@@ -6,8 +6,10 @@
  * How a piece was found. 'anchor': a point (a variable DWARF places but no symbol sizes) that
  * only lends its file to the gaps beside it. 'start': a point where something of unknown length
  * begins (an exception table an FDE points to): the bytes up to the next piece are its file's.
+ * 'neighbour': a gap between two pieces of one file (padding, literal pools), counted apart.
+ * 'reference': data a file's code or data points at (dwarf-references.ts), counted apart.
  */
-export type Kind = 'dwarf' | 'file' | 'table' | 'anchor' | 'start';
+export type Kind = 'dwarf' | 'file' | 'table' | 'anchor' | 'start' | 'neighbour' | 'reference';
 
 export interface Piece {
   readonly lo: number;

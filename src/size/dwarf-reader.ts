@@ -11,7 +11,7 @@
 import { posix } from 'node:path';
 import { fail, ok, type Result } from '../core/result.js';
 import { Corrupt, readElfLayout, stringTable, type ElfLayout, type ElfSectionHeader } from '../symbols/elf.js';
-import { BadDwarf, codecFor, contents, Cursor, hex, PLAIN, SHT_NOBITS, TWO52, type Codec, type Section } from './dwarf-cursor.js';
+import { BadDwarf, codecFor, codecOf, contents, encode, Cursor, hex, PLAIN, SHT_NOBITS, type Codec, type Section } from './dwarf-cursor.js';
 
 /** [lo, hi) in the numbers addresses are kept as (see Codec): the ELF address itself below 2^52. */
 export type AddressRange = readonly [lo: number, hi: number];
@@ -44,7 +44,7 @@ export interface DwarfUnits {
 }
 
 export function elfAddress(dwarf: DwarfUnits, at: number): bigint {
-  return at < TWO52 || dwarf.addressBias === 0n ? BigInt(at) : dwarf.addressBias + BigInt(at - TWO52);
+  return encode(codecOf(dwarf.addressBias), at);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,14 @@ import { readElfLayout } from '../symbols/elf.js';
 import { attributeSections, type Attribution } from './dwarf-attribution.js';
 import { readDwarfUnits, type DwarfUnits } from './dwarf-reader.js';
 
-export { attributeSections, type Attribution, type AttributionTotals, type FileAttribution, type SectionAttribution } from './dwarf-attribution.js';
+export {
+  attributeSections,
+  type Attribution,
+  type AttributionTotals,
+  type FileAttribution,
+  type Remainder,
+  type SectionAttribution,
+} from './dwarf-attribution.js';
 export { elfAddress, readDwarfUnits, type AddressRange, type DwarfUnit, type DwarfUnits } from './dwarf-reader.js';
 
 /** readElfLayout, readDwarfUnits and attributeSections in one: what `osvconf size --elf` would call. */

@@ -167,7 +167,7 @@ describe.skipIf(!hasGcc)('DWARF from gcc', () => {
     for (const s of a.sections) {
       const files = a.files.reduce((sum, f) => sum + (f.sections.get(s.name) ?? 0), 0);
       expect(files + s.unattributed).toBe(s.size);
-      expect(s.exact + s.byNeighbour + s.unattributed).toBe(s.size);
+      expect(s.exact + s.byNeighbour + s.byReference + s.unattributed).toBe(s.size);
       expect(s.unattributed).toBeGreaterThanOrEqual(0);
     }
     const totals = a.sections.filter((s) => s.main).reduce((sum, s) => sum + s.size, 0);
@@ -185,7 +185,7 @@ describe.skipIf(!hasGcc)('DWARF from gcc', () => {
     expect(bytesOf(a, 'c.c', '.rodata')).toBeGreaterThanOrEqual(cswtch?.size ?? 1);
   });
 
-  it('split DWARF (-gsplit-dwarf): units are named by their .dwo files and their code is found; their data is in the .dwo, not read', () => {
+  it('split DWARF (-gsplit-dwarf): units are named by their .dwo files and their code is found; their variables are in the .dwo, so their data comes by reference', () => {
     run('gcc', [
       '-g',
       '-gdwarf-5',
@@ -206,7 +206,10 @@ describe.skipIf(!hasGcc)('DWARF from gcc', () => {
     const { dwarf, attribution: a } = attributed(new Uint8Array(readFileSync(join(dir, 'split'))));
     expect(dwarf.units.map((u) => u.path)).toEqual(expect.arrayContaining(['split-a.dwo', 'split-b.dwo', 'split-c.dwo'].map((f) => join(dir, f))));
     expect(bytesOf(a, 'split-a.dwo', '.text')).toBeGreaterThan(0);
-    expect(bytesOf(a, 'split-a.dwo', '.bss')).toBe(0);
+    // big_a's DWARF variable is in the .dwo; _start's code loads its address.
+    expect(bytesOf(a, 'split-a.dwo', '.bss')).toBeGreaterThanOrEqual(40000);
+    expect(a.files.find((f) => f.path === join(dir, 'split-a.dwo'))?.exact).toBeLessThan(a.files.find((f) => f.path === join(dir, 'split-a.dwo'))?.total ?? 0);
+    expect(a.main.byReference).toBeGreaterThanOrEqual(40000 + 20000 + 24000);
   });
 
   it('a kernel linked in the high half: addresses above 2^53 stay exact', () => {
@@ -278,6 +281,106 @@ int second(int x) { return shared_sq(x) + 2; }
       expect(bytesOf(a, other, '.text')).toBeLessThan(own[other] + shared);
     });
   }
+});
+
+describe.skipIf(!hasGxx)('by reference: data no DWARF variable or file symbol accounts for, to the file whose code or data points at it', () => {
+  // s1.c and s2.c both return the same literal: -O2 puts it in a mergeable string section and
+  // ld keeps one copy. s2.c also copies a 128-byte struct from a constant gcc emits without any
+  // symbol (.LC0), and v.cc's constructor stores its class's vtable, which points to its
+  // typeinfo, which points to its name: weak symbols DWARF has no variable for.
+  const SHARED = 'a literal both files use, merged by the linker';
+  const ONLY_S2 = 'a literal only s2.c uses';
+  const sources: Record<string, string> = {
+    's1.c': `extern const char *from_s2(void);
+extern int lc_s2(int);
+__attribute__((noinline)) const char *from_s1(void) { return "${SHARED}"; }
+void _start(void) {
+  volatile const char *p = from_s1();
+  volatile const char *q = from_s2();
+  volatile int r = lc_s2(3);
+  (void)p; (void)q; (void)r;
+  for (;;) {}
+}
+`,
+    's2.c': `struct big { int v[32]; };
+extern void consume(struct big *);
+const char *from_s2(void) {
+  static const char *volatile pick;
+  pick = "${ONLY_S2}";
+  return pick[0] == 'a' ? "${SHARED}" : pick;
+}
+int lc_s2(int i) {
+  struct big b = {{11, 22, 33, 44, 55, 66, 77, 88, 99, 111, 122, 133, 144, 155, 166, 177, 188, 199, 211, 222, 233, 244, 255, 266, 277, 288, 299, 311, 322, 333, 344, 355}};
+  consume(&b);
+  return b.v[i];
+}
+void consume(struct big *b) { __asm__ volatile("" ::"r"(b) : "memory"); }
+`,
+    'v.cc': `inline void *operator new(unsigned long, void *p) noexcept { return p; }
+struct Shape { Shape(); virtual int area() const; virtual int sides() const; int w = 3; };
+Shape::Shape() {}
+int Shape::area() const { return w * w; }
+int Shape::sides() const { return 4; }
+extern "C" int shape_area() { Shape *s = new (__builtin_alloca(sizeof(Shape))) Shape(); return s->area(); }
+`,
+    // What the typeinfo points to, from libstdc++ otherwise.
+    'rt.c': 'void *_ZTVN10__cxxabiv117__class_type_infoE[4];\n',
+  };
+  const flags = [
+    '-g',
+    '-O2',
+    '-static',
+    '-nostdlib',
+    '-ffreestanding',
+    '-fno-pie',
+    '-no-pie',
+    '-Wl,-z,noexecstack',
+    '-fno-exceptions',
+    '-fno-asynchronous-unwind-tables',
+  ];
+  const file = (a: Attribution, name: string): Attribution['files'][number] | undefined => a.files.find((f) => f.path === join(dir, name));
+
+  for (const [flavour, extra] of Object.entries({
+    'non-PIC (absolute addresses)': [],
+    'high half (-mcmodel=kernel)': ['-mcmodel=kernel', '-Wl,-Ttext-segment=0xffffffff80000000'],
+  })) {
+    it(`${flavour}: a merged literal to the first file using it, a constant without a symbol and a vtable with its typeinfo to theirs`, () => {
+      for (const [name, text] of Object.entries(sources)) writeFileSync(join(dir, name), text);
+      run('gcc', [...flags, ...extra, 's1.c', 's2.c', 'v.cc', 'rt.c', '-o', 'refs']);
+      const bytes = new Uint8Array(readFileSync(join(dir, 'refs')));
+      const symbols = layoutOf(bytes).symbols;
+      const size = (name: string): number => symbols.find((s) => s.name === name)?.size ?? NaN;
+      const { attribution: a } = attributed(bytes);
+
+      // The shared literal: s1.c is linked first (and its unit is first), so it keeps it; counted as shared.
+      expect(bytesOf(a, 's1.c', '.rodata')).toBe(SHARED.length + 1);
+      expect(file(a, 's1.c')?.byReference).toBe(SHARED.length + 1);
+      expect(a.sharedByReference).toBe(SHARED.length + 1);
+      // s2.c: its own literal and the 128-byte constant (and the padding between them, by neighbour).
+      expect(bytesOf(a, 's2.c', '.rodata')).toBeGreaterThanOrEqual(ONLY_S2.length + 1 + 128);
+      expect(bytesOf(a, 's2.c', '.rodata')).toBeLessThan(ONLY_S2.length + 1 + 128 + 16);
+      expect(file(a, 's2.c')?.byReference).toBeGreaterThanOrEqual(ONLY_S2.length + 1 + 128);
+      // v.cc: the vtable (its constructor points 16 bytes in), its typeinfo and the typeinfo's name.
+      const classData = size('_ZTV5Shape') + size('_ZTI5Shape') + size('_ZTS5Shape');
+      expect(classData).toBeGreaterThan(0);
+      expect(file(a, 'v.cc')?.byReference).toBeGreaterThanOrEqual(classData);
+      expect(file(a, 'v.cc')?.byReference).toBeLessThan(classData + 16);
+
+      expect(a.main.byReference).toBeGreaterThanOrEqual(SHARED.length + 1 + ONLY_S2.length + 1 + 128 + classData);
+      expect(a.main.exact + a.main.byNeighbour + a.main.byReference + a.main.unattributed).toBe(a.main.size);
+      const rodata = a.sections.find((s) => s.name === '.rodata');
+      expect(rodata?.unattributed).toBeLessThan(16); // at most padding
+      expect(a.notes).toEqual([]);
+    });
+  }
+
+  it('without the file bytes (attributeSections without them), nothing is given by reference', () => {
+    const bytes = new Uint8Array(readFileSync(join(dir, 'refs')));
+    const r = readDwarfUnits(bytes, 'refs');
+    const a = attributeSections(layoutOf(bytes), (r.ok && r.value) as DwarfUnits);
+    expect(a.main.byReference).toBe(0);
+    expect(a.sharedByReference).toBe(0);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -591,6 +694,68 @@ describe('crafted DWARF', () => {
       ]),
       /\.debug_info: 4 bytes at 0xe run past the end of the section/,
     );
+  });
+
+  it('4 MB of code every byte of which looks like an address operand, and 1 MB of data pointing at itself: linear, every byte counted once', () => {
+    const n = 4 << 20;
+    const text = 0x401000;
+    const rodata = 0x1000000;
+    const data = 0x2000000;
+    // Instruction forms packed back to back, each naming a different .rodata address: lea rip-relative,
+    // mov $imm32, movq $imm32 to memory, a disp32 table, movabs; text without NULs for strings to scan.
+    const code = new Uint8Array(n);
+    const view = new DataView(code.buffer);
+    for (let at = 0, i = 0; at + 16 <= n; i++) {
+      const target = rodata + ((i * 97) % (1 << 20));
+      const form = i % 5;
+      if (form === 0) {
+        code.set([0x48, 0x8d, 0x05], at);
+        view.setInt32(at + 3, target - (text + at + 7), true);
+        at += 7;
+      } else if (form === 1) {
+        code[at] = 0xbf;
+        view.setUint32(at + 1, target, true);
+        at += 5;
+      } else if (form === 2) {
+        code.set([0x48, 0xc7, 0x07], at);
+        view.setUint32(at + 3, target, true);
+        at += 7;
+      } else if (form === 3) {
+        code.set([0xff, 0x24, 0xc5], at);
+        view.setUint32(at + 3, target, true);
+        at += 7;
+      } else {
+        code.set([0x48, 0xb8], at);
+        view.setBigUint64(at + 2, BigInt(target), true);
+        at += 10;
+      }
+    }
+    const words = new DataView(new ArrayBuffer(1 << 20));
+    for (let k = 0; k < 1 << 20; k += 8) words.setBigUint64(k, BigInt(data + ((k * 8 + 8) % (1 << 20))), true);
+    const abbrev = [...CU_ABBREV, 2, TAG_SUBPROGRAM, 0, 0x11, 0x01, 0x12, 0x07, 0, 0, 0];
+    const dies = [1, 0x6d, 0x2e, 0, 2, ...u64(text), ...u64(n), 0];
+    const bytes = craftElf([
+      { name: '.text', data: code, flags: ALLOC_EXEC, addr: text },
+      { name: '.rodata', data: new Uint8Array(1 << 20).fill(0x41), flags: 0x2, addr: rodata },
+      { name: '.data', data: new Uint8Array(words.buffer), flags: 0x3, addr: data },
+      { name: '.debug_info', data: unit4(dies) },
+      { name: '.debug_abbrev', data: abbrev },
+    ]);
+    const { attribution: a } = attributed(bytes);
+    const section = (name: string): Attribution['sections'][number] | undefined => a.sections.find((s) => s.name === name);
+    expect(section('.text')).toMatchObject({ exact: n, unattributed: 0 });
+    expect(section('.rodata')?.unattributed).toBe(0);
+    expect(section('.rodata')?.byReference).toBeGreaterThan(0);
+    for (const s of a.sections) expect(s.exact + s.byNeighbour + s.byReference + s.unattributed).toBe(s.size);
+    // Nothing in the code points at .data, and pointers are read only from data a file owns.
+    expect(section('.data')?.unattributed).toBe(1 << 20);
+    expect(a.files.map((f) => f.path)).toEqual(['m.']);
+
+    // Another machine: the code is not read, and the note says so.
+    new DataView(bytes.buffer).setUint16(18, 183, true); // EM_AARCH64
+    const other = attributed(bytes).attribution;
+    expect(other.main.byReference).toBe(0);
+    expect(other.notes).toEqual([expect.stringContaining('x86-64 only')]);
   });
 
   it('a file that is not ELF, and a relocatable object: error values', () => {
