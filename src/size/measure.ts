@@ -20,7 +20,16 @@ export interface Measured {
   readonly unattributedKib: number;
   readonly symbolTable: ElfSized['symbolTable'];
   /** With DWARF: over .text, .rodata, .data and .bss, how the attributed bytes were placed. */
-  readonly exactness?: { readonly mainKib: number; readonly exactKib: number; readonly byNeighbourKib: number; readonly units: number };
+  readonly exactness?: {
+    readonly mainKib: number;
+    /** DWARF's own ranges and variables, and local symbols by their file. */
+    readonly exactKib: number;
+    /** Padding and literal pools between two pieces of one file. */
+    readonly byNeighbourKib: number;
+    /** Data no symbol names, given to the file whose code or data points at it (strings, vtables). */
+    readonly byReferenceKib: number;
+    readonly units: number;
+  };
   /** With DWARF: each component's largest files (tree-relative paths, KiB), for the report. */
   readonly files?: ReadonlyMap<string, readonly { readonly path: string; readonly kib: number }[]>;
 }
@@ -58,7 +67,7 @@ export function attributeFiles(elf: ElfSized, dwarf: DwarfUnits, attribution: At
     files.set(component, list);
   }
   const all = [attribution.main, attribution.other];
-  const attributed = all.reduce((n, t) => n + t.exact + t.byNeighbour, 0);
+  const attributed = all.reduce((n, t) => n + t.exact + t.byNeighbour + t.byReference, 0);
   const unattributed = all.reduce((n, t) => n + t.unattributed, 0);
   const main = attribution.main;
   return {
@@ -69,7 +78,13 @@ export function attributeFiles(elf: ElfSized, dwarf: DwarfUnits, attribution: At
     attributedKib: attributed / 1024,
     unattributedKib: unattributed / 1024,
     symbolTable: elf.symbolTable,
-    exactness: { mainKib: main.size / 1024, exactKib: main.exact / 1024, byNeighbourKib: main.byNeighbour / 1024, units: dwarf.units.length },
+    exactness: {
+      mainKib: main.size / 1024,
+      exactKib: main.exact / 1024,
+      byNeighbourKib: main.byNeighbour / 1024,
+      byReferenceKib: main.byReference / 1024,
+      units: dwarf.units.length,
+    },
     files,
   };
 }

@@ -4,7 +4,7 @@
 
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
-import { itemText, Overlay, scrolled, SizePanel } from './components.js';
+import { itemText, listWindow, Overlay, scrolled, SizePanel, wrapWords } from './components.js';
 import { createRunner, type AppScriptTool, type Runner, type SaveTarget } from './effects.js';
 import { title } from './menu.js';
 import { contextOf, currentItems, cursorOf, dirty, type State, type TuiCore } from './state.js';
@@ -26,6 +26,9 @@ function keyHints(state: State): string {
       return `⏎ open Esc back Spc y n set / find ? info A all${state.showAll ? '*' : ''} C names u undo s/D save q quit`;
   }
 }
+
+const LEGEND = '[*] on by you [+] on by profile or default [=] implied (locked) [ ] off';
+const SHORT_LEGEND = '[*] you [+] profile/default [=] locked [ ] off';
 
 export type { AppScriptResult, AppScriptTool, SaveTarget } from './effects.js';
 
@@ -77,7 +80,11 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
   const list = currentItems(core, state);
   const cursor = Math.min(cursorOf(state), Math.max(0, list.length - 1));
   const ctx = contextOf(core, state);
-  const panelWidth = size.columns >= 100 ? 36 : 28;
+  // The size panel narrows with the terminal (at 60 columns the list keeps 39).
+  const panelWidth = size.columns >= 100 ? 36 : size.columns >= 76 ? 28 : Math.max(18, Math.floor(size.columns * 0.35));
+  // Key hints and the legend wrap on a narrow terminal instead of being cut; the list gives up their rows.
+  const hints = wrapWords(keyHints(state), size.columns);
+  const legend = wrapWords(size.columns >= 72 ? LEGEND : SHORT_LEGEND, size.columns);
   // The overlay takes rows from the list, so that the screen never outgrows the terminal.
   // The overlay takes what its content needs, up to half the screen (a 2-choice picker: 5 rows).
   const half = Math.max(6, Math.floor(size.rows / 2));
@@ -89,8 +96,8 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
         ? (o.showDiff === true ? (o.files ?? []).reduce((n, f) => n + (f.patch ?? '').split('\n').length, 0) : (o.files?.length ?? 1)) + 4
         : { none: 0, info: half, edit: 4, search: half, 'confirm-quit': 3 }[o.kind];
   const overlayRows = Math.min(wanted, half);
-  const listHeight = Math.max(3, size.rows - 8 - overlayRows);
-  const start = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), list.length - listHeight));
+  const listHeight = Math.max(3, size.rows - 6 - hints.length - legend.length - overlayRows);
+  const shown = listWindow(list.length, cursor, listHeight);
   const current = list[cursor];
   // ? on a setting says what osvconf explain says; on a menu, arch, mode or the name, what it is.
   const info =
@@ -109,17 +116,19 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
       </Text>
       <Box>
         <Box flexDirection="column" borderStyle="single" flexGrow={1} paddingX={1} height={listHeight + 2}>
-          {list.slice(start, start + listHeight).map((item, i) => (
+          {shown.above > 0 ? <Text dimColor={color}>{`  ↑ ${shown.above} more`}</Text> : null}
+          {list.slice(shown.start, shown.start + shown.count).map((item, i) => (
             <Text
               key={item.id}
-              inverse={start + i === cursor}
+              inverse={shown.start + i === cursor}
               wrap="truncate"
               {...(color && item.kind === 'bool' && item.mark === 'implied' ? { color: 'cyan' } : {})}
             >
-              {start + i === cursor ? '>' : ' '}
+              {shown.start + i === cursor ? '>' : ' '}
               {itemText(item, state.showNames)}
             </Text>
           ))}
+          {shown.below > 0 ? <Text dimColor={color}>{`  ↓ ${shown.below} more`}</Text> : null}
         </Box>
         <SizePanel state={state} width={panelWidth} height={listHeight + 2} color={color} />
       </Box>
@@ -136,12 +145,11 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
       <Text wrap="truncate" {...(color && state.message?.error === true ? { color: 'red' } : {})}>
         {state.message?.text ?? (save.where === undefined ? 'no OSv tree to save into: start osvconf there, or give --out=DIR' : `saves into ${save.where}`)}
       </Text>
-      <Text wrap="truncate" dimColor={color}>
-        {keyHints(state)}
-      </Text>
-      <Text wrap="truncate" dimColor={color}>
-        [*] on by you [+] on by profile or default [=] implied (locked) [ ] off
-      </Text>
+      {[...hints, ...legend].map((line, i) => (
+        <Text key={i} wrap="truncate" dimColor={color}>
+          {line}
+        </Text>
+      ))}
     </Box>
   );
 }

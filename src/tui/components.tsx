@@ -37,17 +37,18 @@ export function SizePanel({ state, width, height, color }: { state: State; width
   // Title, total, delta and the libsolaris line take four rows of the panel's inside.
   const top = e.lines.filter((l) => l.kib > 0).slice(0, Math.max(1, height - 2 - 4));
   const max = Math.max(1, ...top.map((l) => l.kib));
-  // Inside the border and padding: a 12-wide name, a 5-wide number, two spaces, then the bar.
   // Names as wide as the panel allows (12 at 80 columns), then a 5-wide number and the bar.
-  const nameWidth = Math.max(12, Math.min(24, width - 4 - 5 - 2 - 8));
-  const barWidth = Math.max(3, width - 4 - nameWidth - 7);
+  const nameWidth = Math.max(6, Math.min(24, width - 16));
+  const barWidth = Math.max(2, width - 4 - nameWidth - 7);
   return (
     <Box flexDirection="column" borderStyle="single" width={width} height={height} flexShrink={0} paddingX={1}>
-      <Text bold>Kernel size</Text>
-      <Text>
+      <Text bold wrap="truncate">
+        Kernel size
+      </Text>
+      <Text wrap="truncate">
         {kib(e.kernelKib)} ± {e.uncertaintyPct} %
       </Text>
-      <Text {...(color ? { color: delta <= 0 ? 'green' : 'yellow' } : {})}>
+      <Text wrap="truncate" {...(color ? { color: delta <= 0 ? 'green' : 'yellow' } : {})}>
         {delta <= 0 ? '' : '+'}
         {kib(delta)} vs default
       </Text>
@@ -167,6 +168,38 @@ export function Overlay({ core, state, height }: { core: TuiCore; state: State; 
  * A window of `rows` lines from `first`, with a marker line where there is more above or below
  * (PgUp/PgDn scroll); the window is clamped to the text.
  */
+/**
+ * The part of a list of `length` items that fits `rows` rows with the cursor on it: where it
+ * starts, how many items show, and how many lie above and below, each said on a row of its own
+ * (the rows the markers take are taken from the items; nothing is cut without a word).
+ */
+export function listWindow(length: number, cursor: number, rows: number): { start: number; count: number; above: number; below: number } {
+  if (length <= rows) return { start: 0, count: length, above: 0, below: 0 };
+  const at = Math.min(Math.max(0, cursor), length - 1);
+  const edge = Math.max(1, rows - 1); // items beside one marker
+  if (at < edge) return { start: 0, count: edge, above: 0, below: length - edge };
+  if (at >= length - edge) return { start: length - edge, count: edge, above: length - edge, below: 0 };
+  const count = Math.max(1, rows - 2);
+  const start = Math.min(Math.max(0, at - Math.floor(count / 2)), length - count);
+  return { start, count, above: start, below: length - start - count };
+}
+
+/** Lines of at most `width` characters, broken between words (a word longer than a line is cut). */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/ +/)) {
+    if (line === '') line = word;
+    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  lines.push(line);
+  return lines.map((l) => l.slice(0, Math.max(1, width)));
+}
+
 export function scrolled(lines: readonly string[], first: number, rows: number): string[] {
   if (lines.length <= rows) return [...lines];
   const start = Math.min(Math.max(0, first), lines.length - (rows - 1));

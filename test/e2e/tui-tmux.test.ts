@@ -13,7 +13,7 @@ afterAll(() => sessions.forEach((s) => spawnSync('tmux', ['kill-session', '-t', 
 /** Each session's key log: the configurator writes a line per key it has handled. */
 const keyLogs = new Map<string, string>();
 
-function start(cwd: string, args: string, before = ''): string {
+function start(cwd: string, args: string, before = '', [columns, rows] = [80, 24]): string {
   const name = `osvconf-${process.pid}-${sessions.length}`;
   sessions.push(name);
   const log = join(tempDir('osvconf-keys-'), 'keys');
@@ -25,9 +25,9 @@ function start(cwd: string, args: string, before = ''): string {
     '-s',
     name,
     '-x',
-    '80',
+    String(columns),
     '-y',
-    '24',
+    String(rows),
     '-c',
     cwd,
     `${before}NO_COLOR=1 OSVCONF_TUI_KEYLOG=${log} ${process.execPath} ${BIN} ${args}; echo EXIT=$?; sleep 600`,
@@ -244,6 +244,29 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     const text = await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
     expect(text).toContain('CONF_no_such_option');
     expect(text).not.toMatch(/tracepoints\s+400/);
+  });
+
+  it('at 60x20 nothing is cut: the key hints and the legend wrap, the size panel narrows and keeps its title', async () => {
+    const s = start(osvTree(), 'tui --profile=virtio-pci', '', [60, 20]);
+    const text = await waitFor(s, (t) => t.includes('Kernel size') && t.includes('off'), 'the first frame');
+    const lines = text.split('\n');
+    expect(lines.every((l) => l.length <= 60)).toBe(true);
+    expect(text).toContain('q quit'); // the last key hint (cut at 60 columns before)
+    expect(text).toMatch(/\[ \] off/); // the legend's end
+    expect(text).toMatch(/KiB ± \d+ %/);
+    // Every row of the frame fits the 20 rows: the list's bottom border is there.
+    expect(lines.filter((l) => l.startsWith('└')).length).toBe(1);
+  });
+
+  it('a list longer than the screen says how many items lie above and below', async () => {
+    const s = start(osvTree(), 'tui --profile=virtio-pci', '', [80, 14]);
+    const first = await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    expect(first).toMatch(/↓ \d+ more/);
+    expect(first).not.toMatch(/↑ \d+ more/);
+    await keys(s, 'End');
+    const last = await waitFor(s, (t) => /↑ \d+ more/.test(t), 'the marker above');
+    expect(last).not.toMatch(/↓ \d+ more/);
+    expect(last).toMatch(/> {4}< Quit >/);
   });
 
   it('follows a resize of the terminal', async () => {

@@ -6,7 +6,7 @@ import { loadDefaults } from '../../src/io/catalog-files.js';
 import { createTuiCore } from '../../src/tui/core.js';
 import { createRunner, type SaveTarget } from '../../src/tui/effects.js';
 import { NO_KEY, splitKeys, type KeyInfo } from '../../src/tui/keys.js';
-import { scrolled } from '../../src/tui/components.js';
+import { listWindow, scrolled, wrapWords } from '../../src/tui/components.js';
 import { currentItems, cursorOf, initialState, searchResults, type State } from '../../src/tui/state.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -246,6 +246,29 @@ describe('keys', () => {
     expect(scrolled(lines, 0, 30)).toEqual(lines);
     expect(scrolled(lines, 10, 5)).toEqual(['line 10', 'line 11', 'line 12', 'line 13', '↑ 10 more above  ↓ 16 more below (PgUp/PgDn)']);
     expect(scrolled(lines, 99, 5).slice(0, 4)).toEqual(['line 26', 'line 27', 'line 28', 'line 29']);
+  });
+
+  it('a list window keeps the cursor in view and counts what lies above and below, the markers taking rows of their own', () => {
+    for (let length = 0; length <= 30; length++)
+      for (const rows of [3, 4, 7, 12])
+        for (let cursor = 0; cursor < Math.max(1, length); cursor++) {
+          const w = listWindow(length, cursor, rows);
+          const used = w.count + (w.above > 0 ? 1 : 0) + (w.below > 0 ? 1 : 0);
+          expect(used, `${length} ${rows} ${cursor}`).toBeLessThanOrEqual(Math.max(rows, 3));
+          expect(w.above + w.count + w.below).toBe(length);
+          expect(w.start).toBe(w.above);
+          if (length > 0) expect(cursor >= w.start && cursor < w.start + w.count, `${length} ${rows} ${cursor}`).toBe(true);
+        }
+    expect(listWindow(5, 4, 5)).toEqual({ start: 0, count: 5, above: 0, below: 0 });
+    expect(listWindow(9, 0, 6)).toEqual({ start: 0, count: 5, above: 0, below: 4 });
+  });
+
+  it('key hints wrap between words within the width', () => {
+    const text = '⏎ open Esc back Spc y n set / find ? info A all C names u undo s/D save q quit';
+    expect(wrapWords(text, 80)).toEqual([text]);
+    const narrow = wrapWords(text, 30);
+    expect(narrow.every((l) => l.length <= 30)).toBe(true);
+    expect(narrow.join(' ')).toBe(text);
   });
 
   it('s then y saves and stays', () => {

@@ -69,8 +69,12 @@ function measuredHow(m: Measured, file: string): string {
   const e = m.exactness;
   if (m.method === 'symbols' || e === undefined)
     return `no DWARF in ${file}: attributed by symbol names (from ${m.symbolTable}), which leaves much unattributed; give the unstripped build/<mode>.<arch>/loader.elf for exact figures by source file\n`;
-  const attributed = e.exactKib + e.byNeighbourKib;
-  return `by source file, from DWARF (${e.units} compile units): ${pct(attributed, e.mainKib)} % of .text, .rodata, .data and .bss attributed (${pct(e.exactKib, e.mainKib)} % exact, ${pct(e.byNeighbourKib, e.mainKib)} % as the padding between two pieces of one file)\n`;
+  const attributed = e.exactKib + e.byNeighbourKib + e.byReferenceKib;
+  return (
+    `by source file, from DWARF (${e.units} compile units): ${pct(attributed, e.mainKib)} % of .text, .rodata, .data and .bss attributed ` +
+    `(${pct(e.exactKib, e.mainKib)} % exact, ${pct(e.byNeighbourKib, e.mainKib)} % as padding between two pieces of one file, ` +
+    `${pct(e.byReferenceKib, e.mainKib)} % unnamed data given to the file whose code points at it)\n`
+  );
 }
 
 export async function run(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
@@ -139,9 +143,10 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
                     : {
                         exactness: {
                           main_kib: r1(m.exactness.mainKib),
-                          attributed_pct: pct(m.exactness.exactKib + m.exactness.byNeighbourKib, m.exactness.mainKib),
+                          attributed_pct: pct(m.exactness.exactKib + m.exactness.byNeighbourKib + m.exactness.byReferenceKib, m.exactness.mainKib),
                           exact_pct: pct(m.exactness.exactKib, m.exactness.mainKib),
                           by_neighbour_pct: pct(m.exactness.byNeighbourKib, m.exactness.mainKib),
+                          by_reference_pct: pct(m.exactness.byReferenceKib, m.exactness.mainKib),
                           compile_units: m.exactness.units,
                         },
                       }),
