@@ -149,6 +149,17 @@ if (havePty && existsSync(MENUCONFIG)) {
     { setup: [DOWN, '\r', DOWN], measure: { move: moves, toggle: toggles } },
   );
 }
+// The floor under any configurator written for Node: node printing one line on the same pty.
+const nodeFloor = havePty
+  ? median(
+      Array.from(
+        { length: 5 },
+        () =>
+          pty({ argv: [process.execPath, '-e', "process.stdout.write('ready'); setTimeout(() => {}, 5000)"], cwd: tmpdir(), ready: 'ready', measure: {} })
+            .first_frame_ms,
+      ),
+    )
+  : undefined;
 const maxOf = (xs) => Math.max(...xs);
 const latency = (side, kind) => (side === undefined ? undefined : { median: median(side.keys[kind]), max: maxOf(side.keys[kind]), misses: side.misses[kind] });
 const lat = { move: latency(tui, 'move'), toggle: latency(tui, 'toggle') };
@@ -175,6 +186,7 @@ const rows = [
     tui === undefined ? '' : tui.first < 1000 ? 'yes' : 'NO',
   ],
   ['Kconfiglib menuconfig first frame (median of 5, ms)', peer === undefined ? 'not installed' : peer.first.toFixed(0), '', ''],
+  ['node printing one line on a pty (median of 5, ms): the floor for Node', nodeFloor === undefined ? '-' : nodeFloor.toFixed(0), '', ''],
   // The configurator's first frame no slower than the terminal peer's (issue #14's target).
   [
     'TUI first frame vs the peer',

@@ -33,6 +33,16 @@ export const FLAGS = [
   { name: 'keep-file', value: 'FILE', help: 'symbols: keep the symbols listed in FILE, one per line' },
   { name: 'compare', value: 'PROFILE', help: 'size: the baseline profile (symbols visible), or none (default: all)' },
   { name: 'elf', value: 'FILE', help: 'size: measure a real kernel ELF file and show it beside the estimate' },
+  {
+    name: 'calibrate',
+    value: 'DIR',
+    help: "size: measure your build DIR (build/<mode>.<arch>, built with this selection) and shift later estimates by the model's error on it (stored in DIR/osvconf-size.json)",
+  },
+  {
+    name: 'calibration',
+    value: 'FILE',
+    help: "size: the calibration to use or write (default: the tree's build/<mode>.<arch>/osvconf-size.json when there is one)",
+  },
   { name: 'to', value: 'DIR', help: 'import: where to write the profiles (default ./profiles)' },
   { name: 'in', value: 'FILE', help: 'get, set: the saved configuration to read (and, for set, to write); from: the file holding the command line' },
   { name: 'vm', value: 'VM', help: 'run-args: qemu (default) or firecracker' },

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { itemText, listWindow, Overlay, scrolled, SizePanel, wrapWords } from './components.js';
 import { createRunner, type AppScriptTool, type Runner, type SaveTarget } from './effects.js';
 import { title } from './menu.js';
-import { contextOf, currentItems, cursorOf, dirty, type State, type TuiCore } from './state.js';
+import { contextOf, currentItems, cursorOf, dirty, unreadMessages, type State, type TuiCore } from './state.js';
 
 /** The keys that work now, by what is on the screen. */
 function keyHints(state: State): string {
@@ -22,6 +22,8 @@ function keyHints(state: State): string {
       return 'y/⏎ write  d diff  n/Esc cancel';
     case 'confirm-quit':
       return 'y quit  s save and quit  n/Esc stay';
+    case 'log':
+      return 'PgUp/PgDn scroll  m/Esc close';
     default:
       return `⏎ open Esc back Spc y n set / find ? info A all${state.showAll ? '*' : ''} C names u undo s/D save q quit`;
   }
@@ -93,20 +95,30 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
     o.kind === 'choose'
       ? o.item.choices.length + 3
       : o.kind === 'save'
-        ? (o.showDiff === true ? (o.files ?? []).reduce((n, f) => n + (f.patch ?? '').split('\n').length, 0) : (o.files?.length ?? 1)) + 4
-        : { none: 0, info: half, edit: 4, search: half, 'confirm-quit': 3 }[o.kind];
+        ? (o.showDiff === true ? (o.files ?? []).reduce((n, f) => n + (f.patch ?? '').split('\n').length, 0) : (o.files?.length ?? 1)) +
+          4 +
+          state.selection.warnings.length
+        : { none: 0, info: half, edit: 4, search: half, 'confirm-quit': 3, log: half }[o.kind];
   const overlayRows = Math.min(wanted, half);
   const listHeight = Math.max(3, size.rows - 6 - hints.length - legend.length - overlayRows);
   const shown = listWindow(list.length, cursor, listHeight);
   const current = list[cursor];
   // ? on a setting says what osvconf explain says; on a menu, arch, mode or the name, what it is.
+  // m: the message log, newest first, each message wrapped whole.
   const info =
-    state.overlay.kind !== 'info' || current === undefined
-      ? undefined
-      : (core.describe(state.selection, current, ctx) ??
-        ('setting' in current
-          ? core.explain(state.selection, current.kind === 'choice' && current.setting === 'profile' ? current.value : current.setting)
-          : undefined));
+    state.overlay.kind === 'log'
+      ? state.log.length === 0
+        ? 'no messages yet: refusals and warnings are kept here, whole'
+        : [...state.log]
+            .reverse()
+            .flatMap((m) => wrapWords(`${m.error ? '! ' : '- '}${m.text}`, Math.max(20, size.columns - 4)))
+            .join('\n')
+      : state.overlay.kind !== 'info' || current === undefined
+        ? undefined
+        : (core.describe(state.selection, current, ctx) ??
+          ('setting' in current
+            ? core.explain(state.selection, current.kind === 'choice' && current.setting === 'profile' ? current.value : current.setting)
+            : undefined));
 
   return (
     <Box flexDirection="column" width={size.columns}>
@@ -135,14 +147,18 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
       <Overlay core={core} state={state} height={Math.max(3, overlayRows - 3)} />
       {info !== undefined ? (
         <Box borderStyle="single" flexDirection="column" paddingX={1} height={overlayRows}>
-          {scrolled(info.split('\n'), state.overlay.kind === 'info' ? (state.overlay.scroll ?? 0) : 0, overlayRows - 2).map((line, i) => (
-            <Text key={i} wrap="truncate-end">
-              {line}
-            </Text>
-          ))}
+          {scrolled(info.split('\n'), state.overlay.kind === 'info' || state.overlay.kind === 'log' ? (state.overlay.scroll ?? 0) : 0, overlayRows - 2).map(
+            (line, i) => (
+              <Text key={i} wrap="truncate-end">
+                {line}
+              </Text>
+            ),
+          )}
         </Box>
       ) : null}
       <Text wrap="truncate" {...(color && state.message?.error === true ? { color: 'red' } : {})}>
+        {/* Unread refusals and warnings are kept whole in the log (m), said first so a long message cannot cut it. */}
+        {unreadMessages(state) > 0 ? `[m: ${unreadMessages(state)} new] ` : ''}
         {state.message?.text ?? (save.where === undefined ? 'no OSv tree to save into: start osvconf there, or give --out=DIR' : `saves into ${save.where}`)}
       </Text>
       {[...hints, ...legend].map((line, i) => (

@@ -138,6 +138,12 @@ export function Overlay({ core, state, height }: { core: TuiCore; state: State; 
         <Text bold>Save</Text>
         {o.error !== undefined ? <Text>{o.error}</Text> : null}
         {o.files === undefined && o.error === undefined ? <Text>planning...</Text> : null}
+        {/* What the selection still warns about, repeated before it is written. */}
+        {state.selection.warnings.map((w, i) => (
+          <Text key={`w${i}`} wrap="truncate">
+            warning: {w.message}
+          </Text>
+        ))}
         {o.showDiff === true
           ? scrolled(
               (o.files ?? []).flatMap((f) => (f.patch ?? '').split('\n').filter((l) => l !== '')),
@@ -164,10 +170,6 @@ export function Overlay({ core, state, height }: { core: TuiCore; state: State; 
   return null;
 }
 
-/**
- * A window of `rows` lines from `first`, with a marker line where there is more above or below
- * (PgUp/PgDn scroll); the window is clamped to the text.
- */
 /**
  * The part of a list of `length` items that fits `rows` rows with the cursor on it: where it
  * starts, how many items show, and how many lie above and below, each said on a row of its own
@@ -200,6 +202,10 @@ export function wrapWords(text: string, width: number): string[] {
   return lines.map((l) => l.slice(0, Math.max(1, width)));
 }
 
+/**
+ * A window of `rows` lines from `first`, with a marker line where there is more above or below
+ * (PgUp/PgDn scroll); the window is clamped to the text.
+ */
 export function scrolled(lines: readonly string[], first: number, rows: number): string[] {
   if (lines.length <= rows) return [...lines];
   const start = Math.min(Math.max(0, first), lines.length - (rows - 1));

@@ -97,7 +97,9 @@ export function commandsFor(state: State, input: string, key: KeyInfo, generatin
   }
   if (o.kind === 'save' && o.files !== undefined && (input === 'y' || key.return)) return [{ kind: 'write' }];
   // PgUp/PgDn scroll what is longer than its pane: the ? text, the save screen's diff.
-  if ((o.kind === 'info' || o.kind === 'save') && (key.pageUp || key.pageDown)) return act({ type: 'scroll', delta: key.pageUp ? -10 : 10 });
+  if ((o.kind === 'info' || o.kind === 'save' || o.kind === 'log') && (key.pageUp || key.pageDown))
+    return act({ type: 'scroll', delta: key.pageUp ? -10 : 10 });
+  if (o.kind === 'log') return key.escape || input === 'm' || input === 'q' || key.return ? act({ type: 'log' }) : [];
   if (o.kind === 'confirm-quit' || o.kind === 'save') {
     if (key.escape) return act({ type: 'back' });
     return input === '' ? [] : act({ type: 'answer', key: input });
@@ -135,6 +137,8 @@ export function commandsFor(state: State, input: string, key: KeyInfo, generatin
       return act({ type: 'toggle-names' });
     case 'D':
       return act({ type: 'save', form: 'minimal' });
+    case 'm':
+      return act({ type: 'log' });
     default:
       // Any other letter or digit: the next item whose label starts with it (menuconfig's jump).
       return /^[A-Za-z0-9]$/.test(input) ? act({ type: 'jump', letter: input }) : [];

@@ -59,6 +59,8 @@ export type Overlay =
   /** The ? pane; `scroll`: the first line shown (PgUp/PgDn). */
   | { readonly kind: 'info'; readonly scroll?: number }
   | { readonly kind: 'confirm-quit' }
+  /** m: every refusal, warning and note the status line showed, newest first; `scroll` as in the ? pane. */
+  | { readonly kind: 'log'; readonly scroll?: number }
   /** The save screen; `thenQuit`: opened from the quit question (q s), so a save also quits. */
   | {
       readonly kind: 'save';
@@ -89,6 +91,10 @@ export interface State {
   readonly showAll: boolean;
   /** C: settings' names are shown beside their prompts. */
   readonly showNames: boolean;
+  /** Refusals and warnings, oldest first, kept whole (the status line cuts them); m shows them. */
+  readonly log: readonly { readonly text: string; readonly error: boolean }[];
+  /** How many of the log's entries the user has seen (opening the log sees them all). */
+  readonly logSeen: number;
 }
 
 export type Action =
@@ -103,6 +109,8 @@ export type Action =
   /** PgUp/PgDn in the ? pane or the save screen's diff. */
   | { type: 'scroll'; delta: number }
   | { type: 'toggle-names' }
+  /** m: the message log. */
+  | { type: 'log' }
   | { type: 'open' }
   | { type: 'back' }
   | { type: 'toggle' }
@@ -159,9 +167,17 @@ export function initialState(core: TuiCore, settings: Settings, baselineKib: num
       done: false,
       showAll: false,
       showNames: false,
+      log: [],
+      logSeen: 0,
     },
   };
 }
+
+/** Log entries the user has not opened the log for. */
+export const unreadMessages = (state: State): number => state.log.length - state.logSeen;
+
+/** Refusals and warnings worth keeping: what the status line says that is an error or a warning. */
+const worthKeeping = (m: State['message']): m is NonNullable<State['message']> => m !== undefined && (m.error || /\bwarning:/.test(m.text));
 
 /** The menus as the state shows them (with the show-all view). */
 export function contextOf(core: TuiCore, state: State): MenuContext {
@@ -243,7 +259,7 @@ function change(core: TuiCore, state: State, settings: Settings, note?: string):
     message:
       note === undefined && warnings.length === 0
         ? undefined
-        : { text: [note, ...warnings.slice(0, 1).map((w) => `warning: ${w.message}`)].filter((t) => t !== undefined).join('; '), error: false },
+        : { text: [note, ...warnings.map((w) => `warning: ${w.message}`)].filter((t) => t !== undefined).join('; '), error: false },
   };
 }
 
@@ -315,12 +331,28 @@ function activate(core: TuiCore, state: State, item: Item | undefined, viaSpace:
     case 'generate':
       return { ...state, overlay: { kind: 'edit', item, buffer: '', cursor: 0 } };
     case 'action':
-      return viaSpace ? state : reduce(core, state, { type: item.action });
+      return viaSpace ? state : step(core, state, { type: item.action });
   }
 }
 
+/** One action on the state; every refusal or warning it leaves on the status line goes to the log too. */
 export function reduce(core: TuiCore, state: State, action: Action): State {
+  const next = step(core, state, action);
+  if (next.message === state.message || !worthKeeping(next.message)) return next;
+  // A bounded log: the last 200 messages.
+  const all = [...next.log, next.message];
+  const dropped = Math.max(0, all.length - 200);
+  return { ...next, log: all.slice(dropped), logSeen: Math.max(0, next.logSeen - dropped) };
+}
+
+function step(core: TuiCore, state: State, action: Action): State {
   const overlay = state.overlay;
+  if (overlay.kind === 'log') {
+    if (action.type === 'scroll') return { ...state, overlay: { kind: 'log', scroll: Math.max(0, (overlay.scroll ?? 0) + action.delta) } };
+    if (action.type === 'back' || action.type === 'log') return { ...state, overlay: { kind: 'none' } };
+    return state;
+  }
+  if (action.type === 'log') return { ...state, overlay: { kind: 'log' }, logSeen: state.log.length };
   if (overlay.kind === 'choose') {
     if (action.type === 'move')
       return { ...state, overlay: { ...overlay, index: Math.min(overlay.item.choices.length - 1, Math.max(0, overlay.index + action.delta)) } };
@@ -433,8 +465,8 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
   }
   if (overlay.kind === 'info' && action.type === 'scroll')
     return { ...state, overlay: { ...overlay, scroll: Math.max(0, (overlay.scroll ?? 0) + action.delta) } };
-  if (overlay.kind === 'info' && action.type === 'move') return reduce(core, { ...state, overlay: { kind: 'info' } }, action);
-  if (overlay.kind === 'info' && action.type !== 'info') return reduce(core, { ...state, overlay: { kind: 'none' } }, action);
+  if (overlay.kind === 'info' && action.type === 'move') return step(core, { ...state, overlay: { kind: 'info' } }, action);
+  if (overlay.kind === 'info' && action.type !== 'info') return step(core, { ...state, overlay: { kind: 'none' } }, action);
 
   const list = currentItems(core, state);
   const cursor = Math.min(cursorOf(state), Math.max(0, list.length - 1));
@@ -469,7 +501,7 @@ export function reduce(core: TuiCore, state: State, action: Action): State {
     case 'toggle':
       return activate(core, state, list[cursor], true);
     case 'back':
-      return state.path.length > 1 ? { ...state, path: state.path.slice(0, -1), message: undefined } : reduce(core, state, { type: 'quit' });
+      return state.path.length > 1 ? { ...state, path: state.path.slice(0, -1), message: undefined } : step(core, state, { type: 'quit' });
     case 'undo': {
       const previous = state.past[state.past.length - 1];
       if (previous === undefined) return { ...state, message: { text: 'nothing to undo', error: false } };

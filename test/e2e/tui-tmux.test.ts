@@ -269,6 +269,24 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     expect(last).toMatch(/> {4}< Quit >/);
   });
 
+  it('a refusal cut on the status line is kept whole in the message log (m); the save screen repeats the warnings', async () => {
+    const s = start(osvTree(), 'tui --profile=virtio-pci');
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(s, 'Down', 'Down', 'Enter', 'Enter', 'Space'); // Drivers > Buses > virtio: refused, others need it
+    const refused = await waitFor(s, (t) => t.includes('[m: 1 new]'), 'the unread count');
+    expect(refused).not.toContain('turn them off first'); // cut at 80 columns
+    await keys(s, 'm');
+    const log = await waitFor(s, (t) => t.includes('turn them off first'), 'the whole message in the log');
+    expect(log).toContain('! virtio is needed by virtio_blk');
+    await keys(s, 'Escape');
+    await waitFor(s, (t) => !t.includes('[m: 1 new]') && !t.includes('turn them off first'), 'the log closed and read');
+    const w = start(osvTree(), 'tui --profile=base fs=rofs');
+    await waitFor(w, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(w, 's');
+    const save = await waitFor(w, (t) => t.includes('y / Enter writes these files'), 'the save plan');
+    expect(save).toContain('warning: fs=rofs reads the root filesystem from a disk');
+  });
+
   it('follows a resize of the terminal', async () => {
     const s = start(osvTree(), 'tui');
     await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');

@@ -7,7 +7,7 @@ import { createTuiCore } from '../../src/tui/core.js';
 import { createRunner, type SaveTarget } from '../../src/tui/effects.js';
 import { NO_KEY, splitKeys, type KeyInfo } from '../../src/tui/keys.js';
 import { listWindow, scrolled, wrapWords } from '../../src/tui/components.js';
-import { currentItems, cursorOf, initialState, searchResults, type State } from '../../src/tui/state.js';
+import { currentItems, cursorOf, initialState, searchResults, unreadMessages, type State } from '../../src/tui/state.js';
 import { tempDir } from '../helpers/cli.js';
 
 function setup(profile = 'virtio-pci') {
@@ -269,6 +269,28 @@ describe('keys', () => {
     const narrow = wrapWords(text, 30);
     expect(narrow.every((l) => l.length <= 30)).toBe(true);
     expect(narrow.join(' ')).toBe(text);
+  });
+
+  it('refusals go to a bounded message log, once each; opening it (m) reads them all, Esc closes it', () => {
+    const t = setup();
+    t.open('drivers');
+    t.open('drivers:bus');
+    expect(currentItems(t.core, t.runner.state)[cursorOf(t.runner.state)]?.id).toContain('virtio');
+    t.press(' ');
+    expect(t.runner.state.log).toHaveLength(1);
+    expect(t.runner.state.log[0]?.error).toBe(true);
+    expect(unreadMessages(t.runner.state)).toBe(1);
+    for (let i = 0; i < 260; i++) t.press(' ');
+    expect(t.runner.state.log).toHaveLength(200);
+    expect(unreadMessages(t.runner.state)).toBe(200);
+    t.press('m');
+    expect(t.runner.state.overlay.kind).toBe('log');
+    expect(unreadMessages(t.runner.state)).toBe(0);
+    t.press('', { escape: true });
+    expect(t.runner.state.overlay.kind).toBe('none');
+    t.press('j'); // a move says nothing: nothing new is logged
+    expect(t.runner.state.log).toHaveLength(200);
+    expect(unreadMessages(t.runner.state)).toBe(0);
   });
 
   it('s then y saves and stays', () => {

@@ -12,7 +12,12 @@ import { readElfSizes } from '../../symbols/elf.js';
 import { attribute, attributeFiles, compileRules, compileSources, type Measured } from '../../size/measure.js';
 import { attributeElf } from '../../size/dwarf.js';
 import { sizeInputOf } from '../../size/input.js';
-import { createEstimator, type Estimate, type Estimator } from '../../size/model.js';
+import { createEstimator, type Estimate, type Estimator, type SizeInput } from '../../size/model.js';
+import { applyCalibration, calibrationRecord } from '../../size/calibration.js';
+import { CALIBRATION_FILE, findCalibration, treeCalibration, writeCalibration } from '../../io/size-calibration.js';
+import { isOsvCheckout } from '../../io/out-dir.js';
+import { statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type { ParsedArgs } from '../args.js';
 import type { RunContext } from '../command-table.js';
 import { json, output, type CommandOutput } from '../output.js';
@@ -77,6 +82,45 @@ function measuredHow(m: Measured, file: string): string {
   );
 }
 
+/** The kernel file OSv's build leaves in build/<mode>.<arch>, and the bootfs it carries. */
+const STRIPPED = 'loader-stripped.elf';
+const BOOTFS = 'bootfs.bin';
+
+/**
+ * --calibrate=DIR: the measured size of the user's build of this selection (loader-stripped.elf
+ * without its bootfs, the model's target) stored with what the model says for it.
+ */
+function calibrateOn(
+  dir: string,
+  args: ParsedArgs,
+  selection: Selection,
+  input: SizeInput,
+  modelKib: number,
+  tree: string | undefined,
+  defaults: Defaults,
+): Result<string> {
+  const file = resolvePath(dir, STRIPPED);
+  const bytes = readBytes(file);
+  if (!bytes.ok)
+    return fail(`${bytes.error.message}`, `--calibrate names the build directory (build/<mode>.<arch>) after OSv's make has built ${STRIPPED} there`);
+  const elf = readElfSizes(bytes.value, file, elfMachines(defaults));
+  if (!elf.ok) return elf;
+  const { arch, mode } = selection.request;
+  if (elf.value.arch !== arch) return fail(`${file} is an ${elf.value.arch} kernel, but the selection is for ${arch}`, `add --arch=${elf.value.arch}`);
+  let bootfs = 0;
+  try {
+    const st = statSync(resolvePath(dir, BOOTFS));
+    if (st.isFile()) bootfs = st.size;
+  } catch {
+    // no bootfs.bin beside it: nothing to take off
+  }
+  const record = calibrationRecord(input, { arch, mode, file, date: new Date().toISOString().slice(0, 10) }, (bytes.value.length - bootfs) / 1024, modelKib);
+  const stored = args.values.get('calibration') ?? (tree === undefined ? resolvePath(dir, CALIBRATION_FILE) : treeCalibration(tree, mode, arch));
+  const written = writeCalibration(resolvePath(stored), record);
+  if (!written.ok) return written;
+  return ok(resolvePath(stored));
+}
+
 export async function run(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
   const resolved = await resolveSelection(args, args.positionals, context.cwd);
   if (!resolved.ok) return resolved;
@@ -90,10 +134,36 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
       `a ${selection.request.mode} kernel is built otherwise (another -O level, assertions) and its size is not extrapolated from release builds; use --mode=${model.modes[0]}`,
     );
   const estimator = createEstimator(model);
-  const estimate = estimator.estimate(sizeInputOf(selection, script.value));
+  const input = sizeInputOf(selection, script.value);
+  const modelEstimate = estimator.estimate(input);
+  const tree = args.values.get('out') ?? (isOsvCheckout(context.cwd) ? context.cwd : undefined);
+  const calibrateDir = args.values.get('calibrate');
+  if (calibrateDir !== undefined) {
+    const stored = calibrateOn(resolvePath(context.cwd, calibrateDir), args, selection, input, modelEstimate.kernelKib, tree, resolved.value.defaults);
+    if (!stored.ok) return stored;
+  }
+  const named = args.values.get('calibration');
+  const found = findCalibration(
+    calibrateDir !== undefined && named === undefined && tree === undefined
+      ? resolvePath(context.cwd, calibrateDir, CALIBRATION_FILE)
+      : named === undefined
+        ? undefined
+        : resolvePath(context.cwd, named),
+    tree,
+    selection.request.mode,
+    selection.request.arch,
+  );
+  if (!found.ok) return found;
+  const calibration = found.value === undefined ? undefined : { ...found.value, ...applyCalibration(found.value.record, input, modelEstimate.kernelKib) };
+  // A calibrated estimate is the model's shifted by its error on the user's build; so is the baseline, so differences stay the model's.
+  const shift = calibration?.offsetKib ?? 0;
+  const estimate = { ...modelEstimate, kernelKib: modelEstimate.kernelKib + shift };
   const baseline = baselineOf(args, resolved.value, selection, estimator);
   if (!baseline.ok) return baseline;
-  const base = baseline.value;
+  const base =
+    baseline.value === undefined
+      ? undefined
+      : { ...baseline.value, estimate: { ...baseline.value.estimate, kernelKib: baseline.value.estimate.kernelKib + shift } };
   const elfPath = args.values.get('elf');
   const measured = elfPath === undefined ? undefined : measureElf(elfPath, selection.request.arch, resolved.value.defaults);
   if (measured !== undefined && !measured.ok) return measured;
@@ -108,6 +178,18 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
           profile: selection.request.profile,
           target: model.target,
           kernel_kib: Math.round(estimate.kernelKib * 10) / 10,
+          model_kib: Math.round(modelEstimate.kernelKib * 10) / 10,
+          calibration:
+            calibration === undefined
+              ? null
+              : {
+                  file: calibration.record.file,
+                  date: calibration.record.date,
+                  stored_in: calibration.path,
+                  measured_kib: calibration.record.measured_kib,
+                  offset_kib: Math.round(calibration.offsetKib * 10) / 10,
+                  extrapolated: calibration.extrapolated,
+                },
           baseline_kib: base === undefined ? null : Math.round(base.estimate.kernelKib * 10) / 10,
           baseline: base?.label ?? null,
           uncertainty_pct: estimate.uncertaintyPct,
@@ -161,6 +243,11 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   const hidden = sizeInputOf(selection).hidden;
   let text = `${model.target}, ${arch}, profile ${profile}, symbols ${hidden ? 'hidden' : 'visible'}\n`;
   text += `estimate: ${kib(estimate.kernelKib)} (± ${estimate.uncertaintyPct} %)\n`;
+  if (calibration !== undefined) {
+    const o = calibration.offsetKib;
+    text += `calibrated on ${calibration.record.file}, ${calibration.record.date}: the model's ${kib(modelEstimate.kernelKib)} ${o < 0 ? '-' : '+'} ${kib(Math.abs(o))} (its error on that build; ${calibration.path})\n`;
+    for (const e of calibration.extrapolated) text += `  extrapolated: ${e}\n`;
+  }
   if (base !== undefined) {
     const delta = estimate.kernelKib - base.estimate.kernelKib;
     text += `baseline: ${kib(base.estimate.kernelKib)} (${base.label}): ${delta <= 0 ? '' : '+'}${kib(delta)} (${delta <= 0 ? '' : '+'}${((delta / base.estimate.kernelKib) * 100).toFixed(1)} %)\n`;

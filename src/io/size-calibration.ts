@@ -1,0 +1,65 @@
+// The calibration record on disk: build/<mode>.<arch>/osvconf-size.json beside the build it
+// measured (found there by `osvconf size` in that tree), or a file the user names. A record that
+// does not read is an error naming the file and the field, never silently ignored.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail, ok, type Result } from '../core/result.js';
+import { buildDir } from '../core/tree-layout.js';
+import type { CalibrationRecord } from '../size/calibration.js';
+import { readTextCapped } from './read-file.js';
+import { writePlan } from './write-plan.js';
+
+export const CALIBRATION_FILE = 'osvconf-size.json';
+const MAX_BYTES = 1 << 20;
+
+/** Where the tree's calibration for this arch and mode lives. */
+export const treeCalibration = (tree: string, mode: string, arch: string): string => join(tree, buildDir({ mode, arch }), CALIBRATION_FILE);
+
+export function readCalibration(path: string): Result<CalibrationRecord> {
+  const text = readTextCapped(path, 'calibration file', MAX_BYTES);
+  if (!text.ok) return text;
+  let data: unknown;
+  try {
+    data = JSON.parse(text.value);
+  } catch (e) {
+    return fail(`${path}: not JSON: ${(e as Error).message}`, 'make it again with osvconf size --calibrate=build/<mode>.<arch>');
+  }
+  const r = data as Record<string, unknown>;
+  const bad = (field: string): Result<never> =>
+    fail(`${path}: ${field} is missing or wrong: not a calibration osvconf wrote`, 'make it again with osvconf size --calibrate=build/<mode>.<arch>');
+  if (typeof data !== 'object' || data === null || r['osvconf_size_calibration'] !== 1) return bad('osvconf_size_calibration');
+  for (const f of ['arch', 'mode', 'file', 'date'] as const) if (typeof r[f] !== 'string') return bad(f);
+  for (const f of ['measured_kib', 'model_kib'] as const) if (typeof r[f] !== 'number' || !Number.isFinite(r[f]) || (r[f] as number) <= 0) return bad(f);
+  if (!Array.isArray(r['on']) || !r['on'].every((x) => typeof x === 'string')) return bad('on');
+  if (typeof r['hidden'] !== 'boolean') return bad('hidden');
+  if (r['version_script_symbols'] !== null && !Number.isInteger(r['version_script_symbols'])) return bad('version_script_symbols');
+  return ok(data as CalibrationRecord);
+}
+
+/** The calibration that applies: the named file, else the tree's (when there is one), else none. */
+export function findCalibration(
+  named: string | undefined,
+  tree: string | undefined,
+  mode: string,
+  arch: string,
+): Result<{ path: string; record: CalibrationRecord } | undefined> {
+  const path = named ?? (tree === undefined ? undefined : treeCalibration(tree, mode, arch));
+  if (path === undefined || (named === undefined && !existsSync(path))) return ok(undefined);
+  const record = readCalibration(path);
+  if (!record.ok) return record;
+  if (record.value.arch !== arch || record.value.mode !== mode)
+    return fail(
+      `${path} calibrates ${record.value.mode}.${record.value.arch} kernels, but the selection is ${mode}.${arch}`,
+      'calibrate on a build of this arch and mode',
+    );
+  return ok({ path, record: record.value });
+}
+
+/** Writes the record whole (temporary file and rename), like every file osvconf writes. */
+export function writeCalibration(path: string, record: CalibrationRecord): Result<void> {
+  const dir = join(path, '..');
+  // Only a calibration osvconf wrote is replaced (like every file it writes).
+  const owns = (existing: string): boolean => existing.includes('"osvconf_size_calibration": 1');
+  const done = writePlan(dir, [{ path: path.slice(dir.length + 1), content: `${JSON.stringify(record, null, 2)}\n`, owns }]);
+  return done.ok ? ok(undefined) : done;
+}

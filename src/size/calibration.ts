@@ -1,0 +1,71 @@
+// Calibration on the user's own build: the size of one kernel they built, against what the model
+// says for the same selection, shifts every later estimate by the difference. Differences
+// between selections keep coming from the model (they matched builds within a few per cent where
+// the absolute size did not: another toolchain or OSv version moves the core most). Pure: the
+// record is read and written by io/size-calibration.ts.
+import type { SizeInput } from './model.js';
+
+/** What `osvconf size --calibrate` stores (beside the build, or in the file the user names). */
+export interface CalibrationRecord {
+  readonly osvconf_size_calibration: 1;
+  readonly arch: string;
+  readonly mode: string;
+  /** The measured file, and when it was measured (ISO date). */
+  readonly file: string;
+  readonly date: string;
+  readonly measured_kib: number;
+  readonly model_kib: number;
+  /** Drivers and bool options on in the calibration build, and whether symbols were hidden. */
+  readonly on: readonly string[];
+  readonly hidden: boolean;
+  readonly version_script_symbols: number | null;
+}
+
+export function calibrationRecord(
+  input: SizeInput,
+  where: { arch: string; mode: string; file: string; date: string },
+  measuredKib: number,
+  modelKib: number,
+): CalibrationRecord {
+  return {
+    osvconf_size_calibration: 1,
+    arch: where.arch,
+    mode: where.mode,
+    file: where.file,
+    date: where.date,
+    measured_kib: Math.round(measuredKib * 10) / 10,
+    model_kib: Math.round(modelKib * 10) / 10,
+    on: [...input.values].filter(([, v]) => v === 1).map(([k]) => k),
+    hidden: input.hidden,
+    version_script_symbols: input.versionScript?.symbols ?? null,
+  };
+}
+
+export interface Calibrated {
+  readonly kernelKib: number;
+  readonly offsetKib: number;
+  /** What the estimate takes from the shipped model because the calibration build lacked it. */
+  readonly extrapolated: readonly string[];
+}
+
+/** The estimate shifted by the calibration build's difference, and what it extrapolates. */
+export function applyCalibration(record: CalibrationRecord, input: SizeInput, modelKib: number): Calibrated {
+  const offsetKib = record.measured_kib - record.model_kib;
+  const then = new Set(record.on);
+  const now = [...input.values].filter(([, v]) => v === 1).map(([k]) => k);
+  const extrapolated: string[] = [];
+  const added = now.filter((k) => !then.has(k));
+  const dropped = record.on.filter((k) => (input.values.get(k) ?? 0) === 0);
+  if (added.length > 0) extrapolated.push(`on here but not in the calibration build (their size from the shipped model): ${added.join(', ')}`);
+  if (dropped.length > 0) extrapolated.push(`off here but in the calibration build (the model's size of them is taken off): ${dropped.join(', ')}`);
+  if (input.hidden !== record.hidden)
+    extrapolated.push(
+      `symbols ${input.hidden ? 'hidden' : 'visible'} here, ${record.hidden ? 'hidden' : 'visible'} in the calibration build (the model's difference between the two)`,
+    );
+  const script = input.versionScript?.symbols ?? null;
+  if (script !== record.version_script_symbols)
+    extrapolated.push(
+      `an app version script of ${script ?? 'no'} symbols here, ${record.version_script_symbols ?? 'none'} in the calibration build (the model's saving)`,
+    );
+  return { kernelKib: modelKib + offsetKib, offsetKib, extrapolated };
+}

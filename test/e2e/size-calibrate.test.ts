@@ -1,0 +1,83 @@
+// osvconf size --calibrate: the user's own build of a selection measured once (loader-stripped.elf
+// without bootfs.bin), stored beside it, and every later estimate in that tree shifted by the
+// model's error on it. The "build" is a real x64 ELF padded to a chosen size.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { osvconf, osvTree, tempDir } from '../helpers/cli.js';
+
+const KERNEL_BYTES = 3_300_000;
+const BOOTFS_BYTES = 40_960;
+const ALL = ['--profile=all', 'conf_hide_symbols=1', 'fs=rofs', '--compare=none'];
+const PCI = ['--profile=virtio-pci', 'conf_hide_symbols=1', 'fs=rofs', '--compare=none'];
+
+function fakeBuild(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const src = join(dir, 'k.c');
+  writeFileSync(src, 'int main(void) { return 0; }\n');
+  const elf = join(dir, 'small.elf');
+  execFileSync('gcc', ['-o', elf, src]);
+  const bytes = readFileSync(elf);
+  const padded = Buffer.alloc(KERNEL_BYTES);
+  bytes.copy(padded);
+  writeFileSync(join(dir, 'loader-stripped.elf'), padded);
+  writeFileSync(join(dir, 'bootfs.bin'), Buffer.alloc(BOOTFS_BYTES));
+}
+
+const json = (args: string[], cwd: string) => {
+  const run = osvconf(['size', ...args, '--json'], { cwd });
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout);
+};
+
+describe('osvconf size --calibrate', () => {
+  let tree: string;
+  beforeAll(() => {
+    tree = osvTree();
+    fakeBuild(join(tree, 'build', 'release.x64'));
+  });
+
+  it('measures the build once; the same selection is then estimated at its measured size, and says so', () => {
+    const model = json(ALL, tempDir()).kernel_kib;
+    const out = json([...ALL, '--calibrate=build/release.x64'], tree);
+    const measured = (KERNEL_BYTES - BOOTFS_BYTES) / 1024;
+    expect(out.calibration.measured_kib).toBeCloseTo(measured, 1);
+    expect(out.calibration.stored_in).toBe(join(tree, 'build', 'release.x64', 'osvconf-size.json'));
+    expect(out.model_kib).toBeCloseTo(model, 1);
+    expect(out.kernel_kib).toBeCloseTo(measured, 0);
+    expect(out.calibration.extrapolated).toEqual([]);
+    const text = osvconf(['size', ...ALL], { cwd: tree }).stdout;
+    expect(text).toContain(`calibrated on ${join(tree, 'build', 'release.x64', 'loader-stripped.elf')}, ${new Date().toISOString().slice(0, 10)}`);
+  });
+
+  it('other selections in the tree start from it: shifted by the same error, with what is extrapolated named', () => {
+    const all = json(ALL, tree);
+    const pciModel = json(PCI, tempDir()).kernel_kib;
+    const pci = json(PCI, tree);
+    expect(pci.kernel_kib).toBeCloseTo(pciModel + (all.kernel_kib - all.model_kib), 0);
+    expect(pci.calibration.extrapolated.join('\n')).toMatch(/off here but in the calibration build .*: .*\bxen\b/);
+    const visible = json(['--profile=all', 'conf_hide_symbols=0', 'fs=rofs', '--compare=none'], tree);
+    expect(visible.calibration.extrapolated.join('\n')).toContain('symbols visible here, hidden in the calibration build');
+  });
+
+  it('outside a tree it is stored beside the build; --calibration names another file; a bad one is refused with its name', () => {
+    const dir = join(tempDir(), 'build');
+    fakeBuild(dir);
+    const cwd = join(dir, '..');
+    expect(json([...ALL, '--calibrate=build'], cwd).calibration.stored_in).toBe(join(dir, 'osvconf-size.json'));
+    expect(existsSync(join(dir, 'osvconf-size.json'))).toBe(true);
+    expect(json([...ALL, `--calibration=${join(dir, 'osvconf-size.json')}`], tempDir()).calibration).not.toBeNull();
+    const bad = join(tempDir(), 'cal.json');
+    writeFileSync(bad, '{"osvconf_size_calibration": 1, "arch": "x64"}');
+    const refused = osvconf(['size', ...ALL, `--calibration=${bad}`]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${bad}: mode is missing or wrong`);
+    const other = join(tempDir(), 'cal.json');
+    writeFileSync(other, readFileSync(join(dir, 'osvconf-size.json'), 'utf8').replace('"arch": "x64"', '"arch": "aarch64"'));
+    expect(osvconf(['size', ...ALL, `--calibration=${other}`]).stderr).toContain('calibrates release.aarch64 kernels, but the selection is release.x64');
+    const missing = osvconf(['size', ...ALL, `--calibrate=${tempDir()}`]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('loader-stripped.elf');
+  });
+});
