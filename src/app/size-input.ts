@@ -7,7 +7,9 @@ import type { Selection } from '../core/select.js';
 import { isVersionScript, versionScriptNames } from '../io/kernel-symbols.js';
 import { MAX_VERSION_SCRIPT_BYTES, readTextCapped } from '../io/read-file.js';
 import { sizeInputOf } from '../size/input.js';
-import type { SizeInput } from '../size/model.js';
+import type { Estimate, Estimator, SizeInput } from '../size/model.js';
+import { applyCalibration } from '../size/calibration.js';
+import { findCalibration, treeCalibration } from '../io/size-calibration.js';
 import { appVersionScript } from './selection.js';
 
 /** The app version script of the selection: its symbol count and whether it keeps iconv. */
@@ -49,4 +51,38 @@ export function sizeInputIn(selection: Selection, tree: string): SizeInput {
   // A script that cannot be read (missing, not a version script) is estimated without: osvconf
   // size and the selection's checks say what is wrong with it.
   return sizeInputOf(selection, script.ok ? script.value : undefined);
+}
+
+const calibrationCache = new Map<string, { stamp: string; found: ReturnType<typeof findCalibration> }>();
+
+/** The tree's calibration (build/<mode>.<arch>/osvconf-size.json), read again only when it changed on disk. */
+function treeCalibrationOf(tree: string, mode: string, arch: string): ReturnType<typeof findCalibration> {
+  const path = treeCalibration(tree, mode, arch);
+  let stamp: string;
+  try {
+    const st = statSync(path);
+    stamp = `${st.mtimeMs}/${st.size}/${st.ino}`;
+  } catch {
+    return ok(undefined); // none: the model's estimate
+  }
+  const cached = calibrationCache.get(path);
+  if (cached !== undefined && cached.stamp === stamp) return cached.found;
+  const found = findCalibration(undefined, tree, mode, arch);
+  calibrationCache.set(path, { stamp, found });
+  return found;
+}
+
+/**
+ * The estimate every front end shows for a selection in a tree: the model's, on the selection
+ * with its app version script, shifted by the tree's calibration when there is one (the same
+ * number `osvconf size` prints there).
+ */
+export function estimateIn(estimator: Estimator, selection: Selection, tree: string): Estimate {
+  const input = sizeInputIn(selection, tree);
+  const estimate = estimator.estimate(input);
+  const found = treeCalibrationOf(tree, selection.request.mode, selection.request.arch);
+  if (!found.ok) return { ...estimate, calibration: { error: found.error.message } };
+  if (found.value === undefined) return estimate;
+  const c = applyCalibration(found.value.record, input, estimate.kernelKib);
+  return { ...estimate, kernelKib: c.kernelKib, calibration: { file: found.value.record.file, date: found.value.record.date, offsetKib: c.offsetKib } };
 }

@@ -39,6 +39,8 @@ export interface Estimate {
   readonly uncertaintyPct: number;
   /** libsolaris.so outside the kernel file: where it goes and how big (null: unknown). */
   readonly libsolaris?: { readonly where: 'bootfs' | 'image'; readonly zfs: string; readonly kib: number | null; readonly source: string };
+  /** When the user's build calibrates it (app/size-input.ts): kernelKib is the model's shifted by offsetKib. */
+  readonly calibration?: { readonly file: string; readonly date: string; readonly offsetKib: number } | { readonly error: string };
 }
 
 export function componentKib(model: SizeModel, component: SizeComponent): number {

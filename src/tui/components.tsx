@@ -35,7 +35,10 @@ export function SizePanel({ state, width, height, color }: { state: State; width
   const e = state.estimate;
   const delta = e.kernelKib - state.baselineKib;
   // Title, total, delta and the libsolaris line take four rows of the panel's inside.
-  const top = e.lines.filter((l) => l.kib > 0).slice(0, Math.max(1, height - 2 - 4));
+  // A calibrated estimate says so on a row of its own (the CLI's "calibrated on <file>, <date>").
+  const calibration =
+    e.calibration === undefined ? undefined : 'error' in e.calibration ? 'calibration unreadable (osvconf size says why)' : `calibrated ${e.calibration.date}`;
+  const top = e.lines.filter((l) => l.kib > 0).slice(0, Math.max(1, height - 2 - 4 - (calibration === undefined ? 0 : 1)));
   const max = Math.max(1, ...top.map((l) => l.kib));
   // Names as wide as the panel allows (12 at 80 columns), then a 5-wide number and the bar.
   const nameWidth = Math.max(6, Math.min(24, width - 16));
@@ -48,6 +51,7 @@ export function SizePanel({ state, width, height, color }: { state: State; width
       <Text wrap="truncate">
         {kib(e.kernelKib)} ± {e.uncertaintyPct} %
       </Text>
+      {calibration === undefined ? null : <Text wrap="truncate">{calibration}</Text>}
       <Text wrap="truncate" {...(color ? { color: delta <= 0 ? 'green' : 'yellow' } : {})}>
         {delta <= 0 ? '' : '+'}
         {kib(delta)} vs default

@@ -14,8 +14,7 @@ import { explainAccess, textOf } from '../app/explain-text.js';
 import { bindSettings, parseSettings } from '../core/settings.js';
 import { loadArchCatalog, profileSource, type UserProfiles } from '../io/catalog-files.js';
 import { loadSizeModel } from '../io/size-files.js';
-import { sizeInputOf } from '../size/input.js';
-import { sizeInputIn } from '../app/size-input.js';
+import { estimateIn } from '../app/size-input.js';
 import { createEstimator, type Estimator } from '../size/model.js';
 import { items, type MenuContext } from './menu.js';
 import type { Settings, TuiCore } from './state.js';
@@ -83,7 +82,7 @@ export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined
   const core: TuiCore = {
     defaultProfile: defaults.defaultProfile,
     resolve,
-    estimate: (selection) => data(selection.request.arch).estimator.estimate(sizeInputIn(selection, tree)),
+    estimate: (selection) => estimateIn(data(selection.request.arch).estimator, selection, tree),
     context: (selection): MenuContext => {
       const d = data(selection.request.arch);
       const hiding = withRole(selection.kconfig, 'hide-symbols');
@@ -107,7 +106,7 @@ export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined
             d.catalog,
             d.source,
           );
-          if (s.ok) m.set(p.name, d.estimator.estimate(sizeInputOf(s.value)).kernelKib);
+          if (s.ok) m.set(p.name, estimateIn(d.estimator, s.value, tree).kernelKib);
         }
         sizes = m;
         profileKib.set(cacheKey, m);
@@ -119,7 +118,7 @@ export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined
       const found = explain(
         selection,
         setting,
-        explainAccess(selection, d.catalog, d.source, (s) => d.estimator.estimate(sizeInputIn(s, tree)).kernelKib),
+        explainAccess(selection, d.catalog, d.source, (s) => estimateIn(d.estimator, s, tree).kernelKib),
       );
       return found.ok ? found.value.map((e) => textOf(e, selection)).join('\n') : found.error.message;
     },
@@ -134,7 +133,7 @@ export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined
         kconfig: {},
         options: {},
       });
-      return base.ok ? data(selection.request.arch).estimator.estimate(sizeInputIn(base.value, tree)).kernelKib : Number.NaN;
+      return base.ok ? estimateIn(data(selection.request.arch).estimator, base.value, tree).kernelKib : Number.NaN;
     },
     describe: (selection, item, ctx) => {
       if (item.kind === 'menu')
