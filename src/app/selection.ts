@@ -120,6 +120,18 @@ export async function loadContext(archFlag: string | undefined, profilesDir: str
 /** The file --load names: a saved configuration, or a Kconfig .config (OSv's menuconfig, conf/examples/). */
 export const MAX_CONFIGURATION_BYTES = 1024 * 1024;
 
+/**
+ * The Kconfig options a loaded .config names (set, or "is not set"): menuconfig marks the others
+ * "(NEW)". Undefined for a file that is not a .config (a saved configuration lists only settings).
+ */
+export function dotConfigNames(path: string, arch: string): ReadonlySet<string> | undefined {
+  const text = readTextCapped(path, 'configuration', MAX_CONFIGURATION_BYTES);
+  if (!text.ok || !isKconfigFile(text.value)) return undefined;
+  const context = archContext(arch);
+  if (!context.ok) return undefined;
+  return new Set(parseDotConfig(text.value, context.value.catalog.kconfig.choice.name).values.keys());
+}
+
 async function loadConfiguration(
   path: string,
   arch: string | undefined,

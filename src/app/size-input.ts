@@ -12,10 +12,18 @@ import { applyCalibration } from '../size/calibration.js';
 import { findCalibration, treeCalibration } from '../io/size-calibration.js';
 import { appVersionScript } from './selection.js';
 
+/**
+ * Version scripts not written yet, by absolute path: the configurator holds a generated script
+ * until the user saves, and sizes the selection with it meanwhile.
+ */
+export type PendingScripts = Readonly<Record<string, string>>;
+
 /** The app version script of the selection: its symbol count and whether it keeps iconv. */
-export function appScriptSize(selection: Selection, tree: string): Result<{ symbols: number; iconv: boolean } | undefined> {
+export function appScriptSize(selection: Selection, tree: string, pending?: PendingScripts): Result<{ symbols: number; iconv: boolean } | undefined> {
   const script = appVersionScript(selection, tree);
   if (script === undefined) return ok(undefined);
+  const held = pending?.[script.path];
+  if (held !== undefined) return scriptSize(script.path, held);
   if (!script.exists)
     return fail(`conf_version_script=${script.setting}: no such file (looked at ${script.path})`, 'write it with osvconf symbols APP --out=FILE');
   // The configurator asks on every change: read a script again only when it changed on disk.
@@ -38,7 +46,10 @@ const scriptCache = new Map<string, { stamp: string; result: Result<{ symbols: n
 function readScript(path: string): Result<{ symbols: number; iconv: boolean } | undefined> {
   const read = readTextCapped(path, 'version script', MAX_VERSION_SCRIPT_BYTES);
   if (!read.ok) return read;
-  const text = read.value;
+  return scriptSize(path, read.value);
+}
+
+function scriptSize(path: string, text: string): Result<{ symbols: number; iconv: boolean } | undefined> {
   if (!isVersionScript(text)) return fail(`${path} is not a version script`, 'a version script reads { global: name; ... local: *; };');
   const names = versionScriptNames(text);
   if (names === '*') return ok(undefined);
@@ -46,8 +57,8 @@ function readScript(path: string): Result<{ symbols: number; iconv: boolean } | 
 }
 
 /** The size model's input: the selection and its app version script when it has one it can read. */
-export function sizeInputIn(selection: Selection, tree: string): SizeInput {
-  const script = appScriptSize(selection, tree);
+export function sizeInputIn(selection: Selection, tree: string, pending?: PendingScripts): SizeInput {
+  const script = appScriptSize(selection, tree, pending);
   // A script that cannot be read (missing, not a version script) is estimated without: osvconf
   // size and the selection's checks say what is wrong with it.
   return sizeInputOf(selection, script.ok ? script.value : undefined);
@@ -77,8 +88,8 @@ function treeCalibrationOf(tree: string, mode: string, arch: string): ReturnType
  * with its app version script, shifted by the tree's calibration when there is one (the same
  * number `osvconf size` prints there).
  */
-export function estimateIn(estimator: Estimator, selection: Selection, tree: string): Estimate {
-  const input = sizeInputIn(selection, tree);
+export function estimateIn(estimator: Estimator, selection: Selection, tree: string, pending?: PendingScripts): Estimate {
+  const input = sizeInputIn(selection, tree, pending);
   const estimate = estimator.estimate(input);
   const found = treeCalibrationOf(tree, selection.request.mode, selection.request.arch);
   if (!found.ok) return { ...estimate, calibration: { error: found.error.message } };

@@ -39,6 +39,11 @@ export const FLAGS = [
     help: "size: measure your build DIR (build/<mode>.<arch>, built with this selection) and shift later estimates by the model's error on it (stored in DIR/osvconf-size.json)",
   },
   {
+    name: 'html',
+    value: 'FILE',
+    help: 'size: write a self-contained page with a treemap of the kernel by component (estimate, and the measurement with --elf)',
+  },
+  {
     name: 'calibration',
     value: 'FILE',
     help: "size: the calibration to use or write (default: the tree's build/<mode>.<arch>/osvconf-size.json when there is one)",

@@ -48,7 +48,7 @@ export const COMMAND_TABLE: Readonly<Record<ScriptedCommand, CommandSpec>> = {
   explain: { title: 'osvconf explain', flags: [...SELECTION, 'json'], run: explain, help: explainHelp },
   import: { title: 'osvconf import', flags: ['to', 'dry-run', 'json'], run: importTree, help: importHelp },
   symbols: { title: 'osvconf symbols', flags: ['arch', 'keep', 'keep-file', 'out', 'json', 'strict'], run: symbols, help: symbolsHelp },
-  size: { title: 'osvconf size', flags: [...SELECTION, 'compare', 'elf', 'calibrate', 'calibration', 'out', 'json'], run: size, help: sizeHelp },
+  size: { title: 'osvconf size', flags: [...SELECTION, 'compare', 'elf', 'calibrate', 'calibration', 'html', 'out', 'json'], run: size, help: sizeHelp },
   diff: { title: 'osvconf diff', flags: ['arch', 'mode', 'profile', 'profiles-dir', 'force', 'json'], run: diff, help: diffHelp },
   get: { title: 'osvconf get', flags: ['in', 'arch', 'mode', 'profiles-dir', 'force', 'json'], run: runGet, help: getHelp },
   set: { title: 'osvconf set', flags: ['in', 'arch', 'mode', 'profiles-dir', 'force', 'strict'], run: runSet, help: setHelp },

@@ -6,16 +6,16 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { itemText, listWindow, Overlay, scrolled, SizePanel, wrapWords } from './components.js';
 import { createRunner, type AppScriptTool, type Runner, type SaveTarget } from './effects.js';
-import { title } from './menu.js';
+import { title, type Item, type MenuContext } from './menu.js';
 import { contextOf, currentItems, cursorOf, dirty, unreadMessages, type State, type TuiCore } from './state.js';
 
 /** The keys that work now, by what is on the screen. */
-function keyHints(state: State): string {
+function keyHints(state: State, columns: number): string {
   switch (state.overlay.kind) {
     case 'edit':
       return '⏎ set  Esc cancel  ←→ Home End move  ⌫ erase  ^U clear';
     case 'search':
-      return '↑↓ choose  ⏎ go there  Esc close  ^U clear';
+      return '↑↓ choose  ⏎ go there  ^F help  Esc close  ^U clear';
     case 'choose':
       return '↑↓ choose  ⏎/Spc pick  Esc cancel';
     case 'save':
@@ -25,12 +25,23 @@ function keyHints(state: State): string {
     case 'log':
       return 'PgUp/PgDn scroll  m/Esc close';
     default:
-      return `⏎ open Esc back Spc y n set / find ? info A all${state.showAll ? '*' : ''} C names u undo s/D save q quit`;
+      // The keys menuconfig users look for first; a wide terminal has room for the rest.
+      return `⏎ open Esc back Spc y n set / find ? info A all${state.showAll ? '*' : ''} C names u undo s/D save q quit${columns >= 100 ? '  O load S save as m log' : ''}`;
   }
 }
 
 const LEGEND = '[*] on by you [+] on by profile or default [=] implied (locked) [ ] off';
 const SHORT_LEGEND = '[*] you [+] profile/default [=] locked [ ] off';
+
+/** What ? (or Ctrl-F in the search) says about an item: what osvconf explain says, or what it is. */
+function infoAbout(core: TuiCore, state: State, item: Item, ctx: MenuContext): string | undefined {
+  return (
+    core.describe(state.selection, item, ctx) ??
+    ('setting' in item
+      ? core.explain(state.selection, item.kind === 'choice' && item.setting === 'profile' ? item.value : item.setting, state.settings.scripts)
+      : undefined)
+  );
+}
 
 export type { AppScriptResult, AppScriptTool, SaveTarget } from './effects.js';
 
@@ -85,7 +96,7 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
   // The size panel narrows with the terminal (at 60 columns the list keeps 39).
   const panelWidth = size.columns >= 100 ? 36 : size.columns >= 76 ? 28 : Math.max(18, Math.floor(size.columns * 0.35));
   // Key hints and the legend wrap on a narrow terminal instead of being cut; the list gives up their rows.
-  const hints = wrapWords(keyHints(state), size.columns);
+  const hints = wrapWords(keyHints(state, size.columns), size.columns);
   const legend = wrapWords(size.columns >= 72 ? LEGEND : SHORT_LEGEND, size.columns);
   // The overlay takes rows from the list, so that the screen never outgrows the terminal.
   // The overlay takes what its content needs, up to half the screen (a 2-choice picker: 5 rows).
@@ -113,12 +124,11 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
             .reverse()
             .flatMap((m) => wrapWords(`${m.error ? '! ' : '- '}${m.text}`, Math.max(20, size.columns - 4)))
             .join('\n')
-      : state.overlay.kind !== 'info' || current === undefined
+      : state.overlay.kind !== 'info'
         ? undefined
-        : (core.describe(state.selection, current, ctx) ??
-          ('setting' in current
-            ? core.explain(state.selection, current.kind === 'choice' && current.setting === 'profile' ? current.value : current.setting)
-            : undefined));
+        : (state.overlay.item ?? current) === undefined
+          ? undefined
+          : infoAbout(core, state, state.overlay.item ?? (current as Item), ctx);
 
   return (
     <Box flexDirection="column" width={size.columns}>
@@ -137,7 +147,7 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
               {...(color && item.kind === 'bool' && item.mark === 'implied' ? { color: 'cyan' } : {})}
             >
               {shown.start + i === cursor ? '>' : ' '}
-              {itemText(item, state.showNames)}
+              {itemText(item, state.showNames, state.loadedNames)}
             </Text>
           ))}
           {shown.below > 0 ? <Text dimColor={color}>{`  ↓ ${shown.below} more`}</Text> : null}

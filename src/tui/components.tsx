@@ -8,7 +8,17 @@ import { searchResults, type State, type TuiCore } from './state.js';
 // On by you, on by the profile or a default, implied (locked), off.
 const MARKS: Record<string, string> = { you: '[*]', profile: '[+]', implied: '[=]', default: '[+]', off: '[ ]' };
 
-export function itemText(item: Item, showNames = false): string {
+/** menuconfig's "(NEW)": a Kconfig option the loaded .config does not name. */
+export function isNew(item: Item, loadedNames: ReadonlySet<string> | undefined): boolean {
+  return loadedNames !== undefined && item.kind !== 'menu' && item.id.startsWith('kconfig:') && !loadedNames.has(item.id.slice('kconfig:'.length));
+}
+
+export function itemText(item: Item, showNames = false, loadedNames?: ReadonlySet<string>): string {
+  const text = itemLine(item, showNames);
+  return isNew(item, loadedNames) ? `${text} (NEW)` : text;
+}
+
+function itemLine(item: Item, showNames: boolean): string {
   // C: the setting's name beside its prompt (a driver's label starts with its name already).
   const named = showNames && 'setting' in item && !item.setting.startsWith('conf_drivers_') ? `${item.setting}  ${item.label}` : item.label;
   // Changed by you: * in the mark column, for values as for bools.

@@ -82,7 +82,7 @@ export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined
   const core: TuiCore = {
     defaultProfile: defaults.defaultProfile,
     resolve,
-    estimate: (selection) => estimateIn(data(selection.request.arch).estimator, selection, tree),
+    estimate: (selection, scripts) => estimateIn(data(selection.request.arch).estimator, selection, tree, scripts),
     context: (selection): MenuContext => {
       const d = data(selection.request.arch);
       const hiding = withRole(selection.kconfig, 'hide-symbols');
@@ -113,12 +113,12 @@ export function createTuiCore(defaults: Defaults, user: UserProfiles | undefined
       }
       return { selection, arches: [...arches.keys()], modes: Object.keys(defaults.modes), profiles: d.profiles, profileKib: sizes };
     },
-    explain: (selection, setting) => {
+    explain: (selection, setting, scripts) => {
       const d = data(selection.request.arch);
       const found = explain(
         selection,
         setting,
-        explainAccess(selection, d.catalog, d.source, (s) => estimateIn(d.estimator, s, tree).kernelKib),
+        explainAccess(selection, d.catalog, d.source, (s) => estimateIn(d.estimator, s, tree, scripts).kernelKib),
       );
       return found.ok ? found.value.map((e) => textOf(e, selection)).join('\n') : found.error.message;
     },

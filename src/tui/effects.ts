@@ -5,7 +5,7 @@
 
 import type { OsvError, Result } from '../core/result.js';
 import { commandsFor, splitKeys, type Command, type KeyInfo } from './keys.js';
-import { reduce, type Action, type SaveFile, type State, type TuiCore } from './state.js';
+import { reduce, type Action, type SaveFile, type Settings, type State, type TuiCore } from './state.js';
 
 export interface SaveTarget {
   /** Plans the files (rendered, compared with the disk) without writing; `minimal`: the saved configuration's minimal form. */
@@ -13,11 +13,17 @@ export interface SaveTarget {
   /** Writes the plan; returns what happened to each file. */
   write(state: State, form?: 'minimal'): Result<SavedFiles>;
   readonly where: string | undefined;
+  /** O: a configuration file read as --load reads it, for the settings it gives (and the names a .config lists). */
+  load(path: string, state: State): Promise<Result<{ settings: Settings; path: string; notes: readonly string[]; names?: ReadonlySet<string> }>>;
+  /** S: the saved configuration written to a file the user names; answers the path written. */
+  saveAs(path: string, state: State): Result<string>;
 }
 
 /** What the symbols generator answers: the script it wrote and its counts, or why not. */
 export type AppScriptResult = Result<{
+  /** Where the script goes when the user saves, and its text. */
   readonly path: string;
+  readonly content: string;
   readonly kept: number;
   readonly missing: readonly string[];
   readonly libraries?: readonly { readonly title: string; readonly count: number }[];
@@ -61,6 +67,34 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
       case 'cancel-generate':
         generating?.cancel();
         return;
+      case 'save-as': {
+        const written = command.path === '' ? undefined : save.saveAs(command.path, state);
+        if (written === undefined) return apply({ type: 'note', text: 'give a file name to save to', error: true });
+        return apply(
+          written.ok
+            ? { type: 'note', text: `saved the configuration to ${written.value}`, error: false }
+            : { type: 'note', text: say(written.error), error: true },
+        );
+      }
+      case 'load': {
+        if (command.path === '') return apply({ type: 'note', text: 'give a file to load', error: true });
+        apply({ type: 'note', text: `loading ${command.path}...`, error: false });
+        void save.load(command.path, state).then((read) => {
+          apply(
+            read.ok
+              ? {
+                  type: 'loaded',
+                  settings: read.value.settings,
+                  path: read.value.path,
+                  notes: read.value.notes,
+                  ...(read.value.names === undefined ? {} : { names: read.value.names }),
+                }
+              : { type: 'note', text: say(read.error), error: true },
+          );
+          onState(state);
+        });
+        return;
+      }
       case 'write': {
         const written = save.write(state, state.overlay.kind === 'save' ? state.overlay.form : undefined);
         return apply(
@@ -81,6 +115,7 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
               ? {
                   type: 'version-script',
                   path: made.value.path,
+                  content: made.value.content,
                   kept: made.value.kept,
                   missing: made.value.missing,
                   ...(made.value.libraries === undefined ? {} : { libraries: made.value.libraries }),

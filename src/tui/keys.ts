@@ -2,7 +2,7 @@
 // no React, no I/O, so every key is unit-tested. A burst (a paste, keys typed faster than the
 // screen reads them) is split into single keys first, so that it acts as those keys one by one.
 
-import type { Action, State } from './state.js';
+import { PROMPTS, type Action, type State } from './state.js';
 
 /** The parts of a key press the map reads (ink's Key has these names). */
 export interface KeyInfo {
@@ -47,6 +47,9 @@ export type Command =
   /** Run the symbols generator on the app at this path (the Visibility screen's field). */
   | { readonly kind: 'generate'; readonly path: string }
   | { readonly kind: 'cancel-generate' }
+  /** O: load the configuration at this path (a saved configuration or a .config); S: save the configuration to it. */
+  | { readonly kind: 'load'; readonly path: string }
+  | { readonly kind: 'save-as'; readonly path: string }
   /** Write the planned files (the save screen's y / Enter). */
   | { readonly kind: 'write' };
 
@@ -76,7 +79,13 @@ export function commandsFor(state: State, input: string, key: KeyInfo, generatin
   // While the generator runs, Esc stops it; the screen keeps answering.
   if (generating && key.escape) return [{ kind: 'cancel-generate' }];
   if (o.kind === 'edit') {
-    if (key.return) return o.item.kind === 'generate' ? (generating ? [] : [{ kind: 'generate', path: o.buffer.trim() }]) : act({ type: 'open' });
+    if (key.return) {
+      if (o.item.kind !== 'generate') return act({ type: 'open' });
+      const path = o.buffer.trim();
+      if (o.item.id === PROMPTS.load.id) return [{ kind: 'load', path }];
+      if (o.item.id === PROMPTS['save-as'].id) return [{ kind: 'save-as', path }];
+      return generating ? [] : [{ kind: 'generate', path }];
+    }
     if (key.escape) return act({ type: 'back' });
     if (key.backspace || key.delete) return act({ type: 'erase' });
     if (key.leftArrow) return act({ type: 'cursor', to: 'left' });
@@ -93,6 +102,7 @@ export function commandsFor(state: State, input: string, key: KeyInfo, generatin
     if (key.upArrow) return act({ type: 'move', delta: -1 });
     if (key.downArrow) return act({ type: 'move', delta: 1 });
     if (key.ctrl && input === 'u') return act({ type: 'kill' });
+    if (key.ctrl && input === 'f') return act({ type: 'info' });
     return typed(input, key);
   }
   if (o.kind === 'save' && o.files !== undefined && (input === 'y' || key.return)) return [{ kind: 'write' }];
@@ -139,6 +149,10 @@ export function commandsFor(state: State, input: string, key: KeyInfo, generatin
       return act({ type: 'save', form: 'minimal' });
     case 'm':
       return act({ type: 'log' });
+    case 'O':
+      return act({ type: 'prompt', purpose: 'load' });
+    case 'S':
+      return act({ type: 'prompt', purpose: 'save-as' });
     default:
       // Any other letter or digit: the next item whose label starts with it (menuconfig's jump).
       return /^[A-Za-z0-9]$/.test(input) ? act({ type: 'jump', letter: input }) : [];

@@ -1,12 +1,14 @@
 // osvconf on a terminal (or osvconf tui): loads the core, then ink and the app (only here: the
 // scripted path never loads them). Without a terminal it refuses at once, never waiting for input.
 
-import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fail, ok, usage, type Result } from '../core/result.js';
 import { plan } from '../app/plan.js';
 import { renderBuildCommand } from '../generators/build-command.js';
-import { resolveSelection, type SelectionOptions } from '../app/selection.js';
+import { appVersionScript, dotConfigNames, resolveSelection, type SelectionOptions } from '../app/selection.js';
+import { MAX_VERSION_SCRIPT_BYTES, readTextCapped } from '../io/read-file.js';
 
 /** What the configurator reads of the command line (the CLI's parsed arguments have this shape). */
 export interface TuiArgs extends SelectionOptions {
@@ -14,7 +16,7 @@ export interface TuiArgs extends SelectionOptions {
 }
 import { validate_profile } from '../generated/validators.js';
 import { unifiedDiff } from '../app/unified-diff.js';
-import { comparePlan, writePlan } from '../io/write-plan.js';
+import { comparePlan, ownsNamedFile, writePlan } from '../io/write-plan.js';
 import { buildDir, OSVCONF_DIR, SAVED_SUFFIX } from '../core/tree-layout.js';
 import type { Defaults } from '../core/catalog.js';
 import { checkOutDir, isOsvCheckout } from '../io/out-dir.js';
@@ -43,11 +45,17 @@ function diffStat(before: string | undefined, after: string): string {
   return added + removed === 0 ? '' : `(+${added} -${removed} lines)`;
 }
 
-function saveTarget(where: string | undefined, core: TuiCore): SaveTarget {
+function saveTarget(where: string | undefined, core: TuiCore, cwd: string, defaults: Defaults): SaveTarget {
   const files = (state: State, compare: boolean, form: 'minimal' | undefined): Result<SavedFiles> => {
     if (where === undefined) return fail('no OSv tree to save into', 'start osvconf in an OSv checkout, or give --out=DIR');
     const rendered = new Map(form === undefined ? [] : [['configuration', renderConfiguration(state.selection, core.minimalLines(state.selection))]]);
-    const planned = plan(state.selection, rendered).files;
+    // With the artifacts, the version script generated here that the selection builds with.
+    const script = appVersionScript(state.selection, where);
+    const held = script === undefined ? undefined : state.settings.scripts?.[script.path];
+    const relativePath = script === undefined ? '' : relative(resolve(where), script.path);
+    if (held !== undefined && (relativePath.startsWith('..') || isAbsolute(relativePath)))
+      return fail(`the version script ${script?.path} is outside the tree ${where}`, 'generate it again from the tree it is for');
+    const planned = [...plan(state.selection, rendered).files, ...(held === undefined ? [] : [{ path: relativePath, content: held, owns: ownsNamedFile }])];
     // The same rules as --out: no /, no literal ~, no foreign non-empty directory.
     const place = checkOutDir(where, false);
     if (!place.ok) return place;
@@ -63,7 +71,33 @@ function saveTarget(where: string | undefined, core: TuiCore): SaveTarget {
       }),
     });
   };
-  return { where, plan: (s, form) => files(s, true, form), write: (s, form) => files(s, false, form) };
+  return {
+    where,
+    plan: (s, form) => files(s, true, form),
+    write: (s, form) => files(s, false, form),
+    load: (path) => loadConfigurationFile(path, defaults, cwd),
+    saveAs: (path, state) => saveConfigurationAs(resolve(cwd, path), state),
+  };
+}
+
+/** S: the saved configuration in a file the user names; a file that is not one is not replaced. */
+function saveConfigurationAs(path: string, state: State): Result<string> {
+  const content = renderConfiguration(state.selection);
+  const done = writePlan(dirname(path), [{ path: basename(path), content, owns: (existing) => existing.startsWith(content.split('\n')[0] as string) }]);
+  return done.ok ? ok(path) : done;
+}
+
+/** O: a configuration file read as --load reads it (a saved configuration or a .config). */
+async function loadConfigurationFile(
+  path: string,
+  defaults: Defaults,
+  cwd: string,
+): Promise<Result<{ settings: Settings; path: string; notes: readonly string[]; names?: ReadonlySet<string> }>> {
+  const file = resolve(cwd, path);
+  const read = await initialSettings({ values: new Map([['load', file]]), switches: new Set(), positionals: [] }, undefined, defaults, cwd);
+  if (!read.ok) return read;
+  const names = dotConfigNames(file, read.value.settings.arch);
+  return ok({ settings: read.value.settings, path: file, notes: read.value.notes, ...(names === undefined ? {} : { names }) });
 }
 
 /**
@@ -75,13 +109,20 @@ function appScriptTool(where: string): AppScriptTool {
   return (path, state) => {
     if (path === '') return { done: Promise.resolve(fail("give the app's ELF file or directory")), cancel: () => undefined };
     const fsSettings = state.selection.options.filter((o) => o.option.values !== undefined).map((o) => `${o.option.setting}=${o.value}`);
+    // Made in a directory of its own and held in memory: the tree gets it only when the user saves.
     const out = join(resolve(where), `${basename(resolve(path))}.version_script`);
+    const scratch = mkdtempSync(join(tmpdir(), 'osvconf-script-'));
+    const made = join(scratch, basename(out));
     const child = spawn(
       process.execPath,
-      [join(PACKAGE_ROOT, 'bin', 'osvconf.cjs'), 'symbols', `--arch=${state.settings.arch}`, `--out=${out}`, '--json', ...fsSettings, '--', path],
+      [join(PACKAGE_ROOT, 'bin', 'osvconf.cjs'), 'symbols', `--arch=${state.settings.arch}`, `--out=${made}`, '--json', ...fsSettings, '--', path],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    const kill = (): void => void child.kill('SIGKILL');
+    const clean = (): void => rmSync(scratch, { recursive: true, force: true });
+    const kill = (): void => {
+      child.kill('SIGKILL');
+      clean();
+    };
     process.once('exit', kill); // quitting (q, Ctrl-C, a signal) stops it too
     let stdout = '';
     let stderr = '';
@@ -91,13 +132,16 @@ function appScriptTool(where: string): AppScriptTool {
       child.on('error', (e) => answer(fail(`cannot run osvconf symbols: ${e.message}`)));
       child.on('close', (code, signal) => {
         process.off('exit', kill);
+        const content = readTextCapped(made, 'version script', MAX_VERSION_SCRIPT_BYTES);
+        clean();
         if (signal !== null) return answer(fail('version script generation stopped'));
         if (code !== 0)
           return answer(fail(/osvconf: error: (.*)/.exec(stderr)?.[1] ?? `osvconf symbols failed (exit ${code})`, /osvconf: hint: (.*)/.exec(stderr)?.[1]));
         try {
           const report = JSON.parse(stdout) as { kept: number; missing: { name: string; weak: boolean }[]; libraries?: Record<string, string[]> };
           const libraries = Object.entries(report.libraries ?? {}).map(([title, names]) => ({ title, count: names.length }));
-          answer(ok({ path: out, kept: report.kept, missing: report.missing.filter((m) => !m.weak).map((m) => m.name), libraries }));
+          if (!content.ok) return answer(content);
+          answer(ok({ path: out, content: content.value, kept: report.kept, missing: report.missing.filter((m) => !m.weak).map((m) => m.name), libraries }));
         } catch {
           answer(fail('osvconf symbols gave no report'));
         }
@@ -242,12 +286,19 @@ async function configure(args: TuiArgs, terminal: TuiStreams): Promise<Result<{ 
   if (!made.ok) return made;
   // What was read from the tree counts as saved: only changes made here are unsaved.
   const { loaded, notes } = initial.value;
+  const names = loaded === undefined ? undefined : dotConfigNames(loaded, settings.arch);
   const state: State =
-    loaded === undefined ? made.value : { ...made.value, message: { text: [...notes, `loaded ${loaded}`].join('; '), error: notes.length > 0 } };
+    loaded === undefined
+      ? made.value
+      : {
+          ...made.value,
+          message: { text: [...notes, `loaded ${loaded}`].join('; '), error: notes.length > 0 },
+          ...(names === undefined ? {} : { loadedNames: names }),
+        };
 
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./App.js')]);
   let quit: State | undefined;
-  const target = saveTarget(out, core.value);
+  const target = saveTarget(out, core.value, terminal.cwd, defaults.value);
   let lastSave: { files: readonly SaveFile[]; buildCommand?: string } | undefined;
   const save: SaveTarget = {
     where: target.where,
@@ -257,6 +308,8 @@ async function configure(args: TuiArgs, terminal: TuiStreams): Promise<Result<{ 
       if (written.ok) lastSave = written.value;
       return written;
     },
+    load: (path, s) => target.load(path, s),
+    saveAs: (path, s) => target.saveAs(path, s),
   };
   process.stdout.write(FIRST_FRAME);
   const app = render(

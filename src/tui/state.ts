@@ -8,6 +8,7 @@ import { withRole } from '../core/kconfig.js';
 import type { Selection } from '../core/select.js';
 import type { Estimate } from '../size/model.js';
 import { allItems, items, type Item, type MenuContext, type MenuId } from './menu.js';
+import type { PendingScripts } from '../app/size-input.js';
 
 export interface Settings {
   readonly arch: string;
@@ -18,6 +19,11 @@ export interface Settings {
   readonly options: Readonly<Record<string, string>>;
   /** The custom profile's name when saved (default: the profile, or <profile>-custom). */
   readonly name?: string;
+  /**
+   * Version scripts generated here, by absolute path, written only when the user saves: undo
+   * takes one back and quitting without saving leaves nothing on disk.
+   */
+  readonly scripts?: PendingScripts;
 }
 
 /** What the reducer needs from the core; tui/core.ts builds it over the catalog. */
@@ -26,11 +32,12 @@ export interface TuiCore {
   readonly defaultProfile: string;
   resolve(settings: Settings): Result<Selection>;
   context(selection: Selection): MenuContext;
-  estimate(selection: Selection): Estimate;
+  /** The estimate `osvconf size` gives in the tree, with the version scripts not written yet. */
+  estimate(selection: Selection, scripts?: PendingScripts): Estimate;
   /** The default that a Kconfig option or build option returns to (to drop redundant settings). */
   defaultOf(selection: Selection, setting: string): string | undefined;
   /** What `osvconf explain` says about a setting, for the info pane. */
-  explain(selection: Selection, setting: string): string;
+  explain(selection: Selection, setting: string, scripts?: PendingScripts): string;
   /** The default profile's estimate for this selection's arch and mode ("vs default"). */
   baselineKib(selection: Selection): number;
   /** What the info pane (?) says about an item that is not a setting: a menu, arch, mode, the name. */
@@ -56,8 +63,11 @@ export type Overlay =
   /** A text field being edited; `cursor` is an index into the buffer (0 = before the first character). */
   | { readonly kind: 'edit'; readonly item: Extract<Item, { kind: 'text' | 'generate' }>; readonly buffer: string; readonly cursor: number }
   | { readonly kind: 'search'; readonly query: string; readonly index: number }
-  /** The ? pane; `scroll`: the first line shown (PgUp/PgDn). */
-  | { readonly kind: 'info'; readonly scroll?: number }
+  /**
+   * The ? pane; `scroll`: the first line shown (PgUp/PgDn). From the search (Ctrl-F): about the
+   * highlighted match, `item`, and any key but PgUp/PgDn goes back to the search as it was.
+   */
+  | { readonly kind: 'info'; readonly scroll?: number; readonly item?: Item; readonly search?: { readonly query: string; readonly index: number } }
   | { readonly kind: 'confirm-quit' }
   /** m: every refusal, warning and note the status line showed, newest first; `scroll` as in the ? pane. */
   | { readonly kind: 'log'; readonly scroll?: number }
@@ -95,6 +105,8 @@ export interface State {
   readonly log: readonly { readonly text: string; readonly error: boolean }[];
   /** How many of the log's entries the user has seen (opening the log sees them all). */
   readonly logSeen: number;
+  /** The Kconfig options the loaded .config names; the others are shown "(NEW)", as menuconfig does. */
+  readonly loadedNames?: ReadonlySet<string>;
 }
 
 export type Action =
@@ -111,6 +123,10 @@ export type Action =
   | { type: 'toggle-names' }
   /** m: the message log. */
   | { type: 'log' }
+  /** O / S: ask for a file name to load a configuration from, or to save it to. */
+  | { type: 'prompt'; purpose: keyof typeof PROMPTS }
+  /** A configuration loaded from a file (O), applied as one undoable change. */
+  | { type: 'loaded'; settings: Settings; path: string; notes: readonly string[]; names?: ReadonlySet<string> }
   | { type: 'open' }
   | { type: 'back' }
   | { type: 'toggle' }
@@ -136,10 +152,18 @@ export type Action =
   | {
       type: 'version-script';
       path: string;
+      /** The script's text, held until a save writes it to `path`. */
+      content: string;
       kept: number;
       missing: readonly string[];
       libraries?: readonly { readonly title: string; readonly count: number }[];
     };
+
+/** The file-name prompts of O and S (edit fields of their own, like the app's ELF field). */
+export const PROMPTS = {
+  load: { kind: 'generate', id: 'prompt:load', label: 'Load a configuration (a saved .osvconf or a Kconfig .config): file name' },
+  'save-as': { kind: 'generate', id: 'prompt:save-as', label: 'Save the configuration to: file name' },
+} as const satisfies Record<string, Extract<Item, { kind: 'generate' }>>;
 
 const key = (s: Settings): string => JSON.stringify(s);
 
@@ -155,7 +179,7 @@ export function initialState(core: TuiCore, settings: Settings, baselineKib: num
     value: {
       settings,
       selection: selection.value,
-      estimate: core.estimate(selection.value),
+      estimate: core.estimate(selection.value, settings.scripts),
       baselineKib,
       saved: key(settings),
       past: [],
@@ -246,7 +270,7 @@ function change(core: TuiCore, state: State, settings: Settings, note?: string):
     ...state,
     settings,
     selection: selection.value,
-    estimate: core.estimate(selection.value),
+    estimate: core.estimate(selection.value, settings.scripts),
     // "vs default" follows the arch and mode chosen.
     baselineKib:
       selection.value.request.arch === state.selection.request.arch && selection.value.request.mode === state.selection.request.mode
@@ -353,6 +377,13 @@ function step(core: TuiCore, state: State, action: Action): State {
     return state;
   }
   if (action.type === 'log') return { ...state, overlay: { kind: 'log' }, logSeen: state.log.length };
+  if (action.type === 'prompt') return { ...state, overlay: { kind: 'edit', item: PROMPTS[action.purpose], buffer: '', cursor: 0 } };
+  if (action.type === 'loaded') {
+    const next = change(core, { ...state, overlay: { kind: 'none' } }, action.settings, [...action.notes, `loaded ${action.path}`].join('; '));
+    if (next.settings !== action.settings) return next; // refused: the core said why
+    const { loadedNames: _, ...rest } = next;
+    return action.names === undefined ? rest : { ...rest, loadedNames: action.names };
+  }
   if (overlay.kind === 'choose') {
     if (action.type === 'move')
       return { ...state, overlay: { ...overlay, index: Math.min(overlay.item.choices.length - 1, Math.max(0, overlay.index + action.delta)) } };
@@ -373,7 +404,9 @@ function step(core: TuiCore, state: State, action: Action): State {
     const script = withRole(state.selection.kconfig, 'version-script');
     if (hiding === undefined || script === undefined)
       return { ...state, message: { text: 'this OSv has no options to hide symbols with a version script', error: true } };
-    const next = change(core, state, { ...s, kconfig: { ...s.kconfig, [hiding.option.name]: 'y', [script.option.name]: action.path } });
+    // The script is held with the settings (undo takes it back) and written by the next save.
+    const scripts = { ...s.scripts, [action.path]: action.content };
+    const next = change(core, state, { ...s, kconfig: { ...s.kconfig, [hiding.option.name]: 'y', [script.option.name]: action.path }, scripts });
     if (next.settings === s) return next;
     // The path shows in the menu; the status line keeps to what fits 80 columns.
     const missing = action.missing.length === 0 ? '' : `; ${action.missing.length} missing (OSv does not export them): ${action.missing.join(', ')}`;
@@ -383,7 +416,10 @@ function step(core: TuiCore, state: State, action: Action): State {
       libraries.length === 0
         ? ''
         : ` (${action.kept - libraries.reduce((n, l) => n + l.count, 0)} for the app and the vDSO, ${libraries.map((l) => `${l.count} for ${l.title}`).join(', ')})`;
-    return { ...next, message: { text: `version script written: ${action.kept} symbols kept${parts}${missing}`, error: action.missing.length > 0 } };
+    return {
+      ...next,
+      message: { text: `version script (written on save): ${action.kept} symbols kept${parts}${missing}`, error: action.missing.length > 0 },
+    };
   }
   if (overlay.kind === 'edit') {
     const { buffer, cursor } = overlay;
@@ -409,6 +445,11 @@ function step(core: TuiCore, state: State, action: Action): State {
     if (action.type === 'move')
       return { ...state, overlay: { ...overlay, index: Math.min(Math.max(0, results.length - 1), Math.max(0, overlay.index + action.delta)) } };
     if (action.type === 'back') return { ...state, overlay: { kind: 'none' } };
+    // Ctrl-F: the help of the highlighted match, without going there.
+    if (action.type === 'info') {
+      const hit = results[overlay.index];
+      return hit === undefined ? state : { ...state, overlay: { kind: 'info', item: hit.item, search: { query: overlay.query, index: overlay.index } } };
+    }
     if (action.type === 'open') {
       const hit = results[overlay.index];
       if (hit === undefined) return { ...state, overlay: { kind: 'none' }, message: { text: `nothing matches "${overlay.query}"`, error: true } };
@@ -465,6 +506,7 @@ function step(core: TuiCore, state: State, action: Action): State {
   }
   if (overlay.kind === 'info' && action.type === 'scroll')
     return { ...state, overlay: { ...overlay, scroll: Math.max(0, (overlay.scroll ?? 0) + action.delta) } };
+  if (overlay.kind === 'info' && overlay.search !== undefined) return { ...state, overlay: { kind: 'search', ...overlay.search } };
   if (overlay.kind === 'info' && action.type === 'move') return step(core, { ...state, overlay: { kind: 'info' } }, action);
   if (overlay.kind === 'info' && action.type !== 'info') return step(core, { ...state, overlay: { kind: 'none' } }, action);
 
@@ -511,7 +553,7 @@ function step(core: TuiCore, state: State, action: Action): State {
         ...state,
         settings: previous,
         selection: selection.value,
-        estimate: core.estimate(selection.value),
+        estimate: core.estimate(selection.value, previous.scripts),
         baselineKib: core.baselineKib(selection.value),
         past: state.past.slice(0, -1),
         future: [state.settings, ...state.future],
@@ -527,7 +569,7 @@ function step(core: TuiCore, state: State, action: Action): State {
         ...state,
         settings: next,
         selection: selection.value,
-        estimate: core.estimate(selection.value),
+        estimate: core.estimate(selection.value, next.scripts),
         baselineKib: core.baselineKib(selection.value),
         past: [...state.past, state.settings],
         future: state.future.slice(1),

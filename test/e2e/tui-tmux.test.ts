@@ -194,9 +194,38 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     await keys(s, 'j', 'j', 'Enter');
     await keys(s, app, 'Enter');
     const text = await waitFor(s, (t) => t.includes('symbols kept'), 'the generator');
-    expect(text).toMatch(/version script written: \d+ symbols kept; 1 missing/);
+    expect(text).toMatch(/version script \(written on save\): \d+ symbols kept; 1 missing/);
     expect(text).toContain('[*] Hide non-libc symbols');
-    expect(readFileSync(join(tree, 'aarch64-app.so.version_script'), 'utf8')).toContain('    clock_getres;\n');
+    // Held until the save: nothing in the tree yet; undo takes it back, redo brings it again.
+    const script = join(tree, 'aarch64-app.so.version_script');
+    expect(existsSync(script)).toBe(false);
+    await keys(s, 'u');
+    await waitFor(s, (t) => t.includes('[ ] Hide non-libc symbols'), 'hiding off again');
+    await keys(s, 'C-r');
+    await waitFor(s, (t) => t.includes('[*] Hide non-libc symbols'), 'hiding on again');
+    await keys(s, 's');
+    const plan = await waitFor(s, (t) => t.includes('y / Enter writes these files'), 'the save plan');
+    expect(plan).toContain('aarch64-app.so.version_script');
+    await keys(s, 'y');
+    await waitFor(s, (t) => t.includes('saved:'), 'saved');
+    expect(readFileSync(script, 'utf8')).toContain('    clock_getres;\n');
+  });
+
+  it('a version script made and then left unsaved never reaches the tree', async () => {
+    const tree = osvTree();
+    const app = join(ROOT, 'test', 'fixtures', 'elf', 'aarch64-app.so');
+    const s = start(tree, 'tui --arch=aarch64 --profile=virtio-mmio fs=rofs');
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(s, 'j', 'j', 'j', 'Enter');
+    await waitFor(s, (t) => t.includes('Generate a version script'), 'the visibility menu');
+    await keys(s, 'j', 'j', 'Enter');
+    await keys(s, app, 'Enter');
+    await waitFor(s, (t) => t.includes('symbols kept'), 'the generator');
+    execFileSync('tmux', ['send-keys', '-t', s, 'q']);
+    await waitFor(s, (t) => t.includes('Quit without saving?'), 'the question');
+    execFileSync('tmux', ['send-keys', '-t', s, 'y']);
+    await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
+    expect(readdirSync(tree).filter((f) => f.endsWith('.version_script'))).toEqual([]);
   });
 
   it("resumes the tree's saved configuration exactly (custom profile, fs, drivers); the command line wins", async () => {
@@ -285,6 +314,41 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     await keys(w, 's');
     const save = await waitFor(w, (t) => t.includes('y / Enter writes these files'), 'the save plan');
     expect(save).toContain('warning: fs=rofs reads the root filesystem from a disk');
+  });
+
+  it('O loads a .config (options it does not name are marked NEW), S saves to a file name that loads back', async () => {
+    const tree = osvTree();
+    const config = osvconf(['--profile=xen', '--print=.config']).stdout.replace(/^CONF_tracepoints_strace=.*\n/m, '');
+    const file = join(tempDir(), 'other.config');
+    writeFileSync(file, config);
+    const s = start(tree, 'tui --profile=virtio-pci');
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(s, 'O');
+    await waitFor(s, (t) => t.includes('Load a configuration'), 'the file prompt');
+    await keys(s, file, 'Enter');
+    await waitFor(s, (t) => t.includes(`loaded ${file}`) && t.includes('profile xen'), 'the loaded configuration');
+    await keys(s, '/', 'tracepoints_strace', 'Enter');
+    const found = await waitFor(s, (t) => /strace.*\(NEW\)/.test(t), 'the option the .config lacks, marked NEW');
+    expect(found.split('\n').filter((l) => l.includes('(NEW)'))).toHaveLength(1);
+    await keys(s, 'S');
+    await waitFor(s, (t) => t.includes('Save the configuration to'), 'the save prompt');
+    await keys(s, 'mine.osvconf', 'Enter');
+    await waitFor(s, (t) => t.includes(`saved the configuration to ${join(tree, 'mine.osvconf')}`), 'saved');
+    const back = osvconf([`--load=${join(tree, 'mine.osvconf')}`, '--print=.config']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toBe(osvconf([`--load=${file}`, '--print=.config']).stdout);
+  });
+
+  it("Ctrl-F in the search shows the highlighted match's help; Esc goes back to the search", async () => {
+    const s = start(osvTree(), 'tui --profile=virtio-pci');
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(s, '/', 'nvme');
+    await waitFor(s, (t) => t.includes('^F help'), 'the search');
+    await keys(s, 'C-f');
+    const help = await waitFor(s, (t) => t.includes('conf_drivers_nvme'), 'the help of the match');
+    expect(help).not.toContain('^F help');
+    await keys(s, 'Escape');
+    await waitFor(s, (t) => t.includes('^F help'), 'the search again');
   });
 
   it('follows a resize of the terminal', async () => {

@@ -43,6 +43,8 @@ function setup(writes: State[] = []) {
       writes.push(s);
       return { ok: true, value: { files: [{ path: 'build/release.x64/gen/include/osv/drivers_config.h', status: 'wrote', diff: '' }] } };
     },
+    load: () => Promise.resolve({ ok: false, error: { kind: 'user', message: 'not here' } }),
+    saveAs: () => ({ ok: false, error: { kind: 'user', message: 'not here' } }),
   };
   let exited: State | undefined;
   let taken = 0;

@@ -1,12 +1,12 @@
 // The key map and the effect runner over the real catalog: what a read of the terminal does,
 // bursts and pastes included, without ink. The runner applies keys one by one to the state each
 // key left, so these are the exact keystrokes a terminal sends.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadDefaults } from '../../src/io/catalog-files.js';
 import { createTuiCore } from '../../src/tui/core.js';
 import { createRunner, type SaveTarget } from '../../src/tui/effects.js';
 import { NO_KEY, splitKeys, type KeyInfo } from '../../src/tui/keys.js';
-import { listWindow, scrolled, wrapWords } from '../../src/tui/components.js';
+import { itemText, listWindow, scrolled, wrapWords } from '../../src/tui/components.js';
 import { currentItems, cursorOf, initialState, searchResults, unreadMessages, type State } from '../../src/tui/state.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -18,12 +18,27 @@ function setup(profile = 'virtio-pci') {
   const state = initialState(core.value, { arch: 'x64', mode: 'release', profile, drivers: {}, kconfig: {}, options: {} }, 6000);
   if (!state.ok) throw new Error(state.error.message);
   const writes: State[] = [];
+  const savedAs: { path: string; state: State }[] = [];
   const save: { -readonly [K in keyof SaveTarget]: SaveTarget[K] } = {
     where: '/osv',
     plan: () => ({ ok: true, value: { files: [{ path: 'conf/osvconf/release.x64.osvconf', status: 'wrote', diff: '(new, 5 lines)' }] } }),
     write: (s) => {
       writes.push(s);
       return { ok: true, value: { files: [{ path: 'conf/osvconf/release.x64.osvconf', status: 'wrote', diff: '' }], buildCommand: './scripts/build' } };
+    },
+    load: (path) =>
+      Promise.resolve({
+        ok: true,
+        value: {
+          settings: { arch: 'x64', mode: 'release', profile: 'xen', drivers: {}, kconfig: {}, options: {} },
+          path,
+          notes: [],
+          names: new Set(['tracepoints']),
+        },
+      }),
+    saveAs: (path, s) => {
+      savedAs.push({ path, state: s });
+      return { ok: true, value: `/abs/${path}` };
     },
   };
   const runner = createRunner(core.value, state.value, save, undefined, () => undefined);
@@ -35,7 +50,7 @@ function setup(profile = 'virtio-pci') {
     const delta = index - cursorOf(runner.state);
     press((delta < 0 ? 'k' : 'j').repeat(Math.abs(delta)) + '\r');
   };
-  return { runner, press, open, writes, save, core: core.value };
+  return { runner, press, open, writes, savedAs, save, core: core.value };
 }
 
 /** Opens the Kconfig text option `name` in menu `menu` for editing. */
@@ -291,6 +306,44 @@ describe('keys', () => {
     t.press('j'); // a move says nothing: nothing new is logged
     expect(t.runner.state.log).toHaveLength(200);
     expect(unreadMessages(t.runner.state)).toBe(0);
+  });
+
+  it('O loads a configuration file (one undoable change, options it does not name shown NEW); S saves to a file name', async () => {
+    const t = setup();
+    t.press('O');
+    expect(t.runner.state.overlay.kind).toBe('edit');
+    t.press('/x/my.config\r');
+    await vi.waitFor(() => expect(t.runner.state.settings.profile).toBe('xen'));
+    expect(t.runner.state.message?.text).toBe('loaded /x/my.config');
+    expect(t.runner.state.loadedNames).toEqual(new Set(['tracepoints']));
+    t.open('kconfig');
+    const menus = currentItems(t.core, t.runner.state);
+    t.open(menus.find((m) => m.label.includes('Core'))?.id as string);
+    const lines = currentItems(t.core, t.runner.state).map((i) => itemText(i, false, t.runner.state.loadedNames));
+    expect(lines.some((l) => l.endsWith('(NEW)'))).toBe(true);
+    t.press('u');
+    expect(t.runner.state.settings.profile).toBe('virtio-pci');
+    t.press('', { escape: true });
+    t.press('', { escape: true });
+    t.press('S');
+    t.press('mine.osvconf\r');
+    expect(t.savedAs.map((s) => s.path)).toEqual(['mine.osvconf']);
+    expect(t.runner.state.message?.text).toBe('saved the configuration to /abs/mine.osvconf');
+  });
+
+  it("Ctrl-F in the search shows the highlighted match's help and goes back to the search as it was", () => {
+    const t = setup();
+    t.press('/');
+    t.press('nvme');
+    t.press('', { downArrow: true });
+    const before = t.runner.state.overlay;
+    t.press('f', { ctrl: true });
+    const info = t.runner.state.overlay;
+    expect(info.kind === 'info' && info.item?.id).toMatch(/nvme/);
+    t.press('', { pageDown: true });
+    expect(t.runner.state.overlay.kind).toBe('info');
+    t.press('', { escape: true });
+    expect(t.runner.state.overlay).toEqual(before);
   });
 
   it('s then y saves and stays', () => {

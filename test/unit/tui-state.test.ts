@@ -133,10 +133,21 @@ describe('TUI reducer', () => {
 
   it('a generated version script turns hiding on and points conf_version_script at it', () => {
     const { core, state } = setup();
-    const s = run(core, state, { type: 'version-script', path: '/osv/app.version_script', kept: 12, missing: ['posix_spawn'] });
+    const script = (n: number): string => `{\n  global:\n${Array.from({ length: n }, (_, i) => `    sym${i};\n`).join('')}  local: *;\n};\n`;
+    const s = run(core, state, { type: 'version-script', path: '/osv/app.version_script', content: script(12), kept: 12, missing: ['posix_spawn'] });
     expect(s.settings.kconfig).toEqual({ hide_symbols: 'y', version_script: '/osv/app.version_script' });
-    expect(s.message).toEqual({ text: 'version script written: 12 symbols kept; 1 missing (OSv does not export them): posix_spawn', error: true });
+    // Held with the settings, not on disk: the save writes it, undo takes it back.
+    expect(s.settings.scripts).toEqual({ '/osv/app.version_script': script(12) });
+    expect(s.message).toEqual({
+      text: 'version script (written on save): 12 symbols kept; 1 missing (OSv does not export them): posix_spawn',
+      error: true,
+    });
     expect(s.estimate.kernelKib).toBeLessThan(state.estimate.kernelKib);
+    // The size comes from the held script: one exporting more symbols saves less.
+    const wider = run(core, state, { type: 'version-script', path: '/osv/app.version_script', content: script(400), kept: 400, missing: [] });
+    expect(wider.estimate.kernelKib).toBeGreaterThan(s.estimate.kernelKib);
+    const undone = run(core, s, { type: 'undo' });
+    expect(undone.settings.scripts).toBeUndefined();
   });
 
   it('a version script kept partly for libsolaris.so says how the count is made (as osvconf symbols does)', () => {
@@ -144,16 +155,20 @@ describe('TUI reducer', () => {
     const s = run(core, state, {
       type: 'version-script',
       path: '/osv/app.version_script',
+      content: '{\n  global:\n    a;\n  local: *;\n};\n',
       kept: 114,
       missing: [],
       libraries: [{ title: 'libsolaris.so (fs=zfs)', count: 102 }],
     });
-    expect(s.message).toEqual({ text: 'version script written: 114 symbols kept (12 for the app and the vDSO, 102 for libsolaris.so (fs=zfs))', error: false });
+    expect(s.message).toEqual({
+      text: 'version script (written on save): 114 symbols kept (12 for the app and the vDSO, 102 for libsolaris.so (fs=zfs))',
+      error: false,
+    });
   });
 
   it('switching arch keeps what applies and says what went', () => {
     const { core, state } = setup('vmware');
-    let s = run(core, state, { type: 'version-script', path: '/v.vs', kept: 1, missing: [] });
+    let s = run(core, state, { type: 'version-script', path: '/v.vs', content: '{\n  global:\n    a;\n  local: *;\n};\n', kept: 1, missing: [] });
     s = run(core, goTo(core, s, 'drivers'), { type: 'open' });
     s = run(core, goTo(core, s, 'drivers:storage'), { type: 'open' });
     s = run(core, goTo(core, s, 'driver:nvme'), { type: 'toggle' }, { type: 'back' }, { type: 'back' });

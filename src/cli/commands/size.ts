@@ -17,7 +17,9 @@ import { applyCalibration, calibrationRecord } from '../../size/calibration.js';
 import { CALIBRATION_FILE, findCalibration, treeCalibration, writeCalibration } from '../../io/size-calibration.js';
 import { isOsvCheckout } from '../../io/out-dir.js';
 import { statSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { renderSizeReport, REPORT_GENERATOR } from '../../size/size-report.js';
+import { writePlan } from '../../io/write-plan.js';
 import type { ParsedArgs } from '../args.js';
 import type { RunContext } from '../command-table.js';
 import { json, output, type CommandOutput } from '../output.js';
@@ -121,6 +123,38 @@ function calibrateOn(
   return ok(resolvePath(stored));
 }
 
+/** --html=FILE: the page, written whole; a file osvconf did not write is not replaced. */
+function writeReport(
+  path: string,
+  selection: Selection,
+  target: string,
+  estimate: Estimate,
+  calibratedOn: string | undefined,
+  m: Measured | undefined,
+  elfPath: string | undefined,
+): Result<void> {
+  const { arch, profile } = selection.request;
+  // The model's components (a calibration shifts the total in the line above, not a component).
+  const parts = [{ title: 'estimate by component', items: estimate.lines.filter((l) => l.kib > 0) }];
+  if (m !== undefined) {
+    const labels = new Map(estimate.lines.map((l) => [l.name, l.label]));
+    const items = [...m.components].map(([name, kib]) => ({ name, label: labels.get(name) ?? name, kib }));
+    items.push({ name: 'unattributed', label: 'unattributed', kib: m.unattributedKib });
+    parts.push({ title: `measured (${m.method === 'dwarf' ? 'by source file' : 'by symbol names'})`, items });
+  }
+  const html = renderSizeReport({
+    heading: `osvconf size: ${arch}, profile ${profile}`,
+    lines: [
+      `${target}: estimated ${formatKib(estimate.kernelKib)} (± ${estimate.uncertaintyPct} %)${calibratedOn === undefined ? '' : `, calibrated on ${calibratedOn}`}`,
+      ...(m === undefined || elfPath === undefined ? [] : [`measured: ${elfPath}, ${formatKib(m.fileKib)} file`]),
+    ],
+    parts,
+  });
+  const dir = dirname(path);
+  const written = writePlan(dir, [{ path: basename(path), content: html, owns: (existing) => existing.includes(REPORT_GENERATOR) }]);
+  return written.ok ? ok(undefined) : written;
+}
+
 export async function run(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
   const resolved = await resolveSelection(args, args.positionals, context.cwd);
   if (!resolved.ok) return resolved;
@@ -169,6 +203,12 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   if (measured !== undefined && !measured.ok) return measured;
   const m = measured?.value;
   const r1 = (n: number): number => Math.round(n * 10) / 10;
+  const htmlPath = args.values.get('html');
+  const wroteHtml =
+    htmlPath === undefined
+      ? undefined
+      : writeReport(resolvePath(context.cwd, htmlPath), selection, model.target, estimate, calibration?.record.file, m, elfPath);
+  if (wroteHtml !== undefined && !wroteHtml.ok) return wroteHtml;
 
   if (args.switches.has('json')) {
     return ok(
@@ -277,5 +317,6 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
     text += '\nNo ZFS: libsolaris.so is neither in the bootfs nor in the image.\n';
   }
   text += `Uncertainty: ${model.uncertainty_pct.source.replace(/\.*$/, '')}.\n`;
+  if (htmlPath !== undefined) text += `Wrote ${resolvePath(context.cwd, htmlPath)}: a treemap of the kernel by component.\n`;
   return ok(output(text, selection.warnings));
 }
