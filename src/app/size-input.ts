@@ -94,6 +94,6 @@ export function estimateIn(estimator: Estimator, selection: Selection, tree: str
   const found = treeCalibrationOf(tree, selection.request.mode, selection.request.arch);
   if (!found.ok) return { ...estimate, calibration: { error: found.error.message } };
   if (found.value === undefined) return estimate;
-  const c = applyCalibration(found.value.record, input, estimate.kernelKib);
+  const c = applyCalibration(found.value.record, input, estimate.kernelKib, estimate.lines);
   return { ...estimate, kernelKib: c.kernelKib, calibration: { file: found.value.record.file, date: found.value.record.date, offsetKib: c.offsetKib } };
 }

@@ -33,6 +33,15 @@ export function readCalibration(path: string): Result<CalibrationRecord> {
   if (!Array.isArray(r['on']) || !r['on'].every((x) => typeof x === 'string')) return bad('on');
   if (typeof r['hidden'] !== 'boolean') return bad('hidden');
   if (r['version_script_symbols'] !== null && !Number.isInteger(r['version_script_symbols'])) return bad('version_script_symbols');
+  const components = r['components'];
+  if (components !== undefined) {
+    if (typeof components !== 'object' || components === null || Array.isArray(components)) return bad('components');
+    for (const [name, c] of Object.entries(components as Record<string, unknown>)) {
+      const entry = c as Record<string, unknown> | null;
+      const kib = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+      if (typeof entry !== 'object' || entry === null || !kib(entry['measured_kib']) || !kib(entry['model_kib'])) return bad(`components.${name}`);
+    }
+  }
   return ok(data as CalibrationRecord);
 }
 

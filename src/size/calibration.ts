@@ -19,6 +19,11 @@ export interface CalibrationRecord {
   readonly on: readonly string[];
   readonly hidden: boolean;
   readonly version_script_symbols: number | null;
+  /**
+   * With DWARF in the build (loader.elf): each component's measured size beside the model's, so
+   * that every estimate containing it uses the measured size; the rest of the error is the core's.
+   */
+  readonly components?: Readonly<Record<string, { readonly measured_kib: number; readonly model_kib: number }>>;
 }
 
 export function calibrationRecord(
@@ -26,8 +31,13 @@ export function calibrationRecord(
   where: { arch: string; mode: string; file: string; date: string },
   measuredKib: number,
   modelKib: number,
+  components?: ReadonlyMap<string, { measuredKib: number; modelKib: number }>,
 ): CalibrationRecord {
+  const r1 = (n: number): number => Math.round(n * 10) / 10;
   return {
+    ...(components === undefined || components.size === 0
+      ? {}
+      : { components: Object.fromEntries([...components].map(([name, c]) => [name, { measured_kib: r1(c.measuredKib), model_kib: r1(c.modelKib) }])) }),
     osvconf_size_calibration: 1,
     arch: where.arch,
     mode: where.mode,
@@ -44,13 +54,31 @@ export function calibrationRecord(
 export interface Calibrated {
   readonly kernelKib: number;
   readonly offsetKib: number;
+  /** How many of the estimate's components use their measured size. */
+  readonly measuredComponents: number;
   /** What the estimate takes from the shipped model because the calibration build lacked it. */
   readonly extrapolated: readonly string[];
 }
 
-/** The estimate shifted by the calibration build's difference, and what it extrapolates. */
-export function applyCalibration(record: CalibrationRecord, input: SizeInput, modelKib: number): Calibrated {
-  const offsetKib = record.measured_kib - record.model_kib;
+/**
+ * The estimate shifted by the calibration build's difference, and what it extrapolates. With
+ * measured components, each component of this estimate that the build measured counts at its
+ * measured size, and the core takes what the components do not explain.
+ */
+export function applyCalibration(
+  record: CalibrationRecord,
+  input: SizeInput,
+  modelKib: number,
+  lines: readonly { name: string; kib: number }[] = [],
+): Calibrated {
+  const measured = Object.entries(record.components ?? {});
+  const correction = (name: string): number => {
+    const c = record.components?.[name];
+    return c === undefined ? 0 : c.measured_kib - c.model_kib;
+  };
+  const coreError = record.measured_kib - record.model_kib - measured.reduce((n, [name]) => n + correction(name), 0);
+  const here = lines.filter((l) => l.kib > 0 && record.components?.[l.name] !== undefined);
+  const offsetKib = coreError + here.reduce((n, l) => n + correction(l.name), 0);
   const then = new Set(record.on);
   const now = [...input.values].filter(([, v]) => v === 1).map(([k]) => k);
   const extrapolated: string[] = [];
@@ -67,5 +95,5 @@ export function applyCalibration(record: CalibrationRecord, input: SizeInput, mo
     extrapolated.push(
       `an app version script of ${script ?? 'no'} symbols here, ${record.version_script_symbols ?? 'none'} in the calibration build (the model's saving)`,
     );
-  return { kernelKib: modelKib + offsetKib, offsetKib, extrapolated };
+  return { kernelKib: modelKib + offsetKib, offsetKib, measuredComponents: here.length, extrapolated };
 }

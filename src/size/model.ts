@@ -30,6 +30,8 @@ export interface EstimateLine {
   readonly name: string;
   readonly label: string;
   readonly kib: number;
+  /** Linked but not registered: what --gc-sections keeps of the component, not the component. */
+  readonly unregistered?: true;
 }
 
 export interface Estimate {
@@ -74,7 +76,12 @@ export function createEstimator(model: SizeModel): Estimator {
       for (const { c, kib } of components) {
         if (input.without?.includes(c.name)) continue;
         if (!holds(c.when, input.values)) continue;
-        if (input.hidden && !holds(c.registered, input.values)) continue;
+        if (input.hidden && !holds(c.registered, input.values)) {
+          // Not registered: the code goes, what references keep of it stays (measured, when known).
+          if (c.unregistered !== undefined && c.unregistered.kib > 0)
+            lines.push({ name: c.name, label: `${c.label} (linked, not registered)`, kib: c.unregistered.kib, unregistered: true });
+          continue;
+        }
         if (kib > 0) lines.push({ name: c.name, label: c.label, kib });
       }
       if (!input.hidden)

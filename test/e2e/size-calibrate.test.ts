@@ -80,4 +80,37 @@ describe('osvconf size --calibrate', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('loader-stripped.elf');
   });
+
+  it('with loader.elf (DWARF) beside it, each component counts at its measured size in every estimate that has it', () => {
+    const tree2 = osvTree();
+    const dir = join(tree2, 'build', 'release.x64');
+    fakeBuild(dir);
+    // The unstripped kernel, compiled in a tree laid out like OSv's: nvme's file holds 30,000 bytes.
+    const src = tempDir('osvconf-cal-src-');
+    mkdirSync(join(src, 'drivers'), { recursive: true });
+    mkdirSync(join(src, 'core'), { recursive: true });
+    writeFileSync(join(src, 'drivers', 'nvme.c'), 'const char nvme_ids[30000] = {1}; int nvme_probe(int x) { return nvme_ids[x]; }\n');
+    writeFileSync(join(src, 'core', 'main.c'), 'int nvme_probe(int); int main(void) { return nvme_probe(3); }\n');
+    execFileSync('gcc', ['-g', '-O1', '-nostdlib', '-static', '-Wl,-e,main', '-o', join(dir, 'loader.elf'), 'drivers/nvme.c', 'core/main.c'], { cwd: src });
+    const nvme = ['--profile=nvme', 'conf_hide_symbols=1', 'fs=rofs', '--compare=none'];
+    const base = ['--profile=base', 'conf_hide_symbols=1', 'fs=rofs', '--compare=none'];
+    json([...ALL, '--calibrate=build/release.x64'], tree2);
+    const record = JSON.parse(readFileSync(join(dir, 'osvconf-size.json'), 'utf8')) as {
+      components: Record<string, { measured_kib: number; model_kib: number }>;
+    };
+    // nvme measured by its file: the array and its code, not the model's estimate of it.
+    expect(record.components['nvme']?.measured_kib).toBeGreaterThanOrEqual(30000 / 1024);
+    expect(record.components['nvme']?.measured_kib).toBeLessThan(30000 / 1024 + 1);
+    const withNvme = json(nvme, tree2);
+    const without = json(base, tree2);
+    expect(withNvme.calibration.measured_components).toBeGreaterThan(without.calibration.measured_components);
+    // Adding nvme (and pci) to base adds their measured sizes, not the model's.
+    const measuredAdded = ['nvme', 'pci']
+      .filter((c) => record.components[c] !== undefined)
+      .reduce((n, c) => n + (record.components[c] as { measured_kib: number }).measured_kib, 0);
+    const modelAdded = ['nvme', 'pci']
+      .filter((c) => record.components[c] === undefined)
+      .reduce((n, c) => n + ((withNvme.components as { name: string; kib: number }[]).find((l) => l.name === c)?.kib ?? 0), 0);
+    expect(withNvme.kernel_kib - without.kernel_kib).toBeCloseTo(measuredAdded + modelAdded, 0);
+  });
 });

@@ -16,7 +16,7 @@ import { createEstimator, type Estimate, type Estimator, type SizeInput } from '
 import { applyCalibration, calibrationRecord } from '../../size/calibration.js';
 import { CALIBRATION_FILE, findCalibration, treeCalibration, writeCalibration } from '../../io/size-calibration.js';
 import { isOsvCheckout } from '../../io/out-dir.js';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { renderSizeReport, REPORT_GENERATOR } from '../../size/size-report.js';
 import { writePlan } from '../../io/write-plan.js';
@@ -84,8 +84,34 @@ function measuredHow(m: Measured, file: string): string {
   );
 }
 
-/** The kernel file OSv's build leaves in build/<mode>.<arch>, and the bootfs it carries. */
+/** The kernel file OSv's build leaves in build/<mode>.<arch> (with its DWARF, and stripped), and the bootfs it carries. */
+const UNSTRIPPED = 'loader.elf';
 const STRIPPED = 'loader-stripped.elf';
+
+/**
+ * The components of the calibration build measured by source file (loader.elf's DWARF), beside
+ * the model's sizes of them: only components whose cost lies in their own files, and none when
+ * the build has no loader.elf with DWARF (the calibration then shifts the total only).
+ */
+function measuredComponents(
+  path: string,
+  arch: string,
+  defaults: Defaults,
+  estimate: Estimate,
+): Result<Map<string, { measuredKib: number; modelKib: number }> | undefined> {
+  if (!existsSync(path)) return ok(undefined);
+  const measured = measureElf(path, arch, defaults);
+  if (!measured.ok) return measured;
+  if (measured.value.method !== 'dwarf') return ok(undefined);
+  const rules = loadAttribution();
+  const own = new Set(rules.sources.filter((r) => r.spread !== true).map((r) => r.component));
+  const out = new Map<string, { measuredKib: number; modelKib: number }>();
+  for (const line of estimate.lines) {
+    const kib = measured.value.components.get(line.name);
+    if (line.kib > 0 && line.unregistered !== true && kib !== undefined && own.has(line.name)) out.set(line.name, { measuredKib: kib, modelKib: line.kib });
+  }
+  return ok(out);
+}
 const BOOTFS = 'bootfs.bin';
 
 /**
@@ -97,7 +123,7 @@ function calibrateOn(
   args: ParsedArgs,
   selection: Selection,
   input: SizeInput,
-  modelKib: number,
+  modelEstimate: Estimate,
   tree: string | undefined,
   defaults: Defaults,
 ): Result<string> {
@@ -116,7 +142,15 @@ function calibrateOn(
   } catch {
     // no bootfs.bin beside it: nothing to take off
   }
-  const record = calibrationRecord(input, { arch, mode, file, date: new Date().toISOString().slice(0, 10) }, (bytes.value.length - bootfs) / 1024, modelKib);
+  const components = measuredComponents(resolvePath(dir, UNSTRIPPED), arch, defaults, modelEstimate);
+  if (!components.ok) return components;
+  const record = calibrationRecord(
+    input,
+    { arch, mode, file, date: new Date().toISOString().slice(0, 10) },
+    (bytes.value.length - bootfs) / 1024,
+    modelEstimate.kernelKib,
+    components.value,
+  );
   const stored = args.values.get('calibration') ?? (tree === undefined ? resolvePath(dir, CALIBRATION_FILE) : treeCalibration(tree, mode, arch));
   const written = writeCalibration(resolvePath(stored), record);
   if (!written.ok) return written;
@@ -173,7 +207,7 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   const tree = args.values.get('out') ?? (isOsvCheckout(context.cwd) ? context.cwd : undefined);
   const calibrateDir = args.values.get('calibrate');
   if (calibrateDir !== undefined) {
-    const stored = calibrateOn(resolvePath(context.cwd, calibrateDir), args, selection, input, modelEstimate.kernelKib, tree, resolved.value.defaults);
+    const stored = calibrateOn(resolvePath(context.cwd, calibrateDir), args, selection, input, modelEstimate, tree, resolved.value.defaults);
     if (!stored.ok) return stored;
   }
   const named = args.values.get('calibration');
@@ -188,7 +222,8 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
     selection.request.arch,
   );
   if (!found.ok) return found;
-  const calibration = found.value === undefined ? undefined : { ...found.value, ...applyCalibration(found.value.record, input, modelEstimate.kernelKib) };
+  const calibration =
+    found.value === undefined ? undefined : { ...found.value, ...applyCalibration(found.value.record, input, modelEstimate.kernelKib, modelEstimate.lines) };
   // A calibrated estimate is the model's shifted by its error on the user's build; so is the baseline, so differences stay the model's.
   const shift = calibration?.offsetKib ?? 0;
   const estimate = { ...modelEstimate, kernelKib: modelEstimate.kernelKib + shift };
@@ -228,6 +263,7 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
                   stored_in: calibration.path,
                   measured_kib: calibration.record.measured_kib,
                   offset_kib: Math.round(calibration.offsetKib * 10) / 10,
+                  measured_components: calibration.measuredComponents,
                   extrapolated: calibration.extrapolated,
                 },
           baseline_kib: base === undefined ? null : Math.round(base.estimate.kernelKib * 10) / 10,
@@ -285,7 +321,8 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   text += `estimate: ${kib(estimate.kernelKib)} (± ${estimate.uncertaintyPct} %)\n`;
   if (calibration !== undefined) {
     const o = calibration.offsetKib;
-    text += `calibrated on ${calibration.record.file}, ${calibration.record.date}: the model's ${kib(modelEstimate.kernelKib)} ${o < 0 ? '-' : '+'} ${kib(Math.abs(o))} (its error on that build; ${calibration.path})\n`;
+    const parts = calibration.measuredComponents > 0 ? `; ${calibration.measuredComponents} components at their measured size` : '';
+    text += `calibrated on ${calibration.record.file}, ${calibration.record.date}: the model's ${kib(modelEstimate.kernelKib)} ${o < 0 ? '-' : '+'} ${kib(Math.abs(o))} (its error on that build${parts}; ${calibration.path})\n`;
     for (const e of calibration.extrapolated) text += `  extrapolated: ${e}\n`;
   }
   if (base !== undefined) {
