@@ -128,7 +128,8 @@ ${flagLines(flags)}
 }
 
 export function sizeHelp(flags: readonly FlagName[]): string {
-  return `Usage: osvconf size [--arch=ARCH] [--profile=NAME] [SETTING...] [--compare=PROFILE|none] [--elf=FILE] [--json]
+  return `Usage: osvconf size [--arch=ARCH] [--profile=NAME] [SETTING...] [--compare=PROFILE|none] [--elf=FILE]
+                    [--calibrate=DIR] [--calibration=FILE] [--html=FILE] [--json]
 
 Estimates kernel-stripped.elf (loader-stripped.elf without its bootfs) for the selection: the
 total, each component (sorted by size, with a bar), the difference from a baseline (default:
@@ -137,8 +138,13 @@ profile all with symbols visible), the uncertainty, and what else the image carr
 from their source sizes, calibrated on published OSv builds (npm run calibrate). With
 conf_hide_symbols=1 and conf_version_script=FILE the script's symbol count is used (a relative
 FILE is read from --out=DIR, the OSv tree, or the current directory).
---elf=FILE measures a real kernel ELF (sections, and symbols attributed to components by the
-rules in conf/size/attribution.json) and shows it beside the estimate.
+--elf=FILE measures a real kernel ELF and shows it beside the estimate: with DWARF (OSv's
+build/<mode>.<arch>/loader.elf) every byte by its source file, each file to a component by the
+paths in conf/size/attribution.json; without, by symbol names (less exact; it says so).
+--calibrate=DIR measures your own build of the selection (DIR/loader-stripped.elf, and each
+component from DIR/loader.elf's DWARF) and stores it beside the build (or in --calibration=FILE):
+later estimates in that tree start from it and say so. --html=FILE writes a self-contained page
+with a treemap of the kernel by component (and of the measurement, with --elf).
 
 ${flagLines(flags)}
 `;

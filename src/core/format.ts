@@ -23,3 +23,13 @@ export function bytewise(a: string, b: string): number {
 
 /** What a profile file may be called: <name>.json / <name>.mk. */
 export const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Text from files and the command line made safe for a terminal line: control characters (a
+ * newline in a profile's description, an escape sequence) shown as \\xNN, and clipped.
+ */
+export function printable(text: string, max = 2000): string {
+  // eslint-disable-next-line no-control-regex
+  const shown = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return shown.length > max ? `${shown.slice(0, max)}... (${shown.length - max} more characters)` : shown;
+}

@@ -2,10 +2,10 @@
 // measured (found there by `osvconf size` in that tree), or a file the user names. A record that
 // does not read is an error naming the file and the field, never silently ignored.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fail, ok, type Result } from '../core/result.js';
 import { buildDir } from '../core/tree-layout.js';
-import type { CalibrationRecord } from '../size/calibration.js';
+import { plausible, type CalibrationRecord } from '../size/calibration.js';
 import { readTextCapped } from './read-file.js';
 import { writePlan } from './write-plan.js';
 
@@ -29,17 +29,23 @@ export function readCalibration(path: string): Result<CalibrationRecord> {
     fail(`${path}: ${field} is missing or wrong: not a calibration osvconf wrote`, 'make it again with osvconf size --calibrate=build/<mode>.<arch>');
   if (typeof data !== 'object' || data === null || r['osvconf_size_calibration'] !== 1) return bad('osvconf_size_calibration');
   for (const f of ['arch', 'mode', 'file', 'date'] as const) if (typeof r[f] !== 'string') return bad(f);
-  for (const f of ['measured_kib', 'model_kib'] as const) if (typeof r[f] !== 'number' || !Number.isFinite(r[f]) || (r[f] as number) <= 0) return bad(f);
+  // Sizes of a kernel: positive and below 1 GiB; the measurement within the plausible distance of the model.
+  const kib = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 1024 * 1024;
+  for (const f of ['measured_kib', 'model_kib'] as const) if (!kib(r[f])) return bad(f);
+  const off = plausible(r['measured_kib'] as number, r['model_kib'] as number);
+  if (off !== undefined)
+    return fail(`${path}: ${off}`, 'make it again with osvconf size --calibrate=build/<mode>.<arch> and the selection that build was made with');
   if (!Array.isArray(r['on']) || !r['on'].every((x) => typeof x === 'string')) return bad('on');
   if (typeof r['hidden'] !== 'boolean') return bad('hidden');
-  if (r['version_script_symbols'] !== null && !Number.isInteger(r['version_script_symbols'])) return bad('version_script_symbols');
+  const symbols = r['version_script_symbols'];
+  if (symbols !== null && (!Number.isInteger(symbols) || (symbols as number) < 0 || (symbols as number) > 10_000_000)) return bad('version_script_symbols');
   const components = r['components'];
   if (components !== undefined) {
     if (typeof components !== 'object' || components === null || Array.isArray(components)) return bad('components');
     for (const [name, c] of Object.entries(components as Record<string, unknown>)) {
       const entry = c as Record<string, unknown> | null;
-      const kib = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-      if (typeof entry !== 'object' || entry === null || !kib(entry['measured_kib']) || !kib(entry['model_kib'])) return bad(`components.${name}`);
+      const size = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1024 * 1024;
+      if (typeof entry !== 'object' || entry === null || !size(entry['measured_kib']) || !size(entry['model_kib'])) return bad(`components.${name}`);
     }
   }
   return ok(data as CalibrationRecord);
@@ -66,9 +72,8 @@ export function findCalibration(
 
 /** Writes the record whole (temporary file and rename), like every file osvconf writes. */
 export function writeCalibration(path: string, record: CalibrationRecord): Result<void> {
-  const dir = join(path, '..');
   // Only a calibration osvconf wrote is replaced (like every file it writes).
   const owns = (existing: string): boolean => existing.includes('"osvconf_size_calibration": 1');
-  const done = writePlan(dir, [{ path: path.slice(dir.length + 1), content: `${JSON.stringify(record, null, 2)}\n`, owns }]);
+  const done = writePlan(dirname(path), [{ path: basename(path), content: `${JSON.stringify(record, null, 2)}\n`, owns }]);
   return done.ok ? ok(undefined) : done;
 }

@@ -26,6 +26,18 @@ export interface CalibrationRecord {
   readonly components?: Readonly<Record<string, { readonly measured_kib: number; readonly model_kib: number }>>;
 }
 
+/**
+ * Why a measurement cannot be this selection's build: further from the model than any toolchain
+ * or OSv version has moved it (the 2022 builds were 10-13 % off; a build with symbols visible is
+ * twice one with them hidden). Undefined when it can be.
+ */
+export function plausible(measuredKib: number, modelKib: number): string | undefined {
+  const off = measuredKib / modelKib - 1;
+  return Math.abs(off) <= 0.25
+    ? undefined
+    : `the measured ${Math.round(measuredKib)} KiB is ${Math.round(off * 100)} % from the model's ${Math.round(modelKib)} KiB for this selection: the build was not made with it (symbols hidden or visible, profile, drivers?)`;
+}
+
 export function calibrationRecord(
   input: SizeInput,
   where: { arch: string; mode: string; file: string; date: string },

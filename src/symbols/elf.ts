@@ -58,6 +58,16 @@ interface Section {
 /** Thrown inside the readers, turned into an error value at their edge (size/dwarf.ts throws it too, through stringTable). */
 export class Corrupt extends Error {}
 
+/**
+ * e_shstrndx, the section holding section names: with more than 0xff00 sections it is SHN_XINDEX
+ * and the index is in section 0's sh_link. 0 (SHN_UNDEF) means no names; an index past the table is corrupt.
+ */
+function namesIndex(field: number, section0Link: number, count: number): number {
+  const index = field === 0xffff ? section0Link : field;
+  if (index !== 0 && index >= count) throw new Corrupt(`the section name table is section ${index}, past the ${count} sections`);
+  return index === 0 ? -1 : index;
+}
+
 /** A symbol or version name longer than this is corrupt input (long C++ names stay below). */
 export const MAX_NAME_BYTES = 64 * 1024;
 
@@ -144,6 +154,7 @@ export function readElf(bytes: Uint8Array, file: string, machines: Machines): Re
     if (shoff + SHDR_SIZE > bytes.length) throw new Corrupt(`the section header table at ${shoff} runs past the end of the file (${bytes.length} bytes)`);
     // Extended numbering: more than 0xff00 sections keep their count in section 0.
     if (shnum === 0) shnum = u64(shoff + 32, 'the extended section count');
+    if (shnum === 0) throw new Corrupt('the section header table has no entries (and no extended count in section 0)');
     if (shoff + shnum * SHDR_SIZE > bytes.length)
       throw new Corrupt(`${shnum} section headers at ${shoff} run past the end of the file (${bytes.length} bytes)`);
 
@@ -272,7 +283,7 @@ export function readElfSizes(bytes: Uint8Array, file: string, machines: Machines
       const at = shoff + i * SHDR_SIZE;
       return { nameAt: u32(at), type: u32(at + 4), flags: u64(at + 8), offset: u64(at + 24), size: u64(at + 32), link: u32(at + 40), entsize: u64(at + 56) };
     });
-    const shstr = raw[u16(62)];
+    const shstr = raw[namesIndex(u16(62), raw[0]?.link ?? 0, raw.length)];
     const sectionName = shstr === undefined || shstr.offset + shstr.size > bytes.length ? undefined : stringTable(bytes, shstr, false);
     const sections = raw.slice(1).map((s) => ({
       name: sectionName === undefined ? '' : sectionName(s.nameAt, 'a section name'),
@@ -389,7 +400,7 @@ export function readElfLayout(bytes: Uint8Array, file: string): Result<ElfLayout
         throw new Corrupt(`section ${i} (offset ${s.offset}, size ${s.size}) runs past the end of the file (${bytes.length} bytes)`);
       return s;
     });
-    const shstr = raw[u16(62)];
+    const shstr = raw[namesIndex(u16(62), raw[0]?.link ?? 0, raw.length)];
     const sectionName = shstr === undefined || shstr.type === 8 ? () => '' : stringTable(bytes, shstr, false);
     const sections = raw.map(({ nameAt, ...s }) => ({ ...s, name: sectionName(nameAt, `section ${s.index}'s name`) }));
 

@@ -34,6 +34,9 @@ export interface AppScript {
   readonly usesDlsym: boolean;
 }
 
+/** A version script osvconf wrote (gen/version_script.ejs's kernel block): only such a file is replaced by one it makes. */
+export const isOsvconfVersionScript = (text: string): boolean => text.includes('/* Kernel and VDSO */');
+
 export function appScript(files: readonly AppFile[], kernel: ExportedSymbols, keep: readonly string[]): AppScript {
   const providedByApp = new Set(files.flatMap((f) => f.elf.exports));
   const needed = new Map<string, { weak: boolean; by: Set<string> }>();

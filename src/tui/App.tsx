@@ -3,8 +3,9 @@
 // runs saves and the symbols generator; this component only draws what it reports.
 
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { printable } from '../core/format.js';
 import { useEffect, useRef, useState } from 'react';
-import { itemText, listWindow, Overlay, scrolled, SizePanel, wrapWords } from './components.js';
+import { itemText, listWindow, Overlay, scrolled, SizePanel, wrapGroups, wrapWords } from './components.js';
 import { createRunner, type AppScriptTool, type Runner, type SaveTarget } from './effects.js';
 import { title, type Item, type MenuContext } from './menu.js';
 import { contextOf, currentItems, cursorOf, dirty, unreadMessages, type State, type TuiCore } from './state.js';
@@ -12,6 +13,8 @@ import { contextOf, currentItems, cursorOf, dirty, unreadMessages, type State, t
 /** The keys that work now, by what is on the screen. */
 function keyHints(state: State, columns: number): string {
   switch (state.overlay.kind) {
+    case 'info':
+      return state.overlay.search !== undefined ? 'PgUp/PgDn scroll  Esc back to the search' : '↑↓ move  PgUp/PgDn scroll  ?/Esc close';
     case 'edit':
       return '⏎ set  Esc cancel  ←→ Home End move  ⌫ erase  ^U clear';
     case 'search':
@@ -26,12 +29,12 @@ function keyHints(state: State, columns: number): string {
       return 'PgUp/PgDn scroll  m/Esc close';
     default:
       // The keys menuconfig users look for first; a wide terminal has room for the rest.
-      return `⏎ open Esc back Spc y n set / find ? info A all${state.showAll ? '*' : ''} C names u undo s/D save q quit${columns >= 100 ? '  O load S save as m log' : ''}`;
+      return `⏎ open  Esc back  Spc y n set  / find  ? info  A all${state.showAll ? '*' : ''}  C names  u undo  s/D save  q quit${columns >= 100 ? '  O load  S save as  m log' : ''}`;
   }
 }
 
-const LEGEND = '[*] on by you [+] on by profile or default [=] implied (locked) [ ] off';
-const SHORT_LEGEND = '[*] you [+] profile/default [=] locked [ ] off';
+const LEGEND = '[*] on by you  [+] on by profile or default  [=] implied (locked)  [ ] off';
+const SHORT_LEGEND = '[*] you  [+] profile/default  [=] locked  [ ] off';
 
 /** What ? (or Ctrl-F in the search) says about an item: what osvconf explain says, or what it is. */
 function infoAbout(core: TuiCore, state: State, item: Item, ctx: MenuContext): string | undefined {
@@ -96,8 +99,8 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
   // The size panel narrows with the terminal (at 60 columns the list keeps 39).
   const panelWidth = size.columns >= 100 ? 36 : size.columns >= 76 ? 28 : Math.max(18, Math.floor(size.columns * 0.35));
   // Key hints and the legend wrap on a narrow terminal instead of being cut; the list gives up their rows.
-  const hints = wrapWords(keyHints(state, size.columns), size.columns);
-  const legend = wrapWords(size.columns >= 72 ? LEGEND : SHORT_LEGEND, size.columns);
+  const hints = wrapGroups(keyHints(state, size.columns), size.columns);
+  const legend = wrapGroups(size.columns >= 72 ? LEGEND : SHORT_LEGEND, size.columns);
   // The overlay takes rows from the list, so that the screen never outgrows the terminal.
   // The overlay takes what its content needs, up to half the screen (a 2-choice picker: 5 rows).
   const half = Math.max(6, Math.floor(size.rows / 2));
@@ -122,7 +125,7 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
         ? 'no messages yet: refusals and warnings are kept here, whole'
         : [...state.log]
             .reverse()
-            .flatMap((m) => wrapWords(`${m.error ? '! ' : '- '}${m.text}`, Math.max(20, size.columns - 4)))
+            .flatMap((m) => wrapWords(`${m.error ? '! ' : '- '}${printable(m.text)}`, Math.max(20, size.columns - 4)))
             .join('\n')
       : state.overlay.kind !== 'info'
         ? undefined
@@ -157,19 +160,22 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
       <Overlay core={core} state={state} height={Math.max(3, overlayRows - 3)} />
       {info !== undefined ? (
         <Box borderStyle="single" flexDirection="column" paddingX={1} height={overlayRows}>
-          {scrolled(info.split('\n'), state.overlay.kind === 'info' || state.overlay.kind === 'log' ? (state.overlay.scroll ?? 0) : 0, overlayRows - 2).map(
-            (line, i) => (
-              <Text key={i} wrap="truncate-end">
-                {line}
-              </Text>
-            ),
-          )}
+          {scrolled(
+            info.split('\n').flatMap((l) => wrapWords(printable(l), Math.max(20, size.columns - 4))),
+            state.overlay.kind === 'info' || state.overlay.kind === 'log' ? (state.overlay.scroll ?? 0) : 0,
+            overlayRows - 2,
+          ).map((line, i) => (
+            <Text key={i} wrap="truncate-end">
+              {line}
+            </Text>
+          ))}
         </Box>
       ) : null}
       <Text wrap="truncate" {...(color && state.message?.error === true ? { color: 'red' } : {})}>
         {/* Unread refusals and warnings are kept whole in the log (m), said first so a long message cannot cut it. */}
         {unreadMessages(state) > 0 ? `[m: ${unreadMessages(state)} new] ` : ''}
-        {state.message?.text ?? (save.where === undefined ? 'no OSv tree to save into: start osvconf there, or give --out=DIR' : `saves into ${save.where}`)}
+        {printable(state.message?.text ?? '') ||
+          (save.where === undefined ? 'no OSv tree to save into: start osvconf there, or give --out=DIR' : `saves into ${save.where}`)}
       </Text>
       {[...hints, ...legend].map((line, i) => (
         <Text key={i} wrap="truncate" dimColor={color}>

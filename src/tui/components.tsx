@@ -1,7 +1,8 @@
 // What the configurator draws: pure components of the state (no keys, no effects).
 
 import { Box, Text } from 'ink';
-import { formatKib } from '../core/format.js';
+import { Fragment, type ReactElement } from 'react';
+import { formatKib, printable } from '../core/format.js';
 import { title, type Item } from './menu.js';
 import { searchResults, type State, type TuiCore } from './state.js';
 
@@ -14,7 +15,8 @@ export function isNew(item: Item, loadedNames: ReadonlySet<string> | undefined):
 }
 
 export function itemText(item: Item, showNames = false, loadedNames?: ReadonlySet<string>): string {
-  const text = itemLine(item, showNames);
+  // Values come from files: their control characters are shown, never sent to the terminal.
+  const text = printable(itemLine(item, showNames));
   return isNew(item, loadedNames) ? `${text} (NEW)` : text;
 }
 
@@ -44,35 +46,74 @@ const kib = formatKib;
 export function SizePanel({ state, width, height, color }: { state: State; width: number; height: number; color: boolean }) {
   const e = state.estimate;
   const delta = e.kernelKib - state.baselineKib;
-  // Title, total, delta and the libsolaris line take four rows of the panel's inside.
   // A calibrated estimate says so on a row of its own (the CLI's "calibrated on <file>, <date>").
   const calibration =
     e.calibration === undefined ? undefined : 'error' in e.calibration ? 'calibration unreadable (osvconf size says why)' : `calibrated ${e.calibration.date}`;
-  const top = e.lines.filter((l) => l.kib > 0).slice(0, Math.max(1, height - 2 - 4 - (calibration === undefined ? 0 : 1)));
-  const max = Math.max(1, ...top.map((l) => l.kib));
+  const positive = e.lines.filter((l) => l.kib > 0);
+  const max = Math.max(1, ...positive.map((l) => l.kib));
   // Names as wide as the panel allows (12 at 80 columns), then a 5-wide number and the bar.
   const nameWidth = Math.max(6, Math.min(24, width - 16));
   const barWidth = Math.max(2, width - 4 - nameWidth - 7);
-  return (
-    <Box flexDirection="column" borderStyle="single" width={width} height={height} flexShrink={0} paddingX={1}>
-      <Text bold wrap="truncate">
-        Kernel size
-      </Text>
-      <Text wrap="truncate">
-        {kib(e.kernelKib)} ± {e.uncertaintyPct} %
-      </Text>
-      {calibration === undefined ? null : <Text wrap="truncate">{calibration}</Text>}
-      <Text wrap="truncate" {...(color ? { color: delta <= 0 ? 'green' : 'yellow' } : {})}>
-        {delta <= 0 ? '' : '+'}
-        {kib(delta)} vs default
-      </Text>
-      {top.map((l) => (
-        <Text key={l.name} wrap="truncate">
+  // Rows by how much they matter (the total first, the smallest component last); the ones that
+  // fit inside the border are drawn, in their usual order, so nothing runs over the border.
+  const rows: { key: string; rank: number; el: ReactElement }[] = [
+    {
+      key: 'title',
+      rank: 1,
+      el: (
+        <Text bold wrap="truncate">
+          Kernel size
+        </Text>
+      ),
+    },
+    {
+      key: 'total',
+      rank: 0,
+      el: (
+        <Text wrap="truncate">
+          {kib(e.kernelKib)} ± {e.uncertaintyPct} %
+        </Text>
+      ),
+    },
+    ...(calibration === undefined ? [] : [{ key: 'calibration', rank: 3, el: <Text wrap="truncate">{calibration}</Text> }]),
+    {
+      key: 'delta',
+      rank: 2,
+      el: (
+        <Text wrap="truncate" {...(color ? { color: delta <= 0 ? 'green' : 'yellow' } : {})}>
+          {delta <= 0 ? '' : '+'}
+          {kib(delta)} vs default
+        </Text>
+      ),
+    },
+    ...positive.map((l, i) => ({
+      key: `line:${l.name}:${i}`,
+      rank: 5 + i,
+      el: (
+        <Text wrap="truncate">
           {l.name.slice(0, nameWidth).padEnd(nameWidth)} {String(Math.round(l.kib)).padStart(5)}{' '}
           {'#'.repeat(Math.max(1, Math.round((l.kib / max) * barWidth))).slice(0, barWidth)}
         </Text>
-      ))}
-      {e.libsolaris !== undefined ? <Text wrap="truncate">+ libsolaris.so {e.libsolaris.kib === null ? '?' : kib(e.libsolaris.kib)}</Text> : null}
+      ),
+    })),
+    ...(e.libsolaris === undefined
+      ? []
+      : [{ key: 'libsolaris', rank: 4, el: <Text wrap="truncate">+ libsolaris.so {e.libsolaris.kib === null ? '?' : kib(e.libsolaris.kib)}</Text> }]),
+  ];
+  const inside = Math.max(1, height - 2);
+  const shown = new Set(
+    [...rows]
+      .sort((a, b) => a.rank - b.rank)
+      .slice(0, inside)
+      .map((r) => r.key),
+  );
+  return (
+    <Box flexDirection="column" borderStyle="single" width={width} height={height} flexShrink={0} paddingX={1}>
+      {rows
+        .filter((r) => shown.has(r.key))
+        .map((r) => (
+          <Fragment key={r.key}>{r.el}</Fragment>
+        ))}
     </Box>
   );
 }
@@ -96,7 +137,8 @@ export function Overlay({ core, state, height }: { core: TuiCore; state: State; 
     return (
       <Box flexDirection="column" borderStyle="double" paddingX={1}>
         <Text bold>
-          {o.item.label} ({o.item.kind === 'text' ? o.item.type : 'path'}): Enter {o.item.kind === 'text' ? 'sets' : 'generates'}, Esc cancels
+          {o.item.label} ({o.item.kind === 'text' ? o.item.type : 'path'}): Enter{' '}
+          {o.item.kind === 'text' ? 'sets' : o.item.id === 'prompt:load' ? 'loads' : o.item.id === 'prompt:save-as' ? 'saves' : 'generates'}, Esc cancels
         </Text>
         <Text>
           {o.buffer.slice(0, o.cursor)}
@@ -200,20 +242,46 @@ export function listWindow(length: number, cursor: number, rows: number): { star
   return { start, count, above: start, below: length - start - count };
 }
 
-/** Lines of at most `width` characters, broken between words (a word longer than a line is cut). */
-export function wrapWords(text: string, width: number): string[] {
+/**
+ * Key hints and legends: groups separated by two spaces ("q quit", "[ ] off") are kept whole and
+ * joined by one space; a line breaks only between groups (a group wider than a line is wrapped).
+ */
+export function wrapGroups(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/ +/)) {
+  for (const group of text.split(/ {2,}/)) {
+    if (line !== '' && line.length + 1 + group.length <= width) line += ` ${group}`;
+    else {
+      if (line !== '') lines.push(line);
+      line = group;
+    }
+  }
+  lines.push(line);
+  return lines.flatMap((l) => (l.length > width ? wrapWords(l, width) : [l]));
+}
+
+/** Lines of at most `width` characters, broken between words (a word longer than a line is broken too, never cut). */
+export function wrapWords(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  let line = '';
+  for (const whole of text.split(/ +/)) {
+    let word = whole;
+    while (word.length > w) {
+      if (line !== '') lines.push(line);
+      lines.push(word.slice(0, w));
+      word = word.slice(w);
+      line = '';
+    }
     if (line === '') line = word;
-    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else if (line.length + 1 + word.length <= w) line += ` ${word}`;
     else {
       lines.push(line);
       line = word;
     }
   }
   lines.push(line);
-  return lines.map((l) => l.slice(0, Math.max(1, width)));
+  return lines;
 }
 
 /**

@@ -24,6 +24,8 @@ export type AppScriptResult = Result<{
   /** Where the script goes when the user saves, and its text. */
   readonly path: string;
   readonly content: string;
+  /** Its name in the tree, for conf_version_script (relative, so the saved configuration moves with the tree). */
+  readonly setting?: string;
   readonly kept: number;
   readonly missing: readonly string[];
   readonly libraries?: readonly { readonly title: string; readonly count: number }[];
@@ -116,6 +118,7 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
                   type: 'version-script',
                   path: made.value.path,
                   content: made.value.content,
+                  ...(made.value.setting === undefined ? {} : { setting: made.value.setting }),
                   kept: made.value.kept,
                   missing: made.value.missing,
                   ...(made.value.libraries === undefined ? {} : { libraries: made.value.libraries }),

@@ -16,7 +16,8 @@ export interface TuiArgs extends SelectionOptions {
 }
 import { validate_profile } from '../generated/validators.js';
 import { unifiedDiff } from '../app/unified-diff.js';
-import { comparePlan, ownsNamedFile, writePlan } from '../io/write-plan.js';
+import { comparePlan, writePlan } from '../io/write-plan.js';
+import { isOsvconfVersionScript } from '../symbols/version-script.js';
 import { buildDir, OSVCONF_DIR, SAVED_SUFFIX } from '../core/tree-layout.js';
 import type { Defaults } from '../core/catalog.js';
 import { checkOutDir, isOsvCheckout } from '../io/out-dir.js';
@@ -55,12 +56,15 @@ function saveTarget(where: string | undefined, core: TuiCore, cwd: string, defau
     const relativePath = script === undefined ? '' : relative(resolve(where), script.path);
     if (held !== undefined && (relativePath.startsWith('..') || isAbsolute(relativePath)))
       return fail(`the version script ${script?.path} is outside the tree ${where}`, 'generate it again from the tree it is for');
-    const planned = [...plan(state.selection, rendered).files, ...(held === undefined ? [] : [{ path: relativePath, content: held, owns: ownsNamedFile }])];
+    const planned = [
+      ...plan(state.selection, rendered).files,
+      ...(held === undefined ? [] : [{ path: relativePath, content: held, owns: isOsvconfVersionScript }]),
+    ];
     // The same rules as --out: no /, no literal ~, no foreign non-empty directory.
     const place = checkOutDir(where, false);
     if (!place.ok) return place;
     const done = compare ? comparePlan(where, planned) : writePlan(where, planned);
-    if (!done.ok) return done;
+    if (!done.ok) return fail(done.error.message, inTheConfigurator(done.error.hint));
     return ok({
       buildCommand: renderBuildCommand(state.selection).trimEnd(),
       files: done.value.map((f, i) => {
@@ -80,11 +84,19 @@ function saveTarget(where: string | undefined, core: TuiCore, cwd: string, defau
   };
 }
 
+/** The write plan's hints name command-line flags (--name, --force, --out); here they are said in the configurator's terms. */
+function inTheConfigurator(hint: string | undefined): string | undefined {
+  if (hint === undefined || !/--[a-z]/.test(hint)) return hint;
+  return /not replaced|move it away/.test(hint) || /--force/.test(hint) ? 'move it away first, then save again' : undefined;
+}
+
 /** S: the saved configuration in a file the user names; a file that is not one is not replaced. */
 function saveConfigurationAs(path: string, state: State): Result<string> {
+  // As --out: a literal ~ is not expanded here (no shell), so it would name a directory "~".
+  if (/(^|\/)~(\/|$)/.test(path)) return fail(`${path}: a literal ~ (the shell did not expand it)`, 'give the full path');
   const content = renderConfiguration(state.selection);
   const done = writePlan(dirname(path), [{ path: basename(path), content, owns: (existing) => existing.startsWith(content.split('\n')[0] as string) }]);
-  return done.ok ? ok(path) : done;
+  return done.ok ? ok(path) : fail(done.error.message, inTheConfigurator(done.error.hint));
 }
 
 /** O: a configuration file read as --load reads it (a saved configuration or a .config). */
@@ -95,7 +107,8 @@ async function loadConfigurationFile(
 ): Promise<Result<{ settings: Settings; path: string; notes: readonly string[]; names?: ReadonlySet<string> }>> {
   const file = resolve(cwd, path);
   const read = await initialSettings({ values: new Map([['load', file]]), switches: new Set(), positionals: [] }, undefined, defaults, cwd);
-  if (!read.ok) return read;
+  // Said as a load from here, not as the start-up's "cannot start from".
+  if (!read.ok) return fail(read.error.message.replace(/^cannot start from /, 'cannot load '), 'check the file, or load another (O)');
   const names = dotConfigNames(file, read.value.settings.arch);
   return ok({ settings: read.value.settings, path: file, notes: read.value.notes, ...(names === undefined ? {} : { names }) });
 }
@@ -141,7 +154,16 @@ function appScriptTool(where: string): AppScriptTool {
           const report = JSON.parse(stdout) as { kept: number; missing: { name: string; weak: boolean }[]; libraries?: Record<string, string[]> };
           const libraries = Object.entries(report.libraries ?? {}).map(([title, names]) => ({ title, count: names.length }));
           if (!content.ok) return answer(content);
-          answer(ok({ path: out, content: content.value, kept: report.kept, missing: report.missing.filter((m) => !m.weak).map((m) => m.name), libraries }));
+          answer(
+            ok({
+              path: out,
+              setting: basename(out),
+              content: content.value,
+              kept: report.kept,
+              missing: report.missing.filter((m) => !m.weak).map((m) => m.name),
+              libraries,
+            }),
+          );
         } catch {
           answer(fail('osvconf symbols gave no report'));
         }
@@ -231,14 +253,21 @@ function keyLog(env: TuiStreams['env']): { onKey?: () => void } {
 }
 
 /** What the terminal shows after the configurator's screen is gone: what was saved, or not. */
-function exitSummary(where: string | undefined, last: { files: readonly SaveFile[]; buildCommand?: string } | undefined, unsaved: boolean): string {
-  if (last === undefined) return `osvconf: not saved${unsaved ? ' (your changes were discarded)' : ''}\n`;
+function exitSummary(
+  where: string | undefined,
+  last: { files: readonly SaveFile[]; buildCommand?: string } | undefined,
+  unsaved: boolean,
+  savedAs: readonly string[] = [],
+): string {
+  const copies = savedAs.map((p) => `osvconf: the configuration was saved to ${p}\n`).join('');
+  if (last === undefined)
+    return `${copies}osvconf: not saved${where === undefined ? '' : ` into ${where}`}${unsaved ? ' (your changes were discarded)' : ''}\n`;
   const wrote = last.files.filter((f) => f.status === 'wrote');
   let text = `osvconf: saved into ${where}: ${wrote.length} file${wrote.length === 1 ? '' : 's'} written, ${last.files.length - wrote.length} unchanged\n`;
   for (const f of wrote) text += `  ${f.path}\n`;
   if (last.buildCommand !== undefined) text += `build with:\n  ${last.buildCommand}\n`;
   if (unsaved) text += 'osvconf: changes made after the last save were discarded\n';
-  return text;
+  return copies + text;
 }
 
 export async function runTui(args: TuiArgs, terminal: TuiStreams, say: (text: string) => void = () => undefined): Promise<Result<number>> {
@@ -299,6 +328,7 @@ async function configure(args: TuiArgs, terminal: TuiStreams): Promise<Result<{ 
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./App.js')]);
   let quit: State | undefined;
   const target = saveTarget(out, core.value, terminal.cwd, defaults.value);
+  const savedAs: string[] = [];
   let lastSave: { files: readonly SaveFile[]; buildCommand?: string } | undefined;
   const save: SaveTarget = {
     where: target.where,
@@ -309,7 +339,11 @@ async function configure(args: TuiArgs, terminal: TuiStreams): Promise<Result<{ 
       return written;
     },
     load: (path, s) => target.load(path, s),
-    saveAs: (path, s) => target.saveAs(path, s),
+    saveAs: (path, s) => {
+      const written = target.saveAs(path, s);
+      if (written.ok) savedAs.push(written.value);
+      return written;
+    },
   };
   process.stdout.write(FIRST_FRAME);
   const app = render(
@@ -325,5 +359,5 @@ async function configure(args: TuiArgs, terminal: TuiStreams): Promise<Result<{ 
     { exitOnCtrlC: true, maxFps: 60 },
   );
   await app.waitUntilExit();
-  return ok({ code: quit !== undefined ? 0 : 1, summary: exitSummary(out, lastSave, quit === undefined || dirty(quit)) });
+  return ok({ code: quit !== undefined ? 0 : 1, summary: exitSummary(out, lastSave, quit === undefined || dirty(quit), savedAs) });
 }

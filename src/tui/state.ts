@@ -154,6 +154,8 @@ export type Action =
       path: string;
       /** The script's text, held until a save writes it to `path`. */
       content: string;
+      /** What conf_version_script says (the name in the tree, as make reads it), when not `path`. */
+      setting?: string;
       kept: number;
       missing: readonly string[];
       libraries?: readonly { readonly title: string; readonly count: number }[];
@@ -200,8 +202,9 @@ export function initialState(core: TuiCore, settings: Settings, baselineKib: num
 /** Log entries the user has not opened the log for. */
 export const unreadMessages = (state: State): number => state.log.length - state.logSeen;
 
-/** Refusals and warnings worth keeping: what the status line says that is an error or a warning. */
-const worthKeeping = (m: State['message']): m is NonNullable<State['message']> => m !== undefined && (m.error || /\bwarning:/.test(m.text));
+/** Worth keeping: what the status line says that is an error or a warning, or too long for it. */
+const worthKeeping = (m: State['message']): m is NonNullable<State['message']> =>
+  m !== undefined && (m.error || /\bwarning:/.test(m.text) || m.text.length > 70);
 
 /** The menus as the state shows them (with the show-all view). */
 export function contextOf(core: TuiCore, state: State): MenuContext {
@@ -406,7 +409,11 @@ function step(core: TuiCore, state: State, action: Action): State {
       return { ...state, message: { text: 'this OSv has no options to hide symbols with a version script', error: true } };
     // The script is held with the settings (undo takes it back) and written by the next save.
     const scripts = { ...s.scripts, [action.path]: action.content };
-    const next = change(core, state, { ...s, kconfig: { ...s.kconfig, [hiding.option.name]: 'y', [script.option.name]: action.path }, scripts });
+    const next = change(core, state, {
+      ...s,
+      kconfig: { ...s.kconfig, [hiding.option.name]: 'y', [script.option.name]: action.setting ?? action.path },
+      scripts,
+    });
     if (next.settings === s) return next;
     // The path shows in the menu; the status line keeps to what fits 80 columns.
     const missing = action.missing.length === 0 ? '' : `; ${action.missing.length} missing (OSv does not export them): ${action.missing.join(', ')}`;

@@ -2,7 +2,7 @@
 // without bootfs.bin), stored beside it, and every later estimate in that tree shifted by the
 // model's error on it. The "build" is a real x64 ELF padded to a chosen size.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { osvconf, osvTree, tempDir } from '../helpers/cli.js';
@@ -112,5 +112,41 @@ describe('osvconf size --calibrate', () => {
       .filter((c) => record.components[c] === undefined)
       .reduce((n, c) => n + ((withNvme.components as { name: string; kib: number }[]).find((l) => l.name === c)?.kib ?? 0), 0);
     expect(withNvme.kernel_kib - without.kernel_kib).toBeCloseTo(measuredAdded + modelAdded, 0);
+  });
+
+  it('a measurement far from the model for the selection is refused; nothing is written when any part of the command fails', () => {
+    const tree3 = osvTree();
+    const dir = join(tree3, 'build', 'release.x64');
+    fakeBuild(dir);
+    const stored = join(dir, 'osvconf-size.json');
+    // Symbols visible: the model says about twice this build's size.
+    const far = osvconf(['size', '--profile=all', 'conf_hide_symbols=0', '--calibrate=build/release.x64'], { cwd: tree3 });
+    expect(far.code).toBe(1);
+    expect(far.stderr).toMatch(/loader-stripped\.elf: the measured \d+ KiB is -\d+ % from the model's \d+ KiB for this selection/);
+    expect(existsSync(stored)).toBe(false);
+    const failing = osvconf(['size', ...ALL, '--calibrate=build/release.x64', '--elf=/nonexistent/kernel.elf'], { cwd: tree3 });
+    expect(failing.code).toBe(1);
+    expect(existsSync(stored)).toBe(false);
+    // A record out of bounds is refused as it is read.
+    const bad = join(tempDir(), 'cal.json');
+    const record = JSON.parse(readFileSync(join(tree, 'build', 'release.x64', 'osvconf-size.json'), 'utf8'));
+    writeFileSync(bad, JSON.stringify({ ...record, measured_kib: 1 }));
+    expect(osvconf(['size', ...ALL, `--calibration=${bad}`]).stderr).toContain(`${bad}: the measured 1 KiB is`);
+    writeFileSync(bad, JSON.stringify({ ...record, measured_kib: 1e308 }));
+    expect(osvconf(['size', ...ALL, `--calibration=${bad}`]).stderr).toContain(`${bad}: measured_kib is missing or wrong`);
+  });
+
+  it('a calibration file named at the root of the file system keeps its name', () => {
+    const dir = join(tempDir(), 'build');
+    fakeBuild(dir);
+    const atRoot = `/osvconf-calibration-test-${process.pid}.json`;
+    try {
+      const run = json([...ALL, '--calibrate=build', `--calibration=${atRoot}`], join(dir, '..'));
+      expect(run.calibration.stored_in).toBe(atRoot);
+      expect(existsSync(atRoot)).toBe(true);
+    } finally {
+      rmSync(atRoot, { force: true });
+      rmSync(`/${atRoot.slice(2)}`, { force: true }); // the name the bug wrote
+    }
   });
 });

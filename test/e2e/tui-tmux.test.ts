@@ -196,6 +196,7 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     const text = await waitFor(s, (t) => t.includes('symbols kept'), 'the generator');
     expect(text).toMatch(/version script \(written on save\): \d+ symbols kept; 1 missing/);
     expect(text).toContain('[*] Hide non-libc symbols');
+    expect(text).toContain('Version script path: "aarch64-app.so.versi'); // named in the tree, as make reads it (not /tmp/...)
     // Held until the save: nothing in the tree yet; undo takes it back, redo brings it again.
     const script = join(tree, 'aarch64-app.so.version_script');
     expect(existsSync(script)).toBe(false);
@@ -337,6 +338,12 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     const back = osvconf([`--load=${join(tree, 'mine.osvconf')}`, '--print=.config']);
     expect(back.code, back.stderr).toBe(0);
     expect(back.stdout).toBe(osvconf([`--load=${file}`, '--print=.config']).stdout);
+    // Quitting says where the configuration went, though nothing was saved into the tree.
+    execFileSync('tmux', ['send-keys', '-t', s, 'q']);
+    await waitFor(s, (t) => t.includes('Quit without saving?'), 'the question');
+    execFileSync('tmux', ['send-keys', '-t', s, 'y']);
+    const summary = await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
+    expect(summary).toContain(`osvconf: the configuration was saved to ${join(tree, 'mine.osvconf')}`);
   });
 
   it("Ctrl-F in the search shows the highlighted match's help; Esc goes back to the search", async () => {
@@ -349,6 +356,46 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     expect(help).not.toContain('^F help');
     await keys(s, 'Escape');
     await waitFor(s, (t) => t.includes('^F help'), 'the search again');
+  });
+
+  it('a version script the tree already has from elsewhere is not replaced by the save', async () => {
+    const tree = osvTree();
+    const app = join(ROOT, 'test', 'fixtures', 'elf', 'aarch64-app.so');
+    const foreign = join(tree, 'aarch64-app.so.version_script');
+    writeFileSync(foreign, '{ global: mine; local: *; };\n');
+    const s = start(tree, 'tui --arch=aarch64 --profile=virtio-mmio fs=rofs');
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(s, 'j', 'j', 'j', 'Enter');
+    await waitFor(s, (t) => t.includes('Generate a version script'), 'the visibility menu');
+    await keys(s, 'j', 'j', 'Enter');
+    await keys(s, app, 'Enter');
+    await waitFor(s, (t) => t.includes('symbols kept'), 'the generator');
+    await keys(s, 's');
+    const refused = await waitFor(s, (t) => t.includes('not replaced'), 'the refusal');
+    expect(refused).toContain('move it away');
+    expect(refused).not.toContain('--force'); // no command-line flags in the configurator's words
+    expect(readFileSync(foreign, 'utf8')).toBe('{ global: mine; local: *; };\n');
+  });
+
+  it("a loaded file's control characters are shown, never sent to the terminal; S refuses a literal ~; the size panel keeps its border", async () => {
+    const tree = osvTree();
+    const hostile = join(tempDir(), 'esc.conf');
+    writeFileSync(hostile, 'conf_\x1b]0;PWNED\x07\x1b[31m=1\n');
+    const s = start(tree, 'tui --profile=virtio-pci', '', [60, 20]);
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(s, 'O');
+    await keys(s, hostile, 'Enter');
+    await waitFor(s, (t) => t.includes('cannot load'), 'the refusal');
+    await keys(s, 'm');
+    const log = await waitFor(s, (t) => t.includes('PgUp/PgDn scroll') && t.includes('PWNED'), 'the log with the whole message');
+    expect(log).toContain('\\x1b'); // the escape shown as text
+    expect(execFileSync('tmux', ['display-message', '-p', '-t', s, '#{pane_title}'], { encoding: 'utf8' })).not.toContain('PWNED');
+    // The panel beside the list keeps its bottom border whole with the log open.
+    const bottom = log.split('\n').find((l) => l.includes('└')) ?? '';
+    expect(bottom.trimEnd()).toMatch(/^└─+┘└─+┘$/);
+    await keys(s, 'Escape', 'S', '~/x.osvconf', 'Enter');
+    await waitFor(s, (t) => t.includes('a literal ~'), 'the refusal');
+    expect(existsSync(join(tree, '~'))).toBe(false);
   });
 
   it('follows a resize of the terminal', async () => {

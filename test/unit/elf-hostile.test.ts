@@ -67,4 +67,24 @@ describe('the ELF reader on crafted files', () => {
     const r = readElf(bytes, 'loop.so', MACHINES);
     expect(!r.ok && r.error.message).toContain('more entries than fit in its section');
   });
+
+  it('the section name table found through extended numbering (SHN_XINDEX), and refused when past the table', () => {
+    const bytes = writeElf({ machine: X64, symbols: [{ name: 'f' }] });
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const names = view.getUint16(62, true);
+    const shoff = Number(view.getBigUint64(40, true));
+    const plain = readElfSizes(bytes, 'x.so', MACHINES);
+    expect(plain.ok && plain.value.sections.some((s) => s.name !== '')).toBe(true);
+    // SHN_XINDEX: the index moves to section 0's sh_link.
+    const extended = new Uint8Array(bytes);
+    const ev = new DataView(extended.buffer);
+    ev.setUint16(62, 0xffff, true);
+    ev.setUint32(shoff + 40, names, true);
+    const viaLink = readElfSizes(extended, 'x.so', MACHINES);
+    expect(viaLink.ok && viaLink.value.sections.map((s) => s.name)).toEqual(plain.ok && plain.value.sections.map((s) => s.name));
+    const past = new Uint8Array(bytes);
+    new DataView(past.buffer).setUint16(62, 200, true);
+    const refused = readElfSizes(past, 'x.so', MACHINES);
+    expect(!refused.ok && refused.error.message).toMatch(/x\.so: corrupt ELF file: the section name table is section 200, past the \d+ sections/);
+  });
 });

@@ -6,7 +6,7 @@ import { loadDefaults } from '../../src/io/catalog-files.js';
 import { createTuiCore } from '../../src/tui/core.js';
 import { createRunner, type SaveTarget } from '../../src/tui/effects.js';
 import { NO_KEY, splitKeys, type KeyInfo } from '../../src/tui/keys.js';
-import { itemText, listWindow, scrolled, wrapWords } from '../../src/tui/components.js';
+import { itemText, listWindow, scrolled, wrapGroups, wrapWords } from '../../src/tui/components.js';
 import { currentItems, cursorOf, initialState, searchResults, unreadMessages, type State } from '../../src/tui/state.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -276,6 +276,20 @@ describe('keys', () => {
         }
     expect(listWindow(5, 4, 5)).toEqual({ start: 0, count: 5, above: 0, below: 0 });
     expect(listWindow(9, 0, 6)).toEqual({ start: 0, count: 5, above: 0, below: 4 });
+  });
+
+  it('key hints and the legend wrap between their groups, never inside "q quit" or "[ ] off"', () => {
+    const legend = '[*] you  [+] profile/default  [=] locked  [ ] off';
+    for (const width of [20, 30, 40, 60]) {
+      const lines = wrapGroups(legend, width);
+      expect(lines.every((l) => l.length <= width)).toBe(true);
+      expect(lines.join(' ')).toBe(legend.replace(/ {2}/g, ' '));
+      for (const group of legend.split('  '))
+        expect(
+          lines.some((l) => l.includes(group)),
+          `${group} at ${width}`,
+        ).toBe(true);
+    }
   });
 
   it('key hints wrap between words within the width', () => {

@@ -3,7 +3,7 @@
 // all with symbols visible), with the uncertainty and what else the image carries.
 
 import { fail, ok, type Result } from '../../core/result.js';
-import { formatKib } from '../../core/format.js';
+import { formatKib, printable } from '../../core/format.js';
 import { select, type Selection } from '../../core/select.js';
 import { elfMachines, type Defaults } from '../../core/catalog.js';
 import { loadAttribution, loadSizeModel } from '../../io/size-files.js';
@@ -13,7 +13,7 @@ import { attribute, attributeFiles, compileRules, compileSources, type Measured 
 import { attributeElf } from '../../size/dwarf.js';
 import { sizeInputOf } from '../../size/input.js';
 import { createEstimator, type Estimate, type Estimator, type SizeInput } from '../../size/model.js';
-import { applyCalibration, calibrationRecord } from '../../size/calibration.js';
+import { applyCalibration, calibrationRecord, plausible, type CalibrationRecord } from '../../size/calibration.js';
 import { CALIBRATION_FILE, findCalibration, treeCalibration, writeCalibration } from '../../io/size-calibration.js';
 import { isOsvCheckout } from '../../io/out-dir.js';
 import { existsSync, statSync } from 'node:fs';
@@ -116,7 +116,8 @@ const BOOTFS = 'bootfs.bin';
 
 /**
  * --calibrate=DIR: the measured size of the user's build of this selection (loader-stripped.elf
- * without its bootfs, the model's target) stored with what the model says for it.
+ * without its bootfs, the model's target) with what the model says for it, and where to store it
+ * (written only once every other part of the command has succeeded).
  */
 function calibrateOn(
   dir: string,
@@ -126,7 +127,7 @@ function calibrateOn(
   modelEstimate: Estimate,
   tree: string | undefined,
   defaults: Defaults,
-): Result<string> {
+): Result<{ path: string; record: CalibrationRecord }> {
   const file = resolvePath(dir, STRIPPED);
   const bytes = readBytes(file);
   if (!bytes.ok)
@@ -151,10 +152,10 @@ function calibrateOn(
     modelEstimate.kernelKib,
     components.value,
   );
+  const off = plausible(record.measured_kib, record.model_kib);
+  if (off !== undefined) return fail(`${file}: ${off}`, 'give the selection the build was made with (the same profile, drivers, conf_hide_symbols, fs)');
   const stored = args.values.get('calibration') ?? (tree === undefined ? resolvePath(dir, CALIBRATION_FILE) : treeCalibration(tree, mode, arch));
-  const written = writeCalibration(resolvePath(stored), record);
-  if (!written.ok) return written;
-  return ok(resolvePath(stored));
+  return ok({ path: resolvePath(stored), record });
 }
 
 /** --html=FILE: the page, written whole; a file osvconf did not write is not replaced. */
@@ -206,21 +207,17 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   const modelEstimate = estimator.estimate(input);
   const tree = args.values.get('out') ?? (isOsvCheckout(context.cwd) ? context.cwd : undefined);
   const calibrateDir = args.values.get('calibrate');
-  if (calibrateDir !== undefined) {
-    const stored = calibrateOn(resolvePath(context.cwd, calibrateDir), args, selection, input, modelEstimate, tree, resolved.value.defaults);
-    if (!stored.ok) return stored;
-  }
+  const made =
+    calibrateDir === undefined
+      ? undefined
+      : calibrateOn(resolvePath(context.cwd, calibrateDir), args, selection, input, modelEstimate, tree, resolved.value.defaults);
+  if (made !== undefined && !made.ok) return made;
   const named = args.values.get('calibration');
-  const found = findCalibration(
-    calibrateDir !== undefined && named === undefined && tree === undefined
-      ? resolvePath(context.cwd, calibrateDir, CALIBRATION_FILE)
-      : named === undefined
-        ? undefined
-        : resolvePath(context.cwd, named),
-    tree,
-    selection.request.mode,
-    selection.request.arch,
-  );
+  // The calibration just made, else the one named, else the tree's.
+  const found: Result<{ path: string; record: CalibrationRecord } | undefined> =
+    made !== undefined
+      ? made
+      : findCalibration(named === undefined ? undefined : resolvePath(context.cwd, named), tree, selection.request.mode, selection.request.arch);
   if (!found.ok) return found;
   const calibration =
     found.value === undefined ? undefined : { ...found.value, ...applyCalibration(found.value.record, input, modelEstimate.kernelKib, modelEstimate.lines) };
@@ -238,12 +235,17 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   if (measured !== undefined && !measured.ok) return measured;
   const m = measured?.value;
   const r1 = (n: number): number => Math.round(n * 10) / 10;
+  // Every input has been read and checked: now the files, the page first, then the calibration.
   const htmlPath = args.values.get('html');
   const wroteHtml =
     htmlPath === undefined
       ? undefined
       : writeReport(resolvePath(context.cwd, htmlPath), selection, model.target, estimate, calibration?.record.file, m, elfPath);
   if (wroteHtml !== undefined && !wroteHtml.ok) return wroteHtml;
+  if (made !== undefined) {
+    const written = writeCalibration(made.value.path, made.value.record);
+    if (!written.ok) return written;
+  }
 
   if (args.switches.has('json')) {
     return ok(
@@ -322,8 +324,8 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   if (calibration !== undefined) {
     const o = calibration.offsetKib;
     const parts = calibration.measuredComponents > 0 ? `; ${calibration.measuredComponents} components at their measured size` : '';
-    text += `calibrated on ${calibration.record.file}, ${calibration.record.date}: the model's ${kib(modelEstimate.kernelKib)} ${o < 0 ? '-' : '+'} ${kib(Math.abs(o))} (its error on that build${parts}; ${calibration.path})\n`;
-    for (const e of calibration.extrapolated) text += `  extrapolated: ${e}\n`;
+    text += `calibrated on ${printable(calibration.record.file)}, ${printable(calibration.record.date)}: the model's ${kib(modelEstimate.kernelKib)} ${o < 0 ? '-' : '+'} ${kib(Math.abs(o))} (its error on that build${parts}; ${calibration.path})\n`;
+    for (const e of calibration.extrapolated) text += `  extrapolated: ${printable(e)}\n`;
   }
   if (base !== undefined) {
     const delta = estimate.kernelKib - base.estimate.kernelKib;
