@@ -75,6 +75,18 @@ async function keys(s: string, ...k: string[]): Promise<void> {
   }
 }
 
+/** The configurator on an aarch64 tree, Visibility's generator run on the test app: the session and its screen. */
+async function generateScript(tree: string): Promise<{ s: string; text: string }> {
+  const app = join(ROOT, 'test', 'fixtures', 'elf', 'aarch64-app.so');
+  const s = start(tree, 'tui --arch=aarch64 --profile=virtio-mmio fs=rofs');
+  await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+  await keys(s, 'j', 'j', 'j', 'Enter');
+  await waitFor(s, (t) => t.includes('Generate a version script'), 'the visibility menu');
+  await keys(s, 'j', 'j', 'Enter');
+  await keys(s, app, 'Enter');
+  return { s, text: await waitFor(s, (t) => t.includes('symbols kept'), 'the generator') };
+}
+
 const sizeOf = (text: string): number => Number(/([\d,]+) KiB ± /.exec(text)?.[1]?.replace(/,/g, ''));
 
 describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a terminal', () => {
@@ -186,14 +198,7 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
 
   it('Visibility runs the symbols generator on the app and switches hiding on', async () => {
     const tree = osvTree();
-    const app = join(ROOT, 'test', 'fixtures', 'elf', 'aarch64-app.so');
-    const s = start(tree, 'tui --arch=aarch64 --profile=virtio-mmio fs=rofs');
-    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
-    await keys(s, 'j', 'j', 'j', 'Enter');
-    await waitFor(s, (t) => t.includes('Generate a version script'), 'the visibility menu');
-    await keys(s, 'j', 'j', 'Enter');
-    await keys(s, app, 'Enter');
-    const text = await waitFor(s, (t) => t.includes('symbols kept'), 'the generator');
+    const { s, text } = await generateScript(tree);
     expect(text).toMatch(/version script \(written on save\): \d+ symbols kept; 1 missing/);
     expect(text).toContain('[*] Hide non-libc symbols');
     expect(text).toContain('Version script path: "aarch64-app.so.versi'); // named in the tree, as make reads it (not /tmp/...)
@@ -214,14 +219,7 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
 
   it('a version script made and then left unsaved never reaches the tree', async () => {
     const tree = osvTree();
-    const app = join(ROOT, 'test', 'fixtures', 'elf', 'aarch64-app.so');
-    const s = start(tree, 'tui --arch=aarch64 --profile=virtio-mmio fs=rofs');
-    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
-    await keys(s, 'j', 'j', 'j', 'Enter');
-    await waitFor(s, (t) => t.includes('Generate a version script'), 'the visibility menu');
-    await keys(s, 'j', 'j', 'Enter');
-    await keys(s, app, 'Enter');
-    await waitFor(s, (t) => t.includes('symbols kept'), 'the generator');
+    const { s } = await generateScript(tree);
     execFileSync('tmux', ['send-keys', '-t', s, 'q']);
     await waitFor(s, (t) => t.includes('Quit without saving?'), 'the question');
     execFileSync('tmux', ['send-keys', '-t', s, 'y']);
@@ -360,16 +358,9 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
 
   it('a version script the tree already has from elsewhere is not replaced by the save', async () => {
     const tree = osvTree();
-    const app = join(ROOT, 'test', 'fixtures', 'elf', 'aarch64-app.so');
     const foreign = join(tree, 'aarch64-app.so.version_script');
     writeFileSync(foreign, '{ global: mine; local: *; };\n');
-    const s = start(tree, 'tui --arch=aarch64 --profile=virtio-mmio fs=rofs');
-    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
-    await keys(s, 'j', 'j', 'j', 'Enter');
-    await waitFor(s, (t) => t.includes('Generate a version script'), 'the visibility menu');
-    await keys(s, 'j', 'j', 'Enter');
-    await keys(s, app, 'Enter');
-    await waitFor(s, (t) => t.includes('symbols kept'), 'the generator');
+    const { s } = await generateScript(tree);
     await keys(s, 's');
     const refused = await waitFor(s, (t) => t.includes('not replaced'), 'the refusal');
     expect(refused).toContain('move it away');
