@@ -1,25 +1,21 @@
-// osvconf size [selection flags] [--compare=PROFILE|none] [--json]: the estimated
-// kernel-stripped.elf of the selection, per component, against a baseline (default: profile
-// all with symbols visible), with the uncertainty and what else the image carries.
+// osvconf size [selection flags] [--compare=PROFILE|none] [--elf=FILE] [--calibrate=DIR]
+// [--calibration=FILE] [--html=FILE] [--json]: the estimated kernel-stripped.elf of the selection,
+// per component, against a baseline (default: profile all with symbols visible), with the
+// uncertainty and what else the image carries; calibrated on the user's build when the tree has
+// one; a measured kernel beside it. Reading builds and writing the page: app/size-build.ts.
 
 import { fail, ok, type Result } from '../../core/result.js';
 import { formatKib, printable } from '../../core/format.js';
 import { select, type Selection } from '../../core/select.js';
-import { elfMachines, type Defaults } from '../../core/catalog.js';
-import { loadAttribution, loadSizeModel } from '../../io/size-files.js';
-import { readBytes } from '../../symbols/inputs.js';
-import { readElfSizes } from '../../symbols/elf.js';
-import { attribute, attributeFiles, compileRules, compileSources, type Measured } from '../../size/measure.js';
-import { attributeElf } from '../../size/dwarf.js';
+import { loadSizeModel } from '../../io/size-files.js';
 import { sizeInputOf } from '../../size/input.js';
-import { createEstimator, type Estimate, type Estimator, type SizeInput } from '../../size/model.js';
-import { applyCalibration, calibrationRecord, plausible, type CalibrationRecord } from '../../size/calibration.js';
-import { CALIBRATION_FILE, findCalibration, treeCalibration, writeCalibration } from '../../io/size-calibration.js';
+import { type Measured } from '../../size/measure.js';
+import { createEstimator, type Estimate, type Estimator } from '../../size/model.js';
+import { applyCalibration, type CalibrationRecord } from '../../size/calibration.js';
+import { findCalibration, writeCalibration } from '../../io/size-calibration.js';
 import { isOsvCheckout } from '../../io/out-dir.js';
-import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, resolve as resolvePath } from 'node:path';
-import { renderSizeReport, REPORT_GENERATOR } from '../../size/size-report.js';
-import { writePlan } from '../../io/write-plan.js';
+import { resolve as resolvePath } from 'node:path';
+import { calibrationFromBuild, measureElf, writeSizeReport } from '../../app/size-build.js';
 import type { ParsedArgs } from '../args.js';
 import type { RunContext } from '../command-table.js';
 import { json, output, type CommandOutput } from '../output.js';
@@ -55,20 +51,6 @@ function bar(value: number, max: number, width = 24): string {
   return (value < 0 ? '-' : '#').repeat(n);
 }
 
-/** --elf=FILE: the measured kernel (by source file when it has DWARF), or an error naming the file. */
-function measureElf(path: string, arch: string, defaults: Defaults): Result<Measured> {
-  const bytes = readBytes(path);
-  if (!bytes.ok) return bytes;
-  const elf = readElfSizes(bytes.value, path, elfMachines(defaults));
-  if (!elf.ok) return elf;
-  if (elf.value.arch !== arch) return fail(`${path} is an ${elf.value.arch} kernel, but the selection is for ${arch}`, `add --arch=${elf.value.arch}`);
-  const rules = loadAttribution();
-  const dwarf = attributeElf(bytes.value, path);
-  if (!dwarf.ok) return dwarf;
-  if (!dwarf.value.dwarf.debugInfo) return ok(attribute(elf.value, compileRules(rules.rules)));
-  return ok(attributeFiles(elf.value, dwarf.value.dwarf, dwarf.value.attribution, compileSources(rules.sources), rules.core_component));
-}
-
 const pct = (part: number, whole: number): number => (whole <= 0 ? 0 : Math.round((part / whole) * 1000) / 10);
 
 /** How the measurement was made, in one paragraph. */
@@ -82,112 +64,6 @@ function measuredHow(m: Measured, file: string): string {
     `(${pct(e.exactKib, e.mainKib)} % exact, ${pct(e.byNeighbourKib, e.mainKib)} % as padding between two pieces of one file, ` +
     `${pct(e.byReferenceKib, e.mainKib)} % unnamed data given to the file whose code points at it)\n`
   );
-}
-
-/** The kernel file OSv's build leaves in build/<mode>.<arch> (with its DWARF, and stripped), and the bootfs it carries. */
-const UNSTRIPPED = 'loader.elf';
-const STRIPPED = 'loader-stripped.elf';
-
-/**
- * The components of the calibration build measured by source file (loader.elf's DWARF), beside
- * the model's sizes of them: only components whose cost lies in their own files, and none when
- * the build has no loader.elf with DWARF (the calibration then shifts the total only).
- */
-function measuredComponents(
-  path: string,
-  arch: string,
-  defaults: Defaults,
-  estimate: Estimate,
-): Result<Map<string, { measuredKib: number; modelKib: number }> | undefined> {
-  if (!existsSync(path)) return ok(undefined);
-  const measured = measureElf(path, arch, defaults);
-  if (!measured.ok) return measured;
-  if (measured.value.method !== 'dwarf') return ok(undefined);
-  const rules = loadAttribution();
-  const own = new Set(rules.sources.filter((r) => r.spread !== true).map((r) => r.component));
-  const out = new Map<string, { measuredKib: number; modelKib: number }>();
-  for (const line of estimate.lines) {
-    const kib = measured.value.components.get(line.name);
-    if (line.kib > 0 && line.unregistered !== true && kib !== undefined && own.has(line.name)) out.set(line.name, { measuredKib: kib, modelKib: line.kib });
-  }
-  return ok(out);
-}
-const BOOTFS = 'bootfs.bin';
-
-/**
- * --calibrate=DIR: the measured size of the user's build of this selection (loader-stripped.elf
- * without its bootfs, the model's target) with what the model says for it, and where to store it
- * (written only once every other part of the command has succeeded).
- */
-function calibrateOn(
-  dir: string,
-  args: ParsedArgs,
-  selection: Selection,
-  input: SizeInput,
-  modelEstimate: Estimate,
-  tree: string | undefined,
-  defaults: Defaults,
-): Result<{ path: string; record: CalibrationRecord }> {
-  const file = resolvePath(dir, STRIPPED);
-  const bytes = readBytes(file);
-  if (!bytes.ok)
-    return fail(`${bytes.error.message}`, `--calibrate names the build directory (build/<mode>.<arch>) after OSv's make has built ${STRIPPED} there`);
-  const elf = readElfSizes(bytes.value, file, elfMachines(defaults));
-  if (!elf.ok) return elf;
-  const { arch, mode } = selection.request;
-  if (elf.value.arch !== arch) return fail(`${file} is an ${elf.value.arch} kernel, but the selection is for ${arch}`, `add --arch=${elf.value.arch}`);
-  let bootfs = 0;
-  try {
-    const st = statSync(resolvePath(dir, BOOTFS));
-    if (st.isFile()) bootfs = st.size;
-  } catch {
-    // no bootfs.bin beside it: nothing to take off
-  }
-  const components = measuredComponents(resolvePath(dir, UNSTRIPPED), arch, defaults, modelEstimate);
-  if (!components.ok) return components;
-  const record = calibrationRecord(
-    input,
-    { arch, mode, file, date: new Date().toISOString().slice(0, 10) },
-    (bytes.value.length - bootfs) / 1024,
-    modelEstimate.kernelKib,
-    components.value,
-  );
-  const off = plausible(record.measured_kib, record.model_kib);
-  if (off !== undefined) return fail(`${file}: ${off}`, 'give the selection the build was made with (the same profile, drivers, conf_hide_symbols, fs)');
-  const stored = args.values.get('calibration') ?? (tree === undefined ? resolvePath(dir, CALIBRATION_FILE) : treeCalibration(tree, mode, arch));
-  return ok({ path: resolvePath(stored), record });
-}
-
-/** --html=FILE: the page, written whole; a file osvconf did not write is not replaced. */
-function writeReport(
-  path: string,
-  selection: Selection,
-  target: string,
-  estimate: Estimate,
-  calibratedOn: string | undefined,
-  m: Measured | undefined,
-  elfPath: string | undefined,
-): Result<void> {
-  const { arch, profile } = selection.request;
-  // The model's components (a calibration shifts the total in the line above, not a component).
-  const parts = [{ title: 'estimate by component', items: estimate.lines.filter((l) => l.kib > 0) }];
-  if (m !== undefined) {
-    const labels = new Map(estimate.lines.map((l) => [l.name, l.label]));
-    const items = [...m.components].map(([name, kib]) => ({ name, label: labels.get(name) ?? name, kib }));
-    items.push({ name: 'unattributed', label: 'unattributed', kib: m.unattributedKib });
-    parts.push({ title: `measured (${m.method === 'dwarf' ? 'by source file' : 'by symbol names'})`, items });
-  }
-  const html = renderSizeReport({
-    heading: `osvconf size: ${arch}, profile ${profile}`,
-    lines: [
-      `${target}: estimated ${formatKib(estimate.kernelKib)} (± ${estimate.uncertaintyPct} %)${calibratedOn === undefined ? '' : `, calibrated on ${calibratedOn}`}`,
-      ...(m === undefined || elfPath === undefined ? [] : [`measured: ${elfPath}, ${formatKib(m.fileKib)} file`]),
-    ],
-    parts,
-  });
-  const dir = dirname(path);
-  const written = writePlan(dir, [{ path: basename(path), content: html, owns: (existing) => existing.includes(REPORT_GENERATOR) }]);
-  return written.ok ? ok(undefined) : written;
 }
 
 export async function run(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
@@ -210,7 +86,15 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   const made =
     calibrateDir === undefined
       ? undefined
-      : calibrateOn(resolvePath(context.cwd, calibrateDir), args, selection, input, modelEstimate, tree, resolved.value.defaults);
+      : calibrationFromBuild(
+          resolvePath(context.cwd, calibrateDir),
+          args.values.get('calibration'),
+          selection,
+          input,
+          modelEstimate,
+          tree,
+          resolved.value.defaults,
+        );
   if (made !== undefined && !made.ok) return made;
   const named = args.values.get('calibration');
   // The calibration just made, else the one named, else the tree's.
@@ -240,7 +124,7 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   const wroteHtml =
     htmlPath === undefined
       ? undefined
-      : writeReport(resolvePath(context.cwd, htmlPath), selection, model.target, estimate, calibration?.record.file, m, elfPath);
+      : writeSizeReport(resolvePath(context.cwd, htmlPath), selection, model.target, estimate, calibration?.record.file, m, elfPath);
   if (wroteHtml !== undefined && !wroteHtml.ok) return wroteHtml;
   if (made !== undefined) {
     const written = writeCalibration(made.value.path, made.value.record);
