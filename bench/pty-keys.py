@@ -62,6 +62,8 @@ def until_quiet(fd, started):
             break
         data += more
         last = when
+    if last is None:  # ready, but the program had ended (end of file): no redraw
+        return None, b''
     return (last - started) * 1000, data
 
 

@@ -132,7 +132,40 @@ function boundedCaches() {
     return sharedCaches;
 }
 export default class Output {`;
-      return { contents: source.replace(perFrame, '    caches = boundedCaches();').replace('export default class Output {', shared), loader: 'js' };
+      // A row drawn as in the frame before is not turned into a string again (styledCharsToString
+      // diffs the styles of every character): its text is kept by what the row holds.
+      const rows = `            const lineWithoutEmptyItems = line.filter(item => item !== undefined);
+            return styledCharsToString(lineWithoutEmptyItems).trimEnd();`;
+      if (!source.includes(rows)) throw new Error(`${args.path}: no per-row styledCharsToString (ink changed; update scripts/bundle.mjs)`);
+      const cachedRows = `            const lineWithoutEmptyItems = line.filter(item => item !== undefined);
+            return rowText(lineWithoutEmptyItems);`;
+      const rowCache = `const rowTexts = new Map();
+function rowText(items) {
+    let key = '';
+    for (const c of items) {
+        key += c.value;
+        if (c.styles.length > 0) {
+            key += '\\u0000';
+            for (const st of c.styles) key += st.code + '\\u0001' + st.endCode + '\\u0001';
+            key += '\\u0000';
+        }
+    }
+    let text = rowTexts.get(key);
+    if (text === undefined) {
+        text = styledCharsToString(items).trimEnd();
+        if (rowTexts.size > 5000) rowTexts.clear();
+        rowTexts.set(key, text);
+    }
+    return text;
+}
+`;
+      return {
+        contents: source
+          .replace(perFrame, '    caches = boundedCaches();')
+          .replace(rows, cachedRows)
+          .replace('export default class Output {', rowCache + shared),
+        loader: 'js',
+      };
     });
   },
 };
