@@ -389,6 +389,29 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     expect(existsSync(join(tree, '~'))).toBe(false);
   });
 
+  it('search shows every match with its menu and value and keeps the choice in view; Esc after a jump returns to the menu above; locked drivers refuse in plain words; hex shows 0x', async () => {
+    const s = start(osvTree(), 'tui --profile=virtio-pci');
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(s, '/', 'virtio');
+    await waitFor(s, (t) => /\d+ matches/.test(t), 'the matches');
+    for (let i = 0; i < 12; i++) await keys(s, 'Down');
+    const last = screen(s);
+    expect(last).toMatch(/↑ more/); // the list scrolled: the choice stays in view
+    expect(last).toMatch(/^║ > /m);
+    expect(last).toContain('Drivers > Drivers: Storage: virtio_blk'); // menu path and name
+    await keys(s, 'Home');
+    await keys(s, 'C-u', 'virtio_scsi', 'Enter');
+    await waitFor(s, (t) => t.includes('osvconf: Drivers: Storage') && /^│ >\[.\] virtio_scsi/m.test(t), 'the jump to virtio_scsi');
+    await keys(s, 'Escape');
+    await waitFor(s, (t) => t.includes('osvconf: Drivers') && /^│ > {4}Storage --->/m.test(t), 'the Drivers menu, on Storage');
+    await keys(s, 'Home', 'Enter', 'Down', 'Space'); // Buses > pci: acpi needs it
+    const refused = await waitFor(s, (t) => t.includes('pci is needed by acpi'), 'the refusal');
+    expect(refused).toMatch(/^│ >\[=\] pci/m);
+    expect(refused).not.toMatch(/--[a-z]/); // no command-line flags in the reason
+    await keys(s, '/', 'debug buffer', 'Enter');
+    await waitFor(s, (t) => t.includes('Debug buffer size: "0xc800"'), 'the hex value with 0x');
+  });
+
   it('follows a resize of the terminal', async () => {
     const s = start(osvTree(), 'tui');
     await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
