@@ -200,15 +200,21 @@ await build({
 // here. Measured on Node 20: an ES module graph costs start-up time (the ESM loader, one compile
 // per file, lazy compiles at first call); one CommonJS script with a code cache costs about what
 // `node -e 0` does. What the scripted path rarely needs stays in files of their own, required
-// only when used: the schema validators, the diff of --dry-run, and the TUI (through a tiny
-// CommonJS shim, since only import() can load it).
+// only when used: the schema validators, the diff of --dry-run, size's build reader (DWARF,
+// calibration, the --html page), and the TUI (through a tiny CommonJS shim, since only import()
+// can load it).
 // Each lazy import() becomes a small module that require()s the file: esbuild evaluates it only
 // when the import() runs, and require() needs no dynamic-import callback in the vm script.
-const LAZY = { './tui.js': './load-tui.cjs', '../generated/validators.js': './validators.cjs', '../../app/unified-diff.js': './diff.cjs' };
+const LAZY = {
+  './tui.js': './load-tui.cjs',
+  '../generated/validators.js': './validators.cjs',
+  '../../app/unified-diff.js': './diff.cjs',
+  '../../app/size-build.js': './size-build.cjs',
+};
 const lazyFiles = {
   name: 'lazy-files',
   setup(b) {
-    b.onResolve({ filter: /^(\.\/tui\.js|\.\.\/generated\/validators\.js|\.\.\/\.\.\/app\/unified-diff\.js)$/ }, (args) => ({
+    b.onResolve({ filter: /^(\.\/tui\.js|\.\.\/generated\/validators\.js|\.\.\/\.\.\/app\/(unified-diff|size-build)\.js)$/ }, (args) => ({
       path: LAZY[args.path],
       namespace: 'lazy',
     }));
@@ -225,6 +231,7 @@ const cjs = {
 await build({ ...cjs, plugins: [lazyFiles], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.cjs', external: [...ui, ...Object.values(LAZY)] });
 await build({ ...cjs, entryPoints: ['src/generated/validators.ts'], outfile: 'dist/cli/validators.cjs' });
 await build({ ...cjs, entryPoints: ['src/app/unified-diff.ts'], outfile: 'dist/cli/diff.cjs' });
+await build({ ...cjs, entryPoints: ['src/app/size-build.ts'], outfile: 'dist/cli/size-build.cjs' });
 writeFileSync(
   join(root, 'dist', 'cli', 'load-tui.cjs'),
   "// Loads the TUI's ES module bundle for main.cjs (only import() can).\nexports.runTui = async (...args) => (await import('./tui.js')).runTui(...args);\n",

@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, osvconf, tempDir } from '../helpers/cli.js';
 
-function traced(args: string[]): string[] {
+function traced(args: string[], code = 0): string[] {
   const file = join(tempDir(), 'imports.txt');
   const run = osvconf(args, {
     env: { ...process.env, OSVCONF_TRACE_IMPORTS: file },
     nodeArgs: ['--require', join(ROOT, 'test', 'fixtures', 'trace-requires.cjs'), '--import', join(ROOT, 'test', 'fixtures', 'trace-imports.mjs')],
   });
-  expect(run.code, run.stderr).toBe(0);
+  expect(run.code, run.stderr).toBe(code);
   return readFileSync(file, 'utf8').trim().split('\n');
 }
 
@@ -27,6 +27,7 @@ describe('modules loaded by the scripted CLI', () => {
     ['list', 'drivers'],
     ['explain', 'conf_drivers_pci'],
     ['--profile=xen', '--out=' + tempDir()],
+    ['size', '--profile=virtio-pci'],
   ]) {
     it(args.join(' '), () => {
       const loaded = traced([...args]);
@@ -37,6 +38,10 @@ describe('modules loaded by the scripted CLI', () => {
       expect(loaded.filter((u) => !u.startsWith('node:') && !LAUNCHER.test(u))).toEqual([]);
     });
   }
+
+  it('size --elf loads the build reader (DWARF, calibration, the page) as a chunk of its own', () => {
+    expect(chunk(traced(['size', '--profile=virtio-pci', `--elf=${join(ROOT, 'test', 'fixtures', 'elf', 'not-elf.txt')}`], 1), 'size-build')).toBe(true);
+  });
 
   it('--dry-run loads the diff chunk', () => {
     expect(chunk(traced(['--profile=xen', `--out=${tempDir()}`, '--dry-run']), 'diff')).toBe(true);

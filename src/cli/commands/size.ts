@@ -15,7 +15,6 @@ import { applyCalibration, type CalibrationRecord } from '../../size/calibration
 import { findCalibration, writeCalibration } from '../../io/size-calibration.js';
 import { isOsvCheckout } from '../../io/out-dir.js';
 import { resolve as resolvePath } from 'node:path';
-import { calibrationFromBuild, measureElf, writeSizeReport } from '../../app/size-build.js';
 import type { ParsedArgs } from '../args.js';
 import type { RunContext } from '../command-table.js';
 import { json, output, type CommandOutput } from '../output.js';
@@ -83,10 +82,12 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   const modelEstimate = estimator.estimate(input);
   const tree = args.values.get('out') ?? (isOsvCheckout(context.cwd) ? context.cwd : undefined);
   const calibrateDir = args.values.get('calibrate');
+  // Reading builds (DWARF, ELF) and writing the page load only when asked for (a chunk of their own).
+  const build = calibrateDir !== undefined || args.values.has('elf') || args.values.has('html') ? await import('../../app/size-build.js') : undefined;
   const made =
-    calibrateDir === undefined
+    calibrateDir === undefined || build === undefined
       ? undefined
-      : calibrationFromBuild(
+      : build.calibrationFromBuild(
           resolvePath(context.cwd, calibrateDir),
           args.values.get('calibration'),
           selection,
@@ -115,16 +116,16 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
       ? undefined
       : { ...baseline.value, estimate: { ...baseline.value.estimate, kernelKib: baseline.value.estimate.kernelKib + shift } };
   const elfPath = args.values.get('elf');
-  const measured = elfPath === undefined ? undefined : measureElf(elfPath, selection.request.arch, resolved.value.defaults);
+  const measured = elfPath === undefined || build === undefined ? undefined : build.measureElf(elfPath, selection.request.arch, resolved.value.defaults);
   if (measured !== undefined && !measured.ok) return measured;
   const m = measured?.value;
   const r1 = (n: number): number => Math.round(n * 10) / 10;
   // Every input has been read and checked: now the files, the page first, then the calibration.
   const htmlPath = args.values.get('html');
   const wroteHtml =
-    htmlPath === undefined
+    htmlPath === undefined || build === undefined
       ? undefined
-      : writeSizeReport(resolvePath(context.cwd, htmlPath), selection, model.target, estimate, calibration?.record.file, m, elfPath);
+      : build.writeSizeReport(resolvePath(context.cwd, htmlPath), selection, model.target, estimate, calibration?.record.file, m, elfPath);
   if (wroteHtml !== undefined && !wroteHtml.ok) return wroteHtml;
   if (made !== undefined) {
     const written = writeCalibration(made.value.path, made.value.record);
