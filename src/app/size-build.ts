@@ -9,7 +9,7 @@ import type { Selection } from '../core/select.js';
 import { elfMachines, type Defaults } from '../core/catalog.js';
 import { loadAttribution } from '../io/size-files.js';
 import { CALIBRATION_FILE, treeCalibration } from '../io/size-calibration.js';
-import { writePlan } from '../io/write-plan.js';
+import { comparePlan, writePlan } from '../io/write-plan.js';
 import { readBytes } from '../symbols/inputs.js';
 import { readElfSizes } from '../symbols/elf.js';
 import { attribute, attributeFiles, compileRules, compileSources, type Measured } from '../size/measure.js';
@@ -134,6 +134,34 @@ export function writeSizeReport(
     parts,
   });
   const dir = dirname(path);
-  const written = writePlan(dir, [{ path: basename(path), content: html, owns: (existing) => existing.includes(REPORT_GENERATOR) }]);
+  const written = writePlan(dir, [{ path: basename(path), content: html, owns: ownsSizeReport }]);
   return written.ok ? ok(undefined) : written;
 }
+
+/**
+ * The files a size command will write (--html, the calibration), checked before either is
+ * written: no literal ~, an existing directory, not one file twice, and no file osvconf did not
+ * write in the way. Then a failure cannot leave one written and the other not.
+ */
+export function checkSizeOutputs(outputs: readonly { path: string; what: string; owns: (existing: string) => boolean }[]): Result<void> {
+  const seen = new Set<string>();
+  for (const o of outputs) {
+    if (seen.has(o.path)) return fail(`${o.path} is named for two outputs`, 'give the page and the calibration a file each');
+    seen.add(o.path);
+    if (/(^|\/)~/.test(o.path)) return fail(`${o.path}: a literal ~ (the shell did not expand it)`, `give the ${o.what} a full path`);
+    let dir: ReturnType<typeof statSync> | undefined;
+    try {
+      dir = statSync(dirname(o.path));
+    } catch {
+      dir = undefined;
+    }
+    if (dir === undefined || !dir.isDirectory())
+      return fail(`${o.path}: no such directory ${dirname(o.path)}`, `give the ${o.what} a file in an existing directory`);
+    const planned = comparePlan(dirname(o.path), [{ path: basename(o.path), content: '', owns: o.owns }]);
+    if (!planned.ok) return fail(planned.error.message, `move it away, or name another file for the ${o.what}`);
+  }
+  return ok(undefined);
+}
+
+/** Who wrote a page: osvconf's pages carry its generator mark. */
+export const ownsSizeReport = (existing: string): boolean => existing.includes(REPORT_GENERATOR);

@@ -8,7 +8,7 @@ import { isVersionScript, versionScriptNames } from '../io/kernel-symbols.js';
 import { MAX_VERSION_SCRIPT_BYTES, readTextCapped } from '../io/read-file.js';
 import { sizeInputOf } from '../size/input.js';
 import type { Estimate, Estimator, SizeInput } from '../size/model.js';
-import { applyCalibration } from '../size/calibration.js';
+import { applyCalibration, implausibleShift } from '../size/calibration.js';
 import { findCalibration, treeCalibration } from '../io/size-calibration.js';
 import { appVersionScript } from './selection.js';
 
@@ -95,5 +95,7 @@ export function estimateIn(estimator: Estimator, selection: Selection, tree: str
   if (!found.ok) return { ...estimate, calibration: { error: found.error.message } };
   if (found.value === undefined) return estimate;
   const c = applyCalibration(found.value.record, input, estimate.kernelKib, estimate.lines);
+  const wrong = implausibleShift(c, estimate.kernelKib);
+  if (wrong !== undefined) return { ...estimate, calibration: { error: `${found.value.path}: ${wrong}` } };
   return { ...estimate, kernelKib: c.kernelKib, calibration: { file: found.value.record.file, date: found.value.record.date, offsetKib: c.offsetKib } };
 }

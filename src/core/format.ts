@@ -30,6 +30,9 @@ export const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
  */
 export function printable(text: string, max = 2000): string {
   // eslint-disable-next-line no-control-regex
-  const shown = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  // C0 and C1 controls, and the bidirectional overrides that reorder what a terminal shows.
+  const shown = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) =>
+    c === '\n' ? '\\n' : c.charCodeAt(0) > 0xff ? `\\u${c.charCodeAt(0).toString(16)}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
   return shown.length > max ? `${shown.slice(0, max)}... (${shown.length - max} more characters)` : shown;
 }

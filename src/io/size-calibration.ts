@@ -29,6 +29,7 @@ export function readCalibration(path: string): Result<CalibrationRecord> {
     fail(`${path}: ${field} is missing or wrong: not a calibration osvconf wrote`, 'make it again with osvconf size --calibrate=build/<mode>.<arch>');
   if (typeof data !== 'object' || data === null || r['osvconf_size_calibration'] !== 1) return bad('osvconf_size_calibration');
   for (const f of ['arch', 'mode', 'file', 'date'] as const) if (typeof r[f] !== 'string') return bad(f);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(r['date'] as string)) return bad('date');
   // Sizes of a kernel: positive and below 1 GiB; the measurement within the plausible distance of the model.
   const kib = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 1024 * 1024;
   for (const f of ['measured_kib', 'model_kib'] as const) if (!kib(r[f])) return bad(f);
@@ -41,6 +42,11 @@ export function readCalibration(path: string): Result<CalibrationRecord> {
   if (symbols !== null && (!Number.isInteger(symbols) || (symbols as number) < 0 || (symbols as number) > 10_000_000)) return bad('version_script_symbols');
   const components = r['components'];
   if (components !== undefined) {
+    // Parts of the kernel measured: together no more than the whole, on either side.
+    const entries = typeof components === 'object' && components !== null ? Object.values(components as Record<string, Record<string, unknown>>) : [];
+    const sum = (f: string): number => entries.reduce((n, c) => n + (typeof c?.[f] === 'number' ? (c[f] as number) : 0), 0);
+    if (sum('measured_kib') > (r['measured_kib'] as number) + 1 || sum('model_kib') > (r['model_kib'] as number) + 1)
+      return bad('components (more than the whole kernel)');
     if (typeof components !== 'object' || components === null || Array.isArray(components)) return bad('components');
     for (const [name, c] of Object.entries(components as Record<string, unknown>)) {
       const entry = c as Record<string, unknown> | null;
@@ -70,10 +76,11 @@ export function findCalibration(
   return ok({ path, record: record.value });
 }
 
+/** Only a calibration osvconf wrote is replaced (like every file it writes). */
+export const ownsCalibration = (existing: string): boolean => existing.includes('"osvconf_size_calibration": 1');
+
 /** Writes the record whole (temporary file and rename), like every file osvconf writes. */
 export function writeCalibration(path: string, record: CalibrationRecord): Result<void> {
-  // Only a calibration osvconf wrote is replaced (like every file it writes).
-  const owns = (existing: string): boolean => existing.includes('"osvconf_size_calibration": 1');
-  const done = writePlan(dirname(path), [{ path: basename(path), content: `${JSON.stringify(record, null, 2)}\n`, owns }]);
+  const done = writePlan(dirname(path), [{ path: basename(path), content: `${JSON.stringify(record, null, 2)}\n`, owns: ownsCalibration }]);
   return done.ok ? ok(undefined) : done;
 }

@@ -38,6 +38,17 @@ export function plausible(measuredKib: number, modelKib: number): string | undef
     : `the measured ${Math.round(measuredKib)} KiB is ${Math.round(off * 100)} % from the model's ${Math.round(modelKib)} KiB for this selection: the build was not made with it (symbols hidden or visible, profile, drivers?)`;
 }
 
+/**
+ * Why a calibration cannot be applied to an estimate: it would move it further than any build
+ * has been from the model (a record edited by hand, or made with another model). Undefined when it can.
+ */
+export function implausibleShift(calibrated: Calibrated, modelKib: number): string | undefined {
+  const shift = calibrated.kernelKib / modelKib - 1;
+  return Number.isFinite(shift) && calibrated.kernelKib > 0 && Math.abs(shift) <= 0.25
+    ? undefined
+    : `it would move this estimate from the model's ${Math.round(modelKib)} KiB to ${Math.round(calibrated.kernelKib)} KiB: not a calibration of this kernel`;
+}
+
 export function calibrationRecord(
   input: SizeInput,
   where: { arch: string; mode: string; file: string; date: string },

@@ -48,7 +48,11 @@ export function SizePanel({ state, width, height, color }: { state: State; width
   const delta = e.kernelKib - state.baselineKib;
   // A calibrated estimate says so on a row of its own (the CLI's "calibrated on <file>, <date>").
   const calibration =
-    e.calibration === undefined ? undefined : 'error' in e.calibration ? 'calibration unreadable (osvconf size says why)' : `calibrated ${e.calibration.date}`;
+    e.calibration === undefined
+      ? undefined
+      : 'error' in e.calibration
+        ? 'calibration unreadable (osvconf size says why)'
+        : `calibrated ${printable(e.calibration.date)}`;
   const positive = e.lines.filter((l) => l.kib > 0);
   const max = Math.max(1, ...positive.map((l) => l.kib));
   // Names as wide as the panel allows (12 at 80 columns), then a 5-wide number and the bar.

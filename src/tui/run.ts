@@ -93,7 +93,7 @@ function inTheConfigurator(hint: string | undefined): string | undefined {
 /** S: the saved configuration in a file the user names; a file that is not one is not replaced. */
 function saveConfigurationAs(path: string, state: State): Result<string> {
   // As --out: a literal ~ is not expanded here (no shell), so it would name a directory "~".
-  if (/(^|\/)~(\/|$)/.test(path)) return fail(`${path}: a literal ~ (the shell did not expand it)`, 'give the full path');
+  if (/(^|\/)~/.test(path)) return fail(`${path}: a literal ~ (the shell did not expand it)`, 'give the full path');
   const content = renderConfiguration(state.selection);
   const done = writePlan(dirname(path), [{ path: basename(path), content, owns: (existing) => existing.startsWith(content.split('\n')[0] as string) }]);
   return done.ok ? ok(path) : fail(done.error.message, inTheConfigurator(done.error.hint));

@@ -515,6 +515,8 @@ function step(core: TuiCore, state: State, action: Action): State {
     return { ...state, overlay: { ...overlay, scroll: Math.max(0, (overlay.scroll ?? 0) + action.delta) } };
   if (overlay.kind === 'info' && overlay.search !== undefined) return { ...state, overlay: { kind: 'search', ...overlay.search } };
   if (overlay.kind === 'info' && action.type === 'move') return step(core, { ...state, overlay: { kind: 'info' } }, action);
+  // Esc closes the pane and nothing more (it is not also "back" in the menu, or quit at the top).
+  if (overlay.kind === 'info' && action.type === 'back') return { ...state, overlay: { kind: 'none' } };
   if (overlay.kind === 'info' && action.type !== 'info') return step(core, { ...state, overlay: { kind: 'none' } }, action);
 
   const list = currentItems(core, state);

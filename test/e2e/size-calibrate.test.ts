@@ -149,4 +149,33 @@ describe('osvconf size --calibrate', () => {
       rmSync(`/${atRoot.slice(2)}`, { force: true }); // the name the bug wrote
     }
   });
+
+  it('a record edited by hand cannot move an estimate beyond reason; outputs are checked before either is written', () => {
+    const record = JSON.parse(readFileSync(join(tree, 'build', 'release.x64', 'osvconf-size.json'), 'utf8'));
+    const file = join(tempDir(), 'cal.json');
+    const refused = (edited: object, message: string): void => {
+      writeFileSync(file, JSON.stringify({ ...record, ...edited }));
+      const run = osvconf(['size', ...ALL, `--calibration=${file}`]);
+      expect(run.code, JSON.stringify(edited)).toBe(1);
+      expect(run.stderr).toContain(message);
+    };
+    refused({ measured_kib: 76000, model_kib: 100000 }, 'it would move this estimate');
+    refused({ components: { bogus: { measured_kib: 5000, model_kib: 1 } } }, 'components (more than the whole kernel)');
+    refused({ date: '2026\u001b]2;DATE\u0007' }, 'date is missing or wrong');
+    // Neither output is written when one of them cannot be.
+    const dir = join(tempDir(), 'build');
+    fakeBuild(dir);
+    const cwd = join(dir, '..');
+    writeFileSync(join(cwd, 'foreign.json'), '{"mine": true}\n');
+    const both = osvconf(['size', ...ALL, '--calibrate=build', '--html=page.html', '--calibration=foreign.json'], { cwd });
+    expect(both.code).toBe(1);
+    expect(existsSync(join(cwd, 'page.html'))).toBe(false);
+    expect(osvconf(['size', ...ALL, '--calibrate=build', '--html=same.json', '--calibration=same.json'], { cwd }).stderr).toContain('is named for two outputs');
+    const tilde = osvconf(['size', ...ALL, '--html=~/page.html'], { cwd });
+    expect(tilde.stderr).toContain('a literal ~');
+    expect(existsSync(join(cwd, '~'))).toBe(false);
+    const nowhere = osvconf(['size', ...ALL, '--calibrate=build', `--calibration=${join(cwd, 'no', 'such', 'c.json')}`], { cwd });
+    expect(nowhere.stderr).toContain('no such directory');
+    expect(existsSync(join(cwd, 'no'))).toBe(false);
+  });
 });

@@ -360,6 +360,19 @@ describe('keys', () => {
     expect(t.runner.state.overlay).toEqual(before);
   });
 
+  it('Esc in the ? pane closes the pane and nothing more (it does not quit at the top or leave a menu)', () => {
+    const t = setup();
+    t.press('?');
+    expect(t.runner.state.overlay.kind).toBe('info');
+    t.press('', { escape: true });
+    expect(t.runner.state.overlay.kind).toBe('none');
+    expect(t.runner.state.done).toBe(false);
+    t.open('drivers');
+    t.press('?');
+    t.press('', { escape: true });
+    expect(t.runner.state.path).toEqual(['root', 'drivers']);
+  });
+
   it('s then y saves and stays', () => {
     const t = setup();
     t.press('sy');

@@ -11,8 +11,8 @@ import { loadSizeModel } from '../../io/size-files.js';
 import { sizeInputOf } from '../../size/input.js';
 import { type Measured } from '../../size/measure.js';
 import { createEstimator, type Estimate, type Estimator } from '../../size/model.js';
-import { applyCalibration, type CalibrationRecord } from '../../size/calibration.js';
-import { findCalibration, writeCalibration } from '../../io/size-calibration.js';
+import { applyCalibration, implausibleShift, type CalibrationRecord } from '../../size/calibration.js';
+import { findCalibration, ownsCalibration, writeCalibration } from '../../io/size-calibration.js';
 import { isOsvCheckout } from '../../io/out-dir.js';
 import { resolve as resolvePath } from 'node:path';
 import type { ParsedArgs } from '../args.js';
@@ -104,8 +104,11 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
       ? made
       : findCalibration(named === undefined ? undefined : resolvePath(context.cwd, named), tree, selection.request.mode, selection.request.arch);
   if (!found.ok) return found;
-  const calibration =
-    found.value === undefined ? undefined : { ...found.value, ...applyCalibration(found.value.record, input, modelEstimate.kernelKib, modelEstimate.lines) };
+  const applied = found.value === undefined ? undefined : applyCalibration(found.value.record, input, modelEstimate.kernelKib, modelEstimate.lines);
+  const wrong = applied === undefined ? undefined : implausibleShift(applied, modelEstimate.kernelKib);
+  if (wrong !== undefined)
+    return fail(`${found.value?.path}: ${wrong}`, 'make it again with osvconf size --calibrate=build/<mode>.<arch> and the selection that build was made with');
+  const calibration = found.value === undefined || applied === undefined ? undefined : { ...found.value, ...applied };
   // A calibrated estimate is the model's shifted by its error on the user's build; so is the baseline, so differences stay the model's.
   const shift = calibration?.offsetKib ?? 0;
   const estimate = { ...modelEstimate, kernelKib: modelEstimate.kernelKib + shift };
@@ -120,8 +123,16 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   if (measured !== undefined && !measured.ok) return measured;
   const m = measured?.value;
   const r1 = (n: number): number => Math.round(n * 10) / 10;
-  // Every input has been read and checked: now the files, the page first, then the calibration.
+  // Every input has been read and checked: now the files, both checked before either is written.
   const htmlPath = args.values.get('html');
+  if (build !== undefined) {
+    const outputs = [
+      ...(htmlPath === undefined ? [] : [{ path: resolvePath(context.cwd, htmlPath), what: 'page', owns: build.ownsSizeReport }]),
+      ...(made === undefined ? [] : [{ path: made.value.path, what: 'calibration', owns: ownsCalibration }]),
+    ];
+    const checked = build.checkSizeOutputs(outputs);
+    if (!checked.ok) return checked;
+  }
   const wroteHtml =
     htmlPath === undefined || build === undefined
       ? undefined

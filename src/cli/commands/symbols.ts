@@ -90,6 +90,7 @@ export async function run(args: ParsedArgs, _context: RunContext): Promise<Resul
     return fail(`the app needs symbols OSv's kernel does not export (--strict): ${hard.map((m) => m.name).join(', ')}`);
 
   const out = args.values.get('out');
+  if (out !== undefined && /(^|\/)~/.test(out)) return fail(`--out=${out}: a literal ~ (the shell did not expand it)`, 'give the full path');
   if (out !== undefined) {
     // --out names the file itself: replacing it is what was asked.
     const written = writePlan(dirname(out), [{ path: basename(out), content: script, owns: ownsNamedFile }]);
