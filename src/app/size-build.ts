@@ -19,13 +19,12 @@ import type { Estimate, SizeInput } from '../size/model.js';
 import { renderSizeReport, REPORT_GENERATOR } from '../size/size-report.js';
 
 /** --elf=FILE: the measured kernel (by source file when it has DWARF), or an error naming the file. */
-export function measureElf(path: string, arch: string, defaults: Defaults): Result<Measured> {
+export function measureElf(path: string, arch: string, defaults: Defaults, rules = loadAttribution()): Result<Measured> {
   const bytes = readBytes(path);
   if (!bytes.ok) return bytes;
   const elf = readElfSizes(bytes.value, path, elfMachines(defaults));
   if (!elf.ok) return elf;
   if (elf.value.arch !== arch) return fail(`${path} is an ${elf.value.arch} kernel, but the selection is for ${arch}`, `add --arch=${elf.value.arch}`);
-  const rules = loadAttribution();
   const dwarf = attributeElf(bytes.value, path);
   if (!dwarf.ok) return dwarf;
   if (!dwarf.value.dwarf.debugInfo) return ok(attribute(elf.value, compileRules(rules.rules)));
@@ -48,10 +47,10 @@ function measuredComponents(
   estimate: Estimate,
 ): Result<Map<string, { measuredKib: number; modelKib: number }> | undefined> {
   if (!existsSync(path)) return ok(undefined);
-  const measured = measureElf(path, arch, defaults);
+  const rules = loadAttribution();
+  const measured = measureElf(path, arch, defaults, rules);
   if (!measured.ok) return measured;
   if (measured.value.method !== 'dwarf') return ok(undefined);
-  const rules = loadAttribution();
   const own = new Set(rules.sources.filter((r) => r.spread !== true).map((r) => r.component));
   const out = new Map<string, { measuredKib: number; modelKib: number }>();
   for (const line of estimate.lines) {
@@ -140,15 +139,14 @@ export function writeSizeReport(
 
 /**
  * The files a size command will write (--html, the calibration), checked before either is
- * written: no literal ~, an existing directory, not one file twice, and no file osvconf did not
- * write in the way. Then a failure cannot leave one written and the other not.
+ * written: an existing directory, not one file twice, and no file osvconf did not write in the
+ * way (a literal ~ is refused as the user typed it, before the path is resolved). Then a failure cannot leave one written and the other not.
  */
 export function checkSizeOutputs(outputs: readonly { path: string; what: string; owns: (existing: string) => boolean }[]): Result<void> {
   const seen = new Set<string>();
   for (const o of outputs) {
     if (seen.has(o.path)) return fail(`${o.path} is named for two outputs`, 'give the page and the calibration a file each');
     seen.add(o.path);
-    if (/(^|\/)~/.test(o.path)) return fail(`${o.path}: a literal ~ (the shell did not expand it)`, `give the ${o.what} a full path`);
     let dir: ReturnType<typeof statSync> | undefined;
     try {
       dir = statSync(dirname(o.path));

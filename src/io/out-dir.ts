@@ -27,8 +27,17 @@ function realOrSelf(path: string): string {
 
 const OWN_ENTRIES = ['conf', 'build', '.osvconf.lock'];
 
+/**
+ * A path as the user typed it that starts with ~: a shell would have expanded it, so here it would
+ * name a directory called "~". `label` names where it came from (--out=..., the file name).
+ */
+export function literalTilde(path: string, label: string, hint: string): Result<void> {
+  return path.startsWith('~') ? fail(`${label}: a literal "~" (the shell did not expand it)`, hint) : ok(undefined);
+}
+
 export function checkOutDir(out: string, force: boolean): Result<string> {
-  if (out.startsWith('~')) return fail(`--out=${out}: a literal "~" (the shell did not expand it)`, 'write the path out, e.g. --out=$HOME/osv');
+  const tilde = literalTilde(out, `--out=${out}`, 'write the path out, e.g. --out=$HOME/osv');
+  if (!tilde.ok) return tilde;
   if (out.startsWith('-')) return fail(`--out=${out}: a directory name starting with "-" looks like a flag`, 'write ./' + out + ' if you mean it');
   if (resolve(out) === '/' || realOrSelf(out) === '/') return fail(`--out=${out}: osvconf does not write into the root directory`, 'give the OSv checkout');
   let entries: string[];

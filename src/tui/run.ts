@@ -20,7 +20,7 @@ import { comparePlan, writePlan } from '../io/write-plan.js';
 import { isOsvconfVersionScript } from '../symbols/version-script.js';
 import { buildDir, OSVCONF_DIR, SAVED_SUFFIX } from '../core/tree-layout.js';
 import type { Defaults } from '../core/catalog.js';
-import { checkOutDir, isOsvCheckout } from '../io/out-dir.js';
+import { checkOutDir, isOsvCheckout, literalTilde } from '../io/out-dir.js';
 import { loadDefaults } from '../io/catalog-files.js';
 import type { AppScriptResult, AppScriptTool, SavedFiles, SaveTarget } from './effects.js';
 import { spawn } from 'node:child_process';
@@ -80,7 +80,11 @@ function saveTarget(where: string | undefined, core: TuiCore, cwd: string, defau
     plan: (s, form) => files(s, true, form),
     write: (s, form) => files(s, false, form),
     load: (path) => loadConfigurationFile(path, defaults, cwd),
-    saveAs: (path, state) => saveConfigurationAs(resolve(cwd, path), state),
+    // As --out: nothing expands a ~ here, so it would name a directory "~".
+    saveAs: (path, state) => {
+      const tilde = literalTilde(path, path, 'give the full path');
+      return tilde.ok ? saveConfigurationAs(resolve(cwd, path), state) : tilde;
+    },
   };
 }
 
@@ -92,8 +96,6 @@ function inTheConfigurator(hint: string | undefined): string | undefined {
 
 /** S: the saved configuration in a file the user names; a file that is not one is not replaced. */
 function saveConfigurationAs(path: string, state: State): Result<string> {
-  // As --out: a literal ~ is not expanded here (no shell), so it would name a directory "~".
-  if (/(^|\/)~/.test(path)) return fail(`${path}: a literal ~ (the shell did not expand it)`, 'give the full path');
   const content = renderConfiguration(state.selection);
   const done = writePlan(dirname(path), [{ path: basename(path), content, owns: (existing) => existing.startsWith(content.split('\n')[0] as string) }]);
   return done.ok ? ok(path) : fail(done.error.message, inTheConfigurator(done.error.hint));

@@ -172,7 +172,7 @@ describe('osvconf size --calibrate', () => {
     expect(existsSync(join(cwd, 'page.html'))).toBe(false);
     expect(osvconf(['size', ...ALL, '--calibrate=build', '--html=same.json', '--calibration=same.json'], { cwd }).stderr).toContain('is named for two outputs');
     const tilde = osvconf(['size', ...ALL, '--html=~/page.html'], { cwd });
-    expect(tilde.stderr).toContain('a literal ~');
+    expect(tilde.stderr).toContain('a literal "~"');
     expect(existsSync(join(cwd, '~'))).toBe(false);
     const nowhere = osvconf(['size', ...ALL, '--calibrate=build', `--calibration=${join(cwd, 'no', 'such', 'c.json')}`], { cwd });
     expect(nowhere.stderr).toContain('no such directory');

@@ -385,7 +385,7 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     const bottom = log.split('\n').find((l) => l.includes('└')) ?? '';
     expect(bottom.trimEnd()).toMatch(/^└─+┘└─+┘$/);
     await keys(s, 'Escape', 'S', '~/x.osvconf', 'Enter');
-    await waitFor(s, (t) => t.includes('a literal ~'), 'the refusal');
+    await waitFor(s, (t) => t.includes('a literal "~"'), 'the refusal');
     expect(existsSync(join(tree, '~'))).toBe(false);
   });
 

@@ -13,7 +13,7 @@ import { type Measured } from '../../size/measure.js';
 import { createEstimator, type Estimate, type Estimator } from '../../size/model.js';
 import { applyCalibration, implausibleShift, type CalibrationRecord } from '../../size/calibration.js';
 import { findCalibration, ownsCalibration, writeCalibration } from '../../io/size-calibration.js';
-import { isOsvCheckout } from '../../io/out-dir.js';
+import { isOsvCheckout, literalTilde } from '../../io/out-dir.js';
 import { resolve as resolvePath } from 'node:path';
 import type { ParsedArgs } from '../args.js';
 import type { RunContext } from '../command-table.js';
@@ -81,6 +81,11 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   const input = sizeInputOf(selection, script.value);
   const modelEstimate = estimator.estimate(input);
   const tree = args.values.get('out') ?? (isOsvCheckout(context.cwd) ? context.cwd : undefined);
+  for (const flag of ['html', 'calibration'] as const) {
+    const given = args.values.get(flag);
+    const tilde = given === undefined ? ok(undefined) : literalTilde(given, `--${flag}=${given}`, 'write the path out, e.g. $HOME/...');
+    if (!tilde.ok) return tilde;
+  }
   const calibrateDir = args.values.get('calibrate');
   // Reading builds (DWARF, ELF) and writing the page load only when asked for (a chunk of their own).
   const build = calibrateDir !== undefined || args.values.has('elf') || args.values.has('html') ? await import('../../app/size-build.js') : undefined;

@@ -2,6 +2,7 @@
 // An app-specific version script for conf_version_script=, with a report of what the app
 // needs that the kernel does not export.
 
+import { literalTilde } from '../../io/out-dir.js';
 import { MAX_LIST_BYTES, readTextCapped } from '../../io/read-file.js';
 import { basename, dirname } from 'node:path';
 import { fail, ok, usage, type Result } from '../../core/result.js';
@@ -90,7 +91,8 @@ export async function run(args: ParsedArgs, _context: RunContext): Promise<Resul
     return fail(`the app needs symbols OSv's kernel does not export (--strict): ${hard.map((m) => m.name).join(', ')}`);
 
   const out = args.values.get('out');
-  if (out !== undefined && /(^|\/)~/.test(out)) return fail(`--out=${out}: a literal ~ (the shell did not expand it)`, 'give the full path');
+  const tilde = out === undefined ? ok(undefined) : literalTilde(out, `--out=${out}`, 'write the path out, e.g. --out=$HOME/app.version_script');
+  if (!tilde.ok) return tilde;
   if (out !== undefined) {
     // --out names the file itself: replacing it is what was asked.
     const written = writePlan(dirname(out), [{ path: basename(out), content: script, owns: ownsNamedFile }]);
