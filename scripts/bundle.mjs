@@ -79,6 +79,18 @@ async function narrowCharacters() {
   for (const [lo, hi] of ranges)
     for (let c = lo; c <= hi; c++)
       if (measures.every((m) => m.default(String.fromCodePoint(c)) === 1 && m.default(`a${String.fromCodePoint(c)}a`) === 3)) cls += hex(c);
+  // ink also splits every line into graphemes (@alcalzone/ansi-tokenize); a line made only of
+  // these characters and the escape sequences' ESC and BEL splits into its code units. Checked
+  // here: every ordered pair of them, side by side in one string, stays two graphemes.
+  const chars = [...new RegExp(`[${cls}\\u001b\\u0007]`, 'gu')[Symbol.matchAll](String.fromCharCode(...Array.from({ length: 0x2600 }, (_, c) => c)))].map(
+    (m) => m[0],
+  );
+  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  for (const a of chars)
+    for (const b of chars) {
+      const [first] = segmenter.segment(a + b);
+      if (first.segment !== a) throw new Error(`bundle: U+${a.codePointAt(0).toString(16)} U+${b.codePointAt(0).toString(16)} join into one grapheme`);
+    }
   return cls;
 }
 const NARROW = await narrowCharacters();
@@ -91,6 +103,17 @@ const widerFastPath = {
       if (!made.test(source)) throw new Error(`${args.path}: no module-level GRAPHEME_SEGMENTER (slice-ansi changed; update scripts/bundle.mjs)`);
       const lazy = source.replace(made, 'const GRAPHEME_SEGMENTER = {segment: (s) => (segmenterMade ??= $1).segment(s)};\nlet segmenterMade;');
       return { contents: lazy, loader: 'js' };
+    });
+    b.onLoad({ filter: /[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, namespace: 'file' }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const made = 'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });';
+      if (!source.includes(made)) throw new Error(`${args.path}: no module-level segmenter (ansi-tokenize changed; update scripts/bundle.mjs)`);
+      const fast = `const segmenter = { segment: (s) => (/^[${NARROW}\\u001b\\u0007]*$/.test(s) ? codeUnits(s) : (segmenterMade ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(s)) };
+let segmenterMade;
+function* codeUnits(s) {
+    for (let index = 0; index < s.length; index++) yield { segment: s[index], index };
+}`;
+      return { contents: source.replace(made, fast), loader: 'js' };
     });
     b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/, namespace: 'file' }, (args) => {
       const source = readFileSync(args.path, 'utf8');

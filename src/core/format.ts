@@ -1,14 +1,26 @@
 // Small pure helpers every layer shares, defined once: how sizes are written, JSON pointers,
 // the byte order OSv's tools sort in, and what a profile file may be called.
 
+/**
+ * `1,234,567`: a whole number with its thousands separated, as toLocaleString('en') writes it,
+ * without Intl (whose first use loads locale data: some 15 ms before the configurator's first
+ * frame).
+ */
+export function thousands(n: number): string {
+  const whole = Math.round(n);
+  if (!Number.isFinite(whole)) return String(whole);
+  const digits = String(Math.abs(whole)).replace(/\B(?=(\d{3})+$)/g, ',');
+  return whole < 0 ? `-${digits}` : digits;
+}
+
 /** `1,234 KiB` (whole KiB, thousands separated: the same everywhere osvconf prints a size). */
 export function formatKib(n: number): string {
-  return `${Math.round(n).toLocaleString('en')} KiB`;
+  return `${thousands(n)} KiB`;
 }
 
 /** `+1,234 KiB` / `-12 KiB`: a change in size. */
 export function formatKibChange(n: number): string {
-  return `${n >= 0 ? '+' : '-'}${Math.abs(Math.round(n)).toLocaleString('en')} KiB`;
+  return `${n >= 0 ? '+' : '-'}${thousands(Math.abs(n))} KiB`;
 }
 
 /** A JSON pointer (RFC 6901) from its parts: `~` and `/` escaped. */

@@ -1,7 +1,7 @@
 // osvconf size --html: a self-contained page (inline CSS and SVG, no script, nothing fetched) with
 // a treemap of the kernel by component, the estimate and, when a kernel was measured, the
 // measurement beside it, and the numbers as a table. Pure: the command writes the text.
-import { formatKib } from '../core/format.js';
+import { formatKib, thousands } from '../core/format.js';
 import { squarify } from './treemap.js';
 
 export interface ReportItem {
@@ -79,7 +79,7 @@ function table(parts: readonly ReportPart[]): string {
       `<tr><td>${escape(labels.get(n) ?? n)}</td>${parts
         .map((p) => {
           const kib = p.items.find((i) => i.name === n)?.kib;
-          return `<td class="n">${kib === undefined ? '-' : Math.round(kib).toLocaleString('en')}</td>`;
+          return `<td class="n">${kib === undefined ? '-' : thousands(kib)}</td>`;
         })
         .join('')}</tr>`,
   );

@@ -3,7 +3,20 @@ import { parseArgs } from '../../src/cli/args.js';
 import { parseSettings, bindSettings } from '../../src/core/settings.js';
 import { closest, didYouMean, editDistance } from '../../src/core/suggest.js';
 import { lineCol, scanJson } from '../../src/core/json-locate.js';
+import { formatKibChange, thousands } from '../../src/core/format.js';
 import { catalog, driver } from '../helpers/synthetic.js';
+
+describe('thousands', () => {
+  it('writes whole numbers as toLocaleString("en") does', () => {
+    const samples = [0, 1, 12, 999, 1000, 1001, 99_999, 100_000, 123_456_789, 2 ** 53 - 1, 0.4, 0.5, 999.5, 1234.49];
+    let a = 7;
+    for (let i = 0; i < 500; i++) samples.push(((a = (a * 1103515245 + 12345) >>> 0) / 2 ** 32) * 10 ** (i % 13));
+    for (const n of samples.flatMap((x) => [x, -x]).filter((x) => Math.round(x) !== 0))
+      expect(thousands(n), String(n)).toBe(Math.round(n).toLocaleString('en'));
+    expect(thousands(-0.2)).toBe('0');
+    expect(formatKibChange(-1234.6)).toBe('-1,235 KiB');
+  });
+});
 
 describe('scanJson', () => {
   it('locates every value by JSON pointer, keys of members included', () => {

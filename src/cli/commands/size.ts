@@ -5,7 +5,7 @@
 // one; a measured kernel beside it. Reading builds and writing the page: app/size-build.ts.
 
 import { fail, ok, type Result } from '../../core/result.js';
-import { formatKib, printable } from '../../core/format.js';
+import { formatKib, printable, thousands } from '../../core/format.js';
 import { select, type Selection } from '../../core/select.js';
 import { loadSizeModel } from '../../io/size-files.js';
 import { sizeInputOf } from '../../size/input.js';
@@ -235,7 +235,7 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   text += '\n';
   const max = Math.max(...estimate.lines.map((l) => Math.abs(l.kib)));
   const width = Math.max(...estimate.lines.map((l) => l.label.length), 'unattributed symbols'.length);
-  const num = (n: number): string => Math.round(n).toLocaleString('en').padStart(6);
+  const num = (n: number): string => thousands(n).padStart(6);
   if (m === undefined) {
     for (const l of estimate.lines) text += `  ${l.label.padEnd(width)}  ${num(l.kib)}  ${bar(l.kib, max)}\n`;
   } else {
