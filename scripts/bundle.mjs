@@ -28,7 +28,8 @@ await build({ ...common, entryPoints: ['src/api/index.ts'], outfile: 'dist/api/i
 // yoga (ink's layout engine) ships its WebAssembly as a base64 data: URL that Emscripten's
 // loader reads through fetch(): that loads undici and compiles asynchronously, some 40-70 ms
 // before the first frame. Here the bytes are decoded once and compiled synchronously through
-// the loader's own instantiateWasm hook; the data: URL is dropped from the bundle.
+// the loader's own instantiateWasm hook, without a top-level await; the data: URL is dropped
+// from the bundle.
 const yogaWithoutFetch = {
   name: 'yoga-without-fetch',
   setup(b) {
@@ -46,8 +47,12 @@ const yogaWithoutFetch = {
       const call = 'await loadYoga()';
       if (!source.includes(call)) throw changed(args.path, `no '${call}'`);
       const binary = join(dirname(args.path), '..', 'binaries', 'yoga-wasm-base64-esm.js');
+      // Emscripten fills in the object it is given as the module; with the WebAssembly
+      // instantiated synchronously it is ready when loadYoga returns (its promise is not needed,
+      // and the bundle, CommonJS, can have no top-level await).
       const hook = `{ instantiateWasm(imports, receive) { const m = new WebAssembly.Module(Buffer.from(wasm, 'base64')); const i = new WebAssembly.Instance(m, imports); receive(i, m); return i.exports; } }`;
-      const contents = `import { wasm } from ${JSON.stringify(`yoga-wasm:${binary}`)};\n${source.replace(call, `await loadYoga(${hook})`)}`;
+      const sync = `((yoga) => { loadYoga(yoga); if (typeof yoga.Node?.createDefault !== 'function') throw new Error('yoga did not start synchronously'); return yoga; })(${hook})`;
+      const contents = `import { wasm } from ${JSON.stringify(`yoga-wasm:${binary}`)};\n${source.replace(call, sync)}`;
       return { contents, loader: 'js', resolveDir: dirname(args.path) };
     });
     b.onResolve({ filter: /^yoga-wasm:/ }, (args) => ({ path: args.path.slice('yoga-wasm:'.length), namespace: 'yoga-wasm' }));
@@ -134,6 +139,23 @@ function* codeUnits(s) {
     });
   },
 };
+// ink's reconciler awaits at its top level, for React DevTools and its own package.json, only
+// when DEV=true; the TUI's bundle is CommonJS (to run from a code cache), which cannot await
+// there: both are left out (DevTools are not installed with osvconf).
+const inkWithoutDevAwaits = {
+  name: 'ink-without-dev-awaits',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/, namespace: 'file' }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const awaits = ["await import('./devtools.js');", 'await loadPackageJson()'];
+      for (const a of awaits) if (!source.includes(a)) throw new Error(`${args.path}: no '${a}' (ink changed; update scripts/bundle.mjs)`);
+      const contents = source.replace(awaits[0], 'void 0;').replace(awaits[1], '{ name: undefined, version: undefined }');
+      if (/(^|[^\w.])await\s/m.test(contents.replace(/async function[\s\S]*?\n}/g, '')))
+        throw new Error(`${args.path}: another top-level await (ink changed; update scripts/bundle.mjs)`);
+      return { contents, loader: 'js' };
+    });
+  },
+};
 // ink draws each frame into a new Output whose caches (a line's styled characters, its width)
 // start empty, so every frame tokenizes every line again: about half the time from a key to its
 // redrawn frame. One cache kept across frames (cleared when it grows past a bound) reuses the
@@ -192,31 +214,38 @@ function rowText(items) {
     });
   },
 };
-// ink and react stay in node_modules; the TUI is an ESM bundle of its own (ink needs ESM).
 const ui = ['ink', 'ink-*', 'react', 'react/*', '@inkjs/*'];
+// Modules of ink's replaced in the TUI's bundle.
+const STAND_INS = {
+  // ink draws nothing until it exits when it sees CI=... in the environment; the configurator
+  // runs only on a terminal (it refuses otherwise), so it always draws.
+  'is-in-ci': 'export default false;',
+};
 // The TUI with ink and react in its own bundle, React's production build, minified: one file to
-// load and compile instead of hundreds of modules (the first frame comes sooner). A require shim
-// lets the bundled CommonJS parts (react) load Node's built-ins from ESM.
+// load and compile instead of hundreds of modules (the first frame comes sooner). CommonJS, like
+// the scripted CLI, so that it too runs from a V8 code cache made below (an ES module bundle is
+// compiled at every start: some 25 ms).
 await build({
   ...common,
+  format: 'cjs',
   entryPoints: ['src/cli/tui.ts'],
-  outfile: 'dist/cli/tui.js',
+  outfile: 'dist/cli/tui.cjs',
   minify: process.env.OSVCONF_BUNDLE_READABLE !== '1',
-  define: { 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"' },
-  // ink connects to React DevTools only with DEV=true; the module is not installed: an empty stand-in.
+  define: { 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"', 'import.meta.url': 'importMetaUrl' },
   plugins: [
     yogaWithoutFetch,
+    inkWithoutDevAwaits,
     widerFastPath,
     inkOutputCache,
     {
-      name: 'no-devtools',
+      name: 'stand-ins',
       setup(b) {
-        b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
-        b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default { initialize() {}, connectToDevTools() {} };', loader: 'js' }));
+        b.onResolve({ filter: new RegExp(`^(${Object.keys(STAND_INS).join('|')})$`) }, (args) => ({ path: args.path, namespace: 'stand-in' }));
+        b.onLoad({ filter: /.*/, namespace: 'stand-in' }, (args) => ({ contents: STAND_INS[args.path], loader: 'js' }));
       },
     },
   ],
-  banner: { js: "import { createRequire as __osvconfRequire } from 'node:module'; const require = __osvconfRequire(import.meta.url);" },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
 // The scripted CLI: one minified CommonJS file, run by bin/osvconf.cjs from a V8 code cache made
@@ -257,14 +286,23 @@ await build({ ...cjs, entryPoints: ['src/app/unified-diff.ts'], outfile: 'dist/c
 await build({ ...cjs, entryPoints: ['src/app/size-build.ts'], outfile: 'dist/cli/size-build.cjs' });
 writeFileSync(
   join(root, 'dist', 'cli', 'load-tui.cjs'),
-  "// Loads the TUI's ES module bundle for main.cjs (only import() can).\nexports.runTui = async (...args) => (await import('./tui.js')).runTui(...args);\n",
+  "// Loads the TUI's bundle for main.cjs, from its code cache.\nexports.runTui = async (...args) => require('../../bin/load-main.cjs').loadBundle('tui.cjs').exports.runTui(...args);\n",
 );
 
 // The code cache: main.cjs compiled and run once on a typical command (so that the functions it
 // calls are compiled too), then V8's cached data saved beside it. A Node.js whose V8 differs
 // rejects the cache and compiles as usual.
 const require = createRequire(import.meta.url);
-const { loadMain } = require('../bin/load-main.cjs');
+const { loadMain, loadBundle } = require('../bin/load-main.cjs');
 const loaded = loadMain({ useCache: false });
 await loaded.main(['--profile=virtio-pci', 'conf_hide_symbols=1', '--print=drivers_config.h'], { out() {}, err() {} });
 writeFileSync(join(root, 'dist', 'cli', 'main.cjs.cache'), loaded.script.createCachedData());
+// The TUI's code cache: made after its first frame was drawn once off screen (src/tui/rehearsal.ts),
+// so that what the first frame runs is compiled in it.
+const tui = loadBundle('tui.cjs', { useCache: false });
+const frame = await Promise.race([
+  tui.exports.rehearse(),
+  new Promise((_, reject) => setTimeout(() => reject(new Error('bundle: the rehearsal of the configurator did not end within a minute')), 60_000).unref()),
+]);
+if (!frame.includes('Kernel size')) throw new Error('bundle: the rehearsal drew no first frame');
+writeFileSync(join(root, 'dist', 'cli', 'tui.cjs.cache'), tui.script.createCachedData());

@@ -1,3 +1,5 @@
-// The TUI's entry as main.ts imports it. The build bundles it on its own (dist/cli/tui.js, with
+// The TUI's entry as main.ts imports it. The build bundles it on its own (dist/cli/tui.cjs, with
 // its own copy of the core) so that the scripted path shares no chunk with it and never loads it.
 export { runTui } from '../tui/run.js';
+// For the build, before it saves the bundle's code cache.
+export { rehearse } from '../tui/rehearsal.js';

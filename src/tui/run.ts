@@ -272,6 +272,14 @@ function exitSummary(
   return copies + text;
 }
 
+/**
+ * ink, React and the app, set up: the configurator's first frame needs them. The build calls this
+ * too before it saves the TUI's code cache, so that their set-up code is in the cache.
+ */
+export function loadUi() {
+  return Promise.all([import('ink'), import('react'), import('./App.js')]);
+}
+
 export async function runTui(args: TuiArgs, terminal: TuiStreams, say: (text: string) => void = () => undefined): Promise<Result<number>> {
   if (!terminal.isTTY) {
     return usage(
@@ -294,7 +302,17 @@ export async function runTui(args: TuiArgs, terminal: TuiStreams, say: (text: st
   return ended.value.code === 0 ? ok(0) : fail('interrupted: nothing more was written');
 }
 
-async function configure(args: TuiArgs, terminal: TuiStreams): Promise<Result<{ code: number; summary: string }>> {
+/** Where ink draws and reads keys: the process's own terminal, or stand-ins (tui/rehearsal.ts). */
+export interface Screen {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stdin: NodeJS.ReadStream;
+  /** ink routes console output around its frames (not for stand-ins). */
+  readonly patchConsole: boolean;
+}
+
+const PROCESS_SCREEN: Screen = { stdout: process.stdout, stdin: process.stdin, patchConsole: true };
+
+export async function configure(args: TuiArgs, terminal: TuiStreams, screen: Screen = PROCESS_SCREEN): Promise<Result<{ code: number; summary: string }>> {
   const defaults = loadDefaults();
   if (!defaults.ok) return defaults;
   const out = args.values.get('out') ?? (isOsvCheckout(terminal.cwd) ? terminal.cwd : undefined);
@@ -327,7 +345,7 @@ async function configure(args: TuiArgs, terminal: TuiStreams): Promise<Result<{ 
           ...(names === undefined ? {} : { loadedNames: names }),
         };
 
-  const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./App.js')]);
+  const [{ render }, { createElement }, { App }] = await loadUi();
   let quit: State | undefined;
   const target = saveTarget(out, core.value, terminal.cwd, defaults.value);
   const savedAs: string[] = [];
@@ -347,7 +365,7 @@ async function configure(args: TuiArgs, terminal: TuiStreams): Promise<Result<{ 
       return written;
     },
   };
-  process.stdout.write(FIRST_FRAME);
+  screen.stdout.write(FIRST_FRAME);
   const app = render(
     createElement(App, {
       core: core.value,
@@ -358,7 +376,7 @@ async function configure(args: TuiArgs, terminal: TuiStreams): Promise<Result<{ 
       onExit: (final: State) => void (quit = final),
       ...keyLog(terminal.env),
     }),
-    { exitOnCtrlC: true, maxFps: 60 },
+    { exitOnCtrlC: true, maxFps: 60, stdout: screen.stdout, stdin: screen.stdin, patchConsole: screen.patchConsole },
   );
   await app.waitUntilExit();
   return ok({ code: quit !== undefined ? 0 : 1, summary: exitSummary(out, lastSave, quit === undefined || dirty(quit), savedAs) });

@@ -2,6 +2,7 @@
 // compiler (templates and validators are precompiled at build time), and it loads the schema
 // validators only when there are user files to validate. The CLI is CommonJS run from a code
 // cache (bin/load-main.cjs): require()s are traced with --require, import()s with --import.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,5 +55,16 @@ describe('modules loaded by the scripted CLI', () => {
     const loaded = traced([`--profiles-dir=${dir}`, '--profile=mine', '--print=drivers_config.h']);
     expect(chunk(loaded, 'validators')).toBe(true);
     expect(loaded.filter((u) => FORBIDDEN.test(u))).toEqual([]);
+  });
+});
+
+describe('code caches', () => {
+  it('V8 takes the caches the build made for the scripted CLI and the configurator (not rejected: nothing compiled twice)', () => {
+    const load = `const { loadBundle } = require(${JSON.stringify(join(ROOT, 'bin', 'load-main.cjs'))});
+for (const name of ['main.cjs', 'tui.cjs']) console.log(name, loadBundle(name).script.cachedDataRejected);`;
+    const run = spawnSync(process.execPath, ['-e', load], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    // undefined would mean no cache was given: false is a cache given and taken.
+    expect(run.stdout).toBe('main.cjs false\ntui.cjs false\n');
   });
 });
