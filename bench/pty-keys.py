@@ -4,8 +4,8 @@
 # terminal peer side by side.
 #
 # usage: pty-keys.py SPEC.json
-#   SPEC: {"argv": [...], "cwd": DIR, "env": {...}, "cols": 80, "rows": 24, "ready": TEXT,
-#          "setup": [KEY...], "measure": {"label": [KEY...], ...}}
+#   SPEC: {"argv": [...], "cwd": DIR, "env": {...}, "unset": [NAME...], "cols": 80, "rows": 24,
+#          "ready": TEXT, "setup": [KEY...], "measure": {"label": [KEY...], ...}}
 # Starts argv on a pty of cols x rows, waits until TEXT has been drawn, sends the setup keys,
 # then each measured key alone: latency = from writing the key to the last byte of the redraw
 # it causes (the redraw ends when the program has been silent for QUIET seconds, longer than
@@ -82,6 +82,8 @@ def main():
     spec = json.load(open(sys.argv[1]))
     env = dict(os.environ)
     env.update(spec.get('env', {}))
+    for name in spec.get('unset', []):
+        env.pop(name, None)
     env['TERM'] = env.get('TERM', 'xterm-256color') if env.get('TERM', '') not in ('', 'dumb') else 'xterm-256color'
     started = time.monotonic()
     pid, fd = pty.fork()

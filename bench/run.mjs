@@ -9,6 +9,10 @@
 //     estimate, and peak resident memory.
 //  5. The same for a terminal peer, Kconfiglib's menuconfig on osvconf's Kconfig model; the first
 //     frame must come no later than the peer's.
+//  6. Floors: node printing one line, and a two-line ink app bundled and started as the
+//     configurator is (bench/ink-floor.mjs), on the same pty.
+// Programs run without NODE_EXTRA_CA_CERTS (see below); where it is set, the start-up ratio and
+// the first frame are also given with it.
 // Needs the build (npm run build). Exits 1 when a target is missed.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -16,6 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { kconfigFile } from '../scripts/kconfig-file.mjs';
+import { build } from 'esbuild';
+import { codeCache, inkBundle } from '../scripts/tui-bundle.mjs';
 import { resolveDrivers } from '../dist/core/index.js';
 import { createEstimator } from '../dist/size/model.js';
 
@@ -27,9 +33,17 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function wall(args) {
+// NODE_EXTRA_CA_CERTS makes Node read and parse that certificate bundle at every start, before
+// any program code runs (on this machine, which sets it, some 50 ms of `node -e 0`'s 74). No
+// program here makes a TLS connection: the figures are taken without it (and with it, where it
+// is set, for the start-up ratio and the first frame).
+const CERTS = process.env.NODE_EXTRA_CA_CERTS;
+const withoutCerts = { ...process.env };
+delete withoutCerts.NODE_EXTRA_CA_CERTS;
+
+function wall(args, env = withoutCerts) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
   return ms;
@@ -44,12 +58,19 @@ for (let i = 0; i < 3; i++) {
 } // warm the file cache
 const base = [];
 const cli = [];
+const baseCerts = [];
+const cliCerts = [];
 for (let i = 0; i < RUNS; i++) {
   // interleaved, so machine noise hits both alike
   base.push(wall(baseArgs));
   cli.push(wall(cliArgs));
+  if (CERTS !== undefined) {
+    baseCerts.push(wall(baseArgs, process.env));
+    cliCerts.push(wall(cliArgs, process.env));
+  }
 }
 const ratio = median(cli) / median(base);
+const ratioCerts = CERTS === undefined ? undefined : median(cliCerts) / median(baseCerts);
 
 // --- 2. Resolver on synthetic catalogs ------------------------------------------------------
 // Rules shaped like base.mk: each flag may imply up to two flags declared after it; a "profile"
@@ -116,7 +137,7 @@ const toggles = Array.from({ length: 20 }, () => ' ');
 function pty(spec) {
   const dir = mkdtempSync(join(tmpdir(), 'osvconf-pty-'));
   const file = join(dir, 'spec.json');
-  writeFileSync(file, JSON.stringify({ cols: 80, rows: 24, ...spec }));
+  writeFileSync(file, JSON.stringify({ cols: 80, rows: 24, unset: ['NODE_EXTRA_CA_CERTS'], ...spec }));
   const r = spawnSync(PYTHON, [join(root, 'bench', 'pty-keys.py'), file], { encoding: 'utf8', timeout: 120_000 });
   const report = r.status === 0 ? JSON.parse(r.stdout) : { error: `exit ${r.status ?? r.signal ?? r.error?.message}: ${r.stderr || r.stdout}` };
   if (report.error !== undefined) throw new Error(`${spec.argv.join(' ')}: ${report.error}`);
@@ -149,6 +170,35 @@ if (havePty && existsSync(MENUCONFIG)) {
     { setup: [DOWN, '\r', DOWN], measure: { move: moves, toggle: toggles } },
   );
 }
+// The floor under any configurator drawn with ink and React: bench/ink-floor.mjs, a bordered box
+// of two lines, bundled and started as the configurator is (scripts/tui-bundle.mjs).
+async function inkFloor() {
+  const dir = mkdtempSync(join(tmpdir(), 'osvconf-ink-floor-'));
+  const bundle = join(dir, 'floor.cjs');
+  await build(await inkBundle({ entryPoints: [join(root, 'bench', 'ink-floor.mjs')], outfile: bundle }));
+  await codeCache(bundle, (floor) => floor.rehearse());
+  const launcher = join(dir, 'launch.cjs');
+  writeFileSync(launcher, `require(${JSON.stringify(join(root, 'bin', 'load-main.cjs'))}).loadScript(${JSON.stringify(bundle)}).exports.show();\n`);
+  return median(Array.from({ length: 5 }, () => pty({ argv: [process.execPath, launcher], cwd: dir, ready: 'ready', measure: {} }).first_frame_ms));
+}
+const floor = havePty ? await inkFloor() : undefined;
+// The configurator with NODE_EXTRA_CA_CERTS as this environment sets it.
+const tuiWithCerts =
+  havePty && CERTS !== undefined
+    ? median(
+        Array.from(
+          { length: 5 },
+          () =>
+            pty({
+              argv: [process.execPath, join(root, 'bin', 'osvconf.cjs'), 'tui', '--profile=virtio-pci'],
+              cwd: tmpdir(),
+              ready: 'Kernel size',
+              measure: {},
+              unset: [],
+            }).first_frame_ms,
+        ),
+      )
+    : undefined;
 // The floor under any configurator written for Node: node printing one line on the same pty.
 const nodeFloor = havePty
   ? median(
@@ -171,6 +221,16 @@ const rows = [
   ['node -e 0 (median ms)', median(base).toFixed(1), '', ''],
   ['osvconf --print=drivers_config.h (median ms)', median(cli).toFixed(1), '', ''],
   ['start-up ratio', ratio.toFixed(3), '<= 1.15', ratio <= 1.15 ? 'yes' : 'NO'],
+  ...(ratioCerts === undefined
+    ? []
+    : [
+        [
+          '  with NODE_EXTRA_CA_CERTS as set here: node -e 0 / osvconf (ms), ratio',
+          `${median(baseCerts).toFixed(1)} / ${median(cliCerts).toFixed(1)}, ${ratioCerts.toFixed(3)}`,
+          '',
+          '',
+        ],
+      ]),
   ...resolver.map((r) => [
     `resolve ${r.n.toLocaleString('en')} flags (ms)`,
     r.ms.toFixed(2),
@@ -187,6 +247,8 @@ const rows = [
   ],
   ['Kconfiglib menuconfig first frame (median of 5, ms)', peer === undefined ? 'not installed' : peer.first.toFixed(0), '', ''],
   ['node printing one line on a pty (median of 5, ms): the floor for Node', nodeFloor === undefined ? '-' : nodeFloor.toFixed(0), '', ''],
+  ['a two-line ink app bundled as the TUI is (median of 5, ms): the floor for ink and React', floor === undefined ? '-' : floor.toFixed(0), '', ''],
+  ...(tuiWithCerts === undefined ? [] : [['TUI first frame with NODE_EXTRA_CA_CERTS as set here (median of 5, ms)', tuiWithCerts.toFixed(0), '', '']]),
   // The configurator's first frame no slower than the terminal peer's (issue #14's target).
   [
     'TUI first frame vs the peer',

@@ -8,8 +8,8 @@ const { join } = require('node:path');
 const { Script } = require('node:vm');
 const Module = require('node:module');
 
-function loadBundle(name, { useCache = true } = {}) {
-  const file = join(__dirname, '..', 'dist', 'cli', name);
+/** Runs a CommonJS file as require() would, from <file>.cache when V8 takes it. */
+function loadScript(file, { useCache = true } = {}) {
   let cachedData;
   if (useCache) {
     try {
@@ -24,6 +24,12 @@ function loadBundle(name, { useCache = true } = {}) {
   return { exports: module.exports, script };
 }
 
+/** A bundle of dist/cli by its name. */
+function loadBundle(name, options) {
+  return loadScript(join(__dirname, '..', 'dist', 'cli', name), options);
+}
+
+exports.loadScript = loadScript;
 exports.loadBundle = loadBundle;
 exports.loadMain = function loadMain(options) {
   const { exports, script } = loadBundle('main.cjs', options);

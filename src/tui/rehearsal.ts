@@ -2,43 +2,11 @@
 // the build does this before it saves the TUI's V8 code cache (scripts/bundle.mjs), so that the
 // code the first frame runs (React's render, ink's layout and output, the app's components, the
 // core's first resolution) is compiled in the cache rather than at every start.
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configure, loadUi } from './run.js';
-
-/** A terminal's output: 80x24, keeps what is written. */
-class StandInStdout extends EventEmitter {
-  readonly isTTY = true;
-  readonly columns = 80;
-  readonly rows = 24;
-  written = '';
-  write(text: string): boolean {
-    this.written += text;
-    this.emit('written');
-    return true;
-  }
-}
-
-/** A terminal's input in raw mode: hands ink the keys pushed into it. */
-class StandInStdin extends EventEmitter {
-  readonly isTTY = true;
-  private keys: string[] = [];
-  push(key: string): void {
-    this.keys.push(key);
-    this.emit('readable');
-  }
-  read(): string | null {
-    return this.keys.shift() ?? null;
-  }
-  setEncoding(): void {}
-  setRawMode(): void {}
-  ref(): void {}
-  unref(): void {}
-  resume(): void {}
-  pause(): void {}
-}
+import { StandInStdin, StandInStdout } from './stand-in-streams.js';
 
 /** Draws the first frame for the default profile in an empty directory, then quits; says what it drew. */
 export async function rehearse(): Promise<string> {

@@ -67,4 +67,12 @@ for (const name of ['main.cjs', 'tui.cjs']) console.log(name, loadBundle(name).s
     // undefined would mean no cache was given: false is a cache given and taken.
     expect(run.stdout).toBe('main.cjs false\ntui.cjs false\n');
   });
+
+  it('the build draws the configurator off screen for its cache, CI= or not', () => {
+    const rehearse = `require(${JSON.stringify(join(ROOT, 'bin', 'load-main.cjs'))}).loadBundle('tui.cjs', { useCache: false }).exports.rehearse()
+  .then((frame) => console.log(frame.includes('Kernel size')));`;
+    const run = spawnSync(process.execPath, ['-e', rehearse], { encoding: 'utf8', env: { ...process.env, CI: 'true', CONTINUOUS_INTEGRATION: '1' } });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('true\n');
+  });
 });

@@ -175,6 +175,17 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     expect(text).toContain('debug');
   });
 
+  it('draws on a terminal whatever CI= says (ink alone would draw nothing until it exits)', async () => {
+    const s = start(osvTree(), 'tui --profile=virtio-kvm', 'CI=true CONTINUOUS_INTEGRATION=1 ');
+    const first = await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    const chosen = (t: string): number => t.split('\n').findIndex((l) => l.startsWith('│ >'));
+    await keys(s, 'j');
+    await waitFor(s, (t) => chosen(t) === chosen(first) + 1, 'the choice one row down');
+    execFileSync('tmux', ['send-keys', '-t', s, 'q']);
+    const text = await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
+    expect(text).toContain('osvconf: not saved');
+  });
+
   it('quitting without saving says so', async () => {
     const s = start(osvTree(), 'tui --profile=virtio-kvm');
     await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');

@@ -1,0 +1,39 @@
+// A terminal's streams as ink uses them, without a terminal: the build draws the configurator's
+// first frame on them before it saves the code cache (rehearsal.ts), as the bench does for its
+// ink floor (bench/ink-floor.mjs).
+import { EventEmitter } from 'node:events';
+
+/**
+ * A terminal's output: 80x24, keeps what is written. Not a TTY to cli-cursor, which would hide
+ * the cursor on it and have the process show the real terminal's cursor at exit.
+ */
+export class StandInStdout extends EventEmitter {
+  readonly isTTY = false;
+  readonly columns = 80;
+  readonly rows = 24;
+  written = '';
+  write(text: string): boolean {
+    this.written += text;
+    this.emit('written');
+    return true;
+  }
+}
+
+/** A terminal's input in raw mode: hands ink the keys pushed into it. */
+export class StandInStdin extends EventEmitter {
+  readonly isTTY = true;
+  private keys: string[] = [];
+  push(key: string): void {
+    this.keys.push(key);
+    this.emit('readable');
+  }
+  read(): string | null {
+    return this.keys.shift() ?? null;
+  }
+  setEncoding(): void {}
+  setRawMode(): void {}
+  ref(): void {}
+  unref(): void {}
+  resume(): void {}
+  pause(): void {}
+}
