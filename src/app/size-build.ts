@@ -134,7 +134,8 @@ export function writeSizeReport(
   });
   const dir = dirname(path);
   const written = writePlan(dir, [{ path: basename(path), content: html, owns: ownsSizeReport }]);
-  return written.ok ? ok(undefined) : written;
+  // Its file is the one --html names: the write plan's remedies (another profile name, --force) do not apply.
+  return written.ok ? ok(undefined) : fail(written.error.message, written.error.hint);
 }
 
 /**

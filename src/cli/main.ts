@@ -2,14 +2,14 @@
 // lazily, so it never loads what it does not use), and turns errors into a message and an exit code.
 
 import { writeSync } from 'node:fs';
-import type { OsvError, Result } from '../core/result.js';
+import type { OsvError, Remedy, Result } from '../core/result.js';
 import type { Warning } from '../core/select.js';
 import { VERSION } from '../generated/version.js';
 // The commands are small and bundled with main (through the command table), so that a run loads
 // one file. What is big and rarely needed stays behind a dynamic import(): the schema
 // validators, the diff of --dry-run (and the TUI).
-import { allowOnly, parseArgs, type ParsedArgs } from './args.js';
-import { COMMAND_TABLE, helpText, TUI_FLAGS, type RunContext } from './command-table.js';
+import { allowOnly, parseArgs, type FlagName, type ParsedArgs } from './args.js';
+import { COMMAND_TABLE, helpText, TUI_FLAGS, type CommandSpec, type RunContext } from './command-table.js';
 import { errnoWords } from '../io/read-file.js';
 import { printable, type CommandOutput } from './output.js';
 
@@ -61,9 +61,24 @@ export const EXIT_OK = 0;
 export const EXIT_USER = 1;
 export const EXIT_USAGE = 2;
 
+/** A refusal's remedies (core/result.ts) as the flags that do them. */
+const REMEDY_FLAGS: Record<Remedy, { flag: FlagName; words: string }> = {
+  name: { flag: 'name', words: 'choose another name (--name)' },
+  out: { flag: 'out', words: 'choose another directory (--out)' },
+  force: { flag: 'force', words: 'give --force to replace it' },
+};
+
+/** The hint, with the remedies the command's own flags do (a command without --name is not told to use it). */
+function hintOf(error: OsvError, flags: readonly FlagName[]): string | undefined {
+  const remedies = (error.remedies ?? []).filter((r) => flags.includes(REMEDY_FLAGS[r].flag)).map((r) => REMEDY_FLAGS[r].words);
+  const all = [...(error.hint === undefined ? [] : [error.hint]), ...remedies];
+  return all.length === 0 ? undefined : all.join(', or ');
+}
+
 /** The error as --json prints it: { "error": { kind, message, details, hint } }. */
-function jsonError(error: OsvError): string {
-  return `${JSON.stringify({ error: { kind: error.kind, message: error.message, ...(error.details === undefined ? {} : { details: error.details }), ...(error.hint === undefined ? {} : { hint: error.hint }) } }, null, 2)}\n`;
+function jsonError(error: OsvError, flags: readonly FlagName[]): string {
+  const hint = hintOf(error, flags);
+  return `${JSON.stringify({ error: { kind: error.kind, message: error.message, ...(error.details === undefined ? {} : { details: error.details }), ...(hint === undefined ? {} : { hint }) } }, null, 2)}\n`;
 }
 
 /** A --json object gets the warnings too (they also go to stderr, as text). */
@@ -92,12 +107,13 @@ const MAX_DETAILS = 50;
 
 // Messages quote user input (values, file contents): control characters are shown escaped and
 // each line is clipped, so that a terminal never receives an escape sequence from a file.
-function formatError(error: OsvError): string {
+function formatError(error: OsvError, flags: readonly FlagName[] = []): string {
   let text = `osvconf: error: ${printable(error.message)}\n`;
   const details = error.details ?? [];
   for (const line of details.slice(0, MAX_DETAILS)) text += `  ${printable(line)}\n`;
   if (details.length > MAX_DETAILS) text += `  ... and ${details.length - MAX_DETAILS} more\n`;
-  if (error.hint !== undefined) text += `  hint: ${printable(error.hint)}\n`;
+  const hint = hintOf(error, flags);
+  if (hint !== undefined) text += `  hint: ${printable(hint)}\n`;
   return text;
 }
 
@@ -105,9 +121,13 @@ function formatWarning(w: Warning): string {
   return `osvconf: ${w.level ?? 'warning'}: ${printable(w.message)}\n` + (w.hint === undefined ? '' : `  hint: ${printable(w.hint)}\n`);
 }
 
+/** The command's row of the table (help and tui are handled before dispatch). */
+function commandSpec(args: ParsedArgs): CommandSpec {
+  return COMMAND_TABLE[args.command === 'help' || args.command === 'tui' ? 'configure' : args.command];
+}
+
 function dispatch(args: ParsedArgs, context: RunContext): Promise<Result<CommandOutput>> {
-  // help and tui are handled before dispatch.
-  const spec = COMMAND_TABLE[args.command === 'help' || args.command === 'tui' ? 'configure' : args.command];
+  const spec = commandSpec(args);
   const allowed = allowOnly(args, spec.flags, spec.title);
   return allowed.ok ? spec.run(args, context) : Promise.resolve(allowed);
 }
@@ -165,7 +185,7 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       const { runTui } = await import('./tui.js');
       const code = await runTui(args, context, (text) => streams.out(text));
       if (!code.ok) {
-        streams.err(formatError(code.error));
+        streams.err(formatError(code.error, TUI_FLAGS));
         return code.error.kind === 'usage' ? EXIT_USAGE : EXIT_USER;
       }
       return code.value;
@@ -185,9 +205,10 @@ export async function main(argv: readonly string[], streams: Streams = processSt
     const result = await dispatch(args, args.command === 'serve' ? withEmit(context, streams) : context);
     const asJson = args.switches.has('json');
     if (!result.ok) {
-      streams.err(formatError(result.error));
+      const flags = commandSpec(args).flags;
+      streams.err(formatError(result.error, flags));
       // With --json a script reads the error on stdout too, as one object.
-      if (asJson) writeQuietly(streams, jsonError(result.error));
+      if (asJson) writeQuietly(streams, jsonError(result.error, flags));
       return result.error.kind === 'usage' ? EXIT_USAGE : EXIT_USER;
     }
     for (const w of result.value.warnings) streams.err(formatWarning(w));

@@ -3,7 +3,7 @@
 // OSv ships needs no file at all.
 
 import type { ProfileSource } from './profiles.js';
-import { fail, ok, type Result } from './result.js';
+import { fail, ok, refuse, type Result } from './result.js';
 import type { Selection } from './select.js';
 
 export interface CustomProfile {
@@ -24,11 +24,12 @@ export function customProfile(selection: Selection): CustomProfile {
 
 /** Refuses names that would escape the profiles folder or replace a file OSv's build relies on. */
 export function checkCustomName(name: string, selection: Selection, source: ProfileSource): Result<string> {
-  // Say where the name came from: --name, or the profile's own name (a user profile named like OSv's).
-  const what = selection.request.customName === name ? `--name=${name}` : `the profile file name "${name}"`;
+  // Say where the name came from: the name given for the custom profile, or the profile's own
+  // name (a user profile named like OSv's).
+  const what = selection.request.customName === name ? `the custom profile name "${name}"` : `the profile file name "${name}"`;
   if (!CUSTOM_NAME.test(name))
     return fail(`${what}: a profile name is made of letters, digits, _ and - (not first), at most 64 characters`, 'it becomes conf/profiles/<arch>/<name>.mk');
-  if (name === 'base') return fail(`${what}: base.mk holds the driver rules of OSv, not a profile`, 'choose another name (--name)');
+  if (name === 'base') return refuse(`${what}: base.mk holds the driver rules of OSv, not a profile`, undefined, ['name']);
   const existing = source.get(name);
   if (existing.ok && existing.value?.inOsv === true && (name !== selection.request.profile || selection.request.drivers.size > 0)) {
     return fail(`${what} would replace OSv's own conf/profiles/${selection.request.arch}/${name}.mk`, 'choose a name OSv does not use');

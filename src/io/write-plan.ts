@@ -32,7 +32,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fail, ok, type Result } from '../core/result.js';
+import { fail, ok, refuse, type Result } from '../core/result.js';
 import { errnoWords, MIB, readBytesCapped, readTextCapped } from './read-file.js';
 
 export interface PlannedFile {
@@ -94,20 +94,21 @@ function checkPlace(rootReal: string, root: string, target: string): Result<void
     real = realpathSync(ancestor);
   } catch (e) {
     if (lstat(ancestor)?.isSymbolicLink() === true)
-      return fail(`cannot write ${target}: ${ancestor} is a symbolic link that leads nowhere`, 'remove the link, or choose another --out');
+      return refuse(`cannot write ${target}: ${ancestor} is a symbolic link that leads nowhere`, 'remove the link', ['out']);
     return fail(`cannot write ${target}: ${errnoWords(e)}`);
   }
   if (!inside(rootReal, real)) {
-    return fail(
+    return refuse(
       `cannot write ${target}: ${relative(root, ancestor) || ancestor} is a symbolic link that leads outside the tree (to ${real})`,
-      'osvconf writes only inside the real path of the tree; remove the link or choose another --out',
+      'osvconf writes only inside the real path of the tree: remove the link',
+      ['out'],
     );
   }
   return ok(undefined);
 }
 
 function readExisting(target: string, st: Stats): Result<string> {
-  if (st.size > MAX_EXISTING_BYTES) return fail(`cannot replace ${target}: ${st.size} bytes is not a file osvconf wrote`, 'move it away, or give --force');
+  if (st.size > MAX_EXISTING_BYTES) return refuse(`cannot replace ${target}: ${st.size} bytes is not a file osvconf wrote`, 'move it away', ['force']);
   // Bytes as they are (no BOM dropped): they are compared with the plan exactly.
   const bytes = readBytesCapped(target, 'file', MAX_EXISTING_BYTES, { noFollow: true });
   return bytes.ok ? ok(bytes.value.toString('utf8')) : bytes;
@@ -125,8 +126,7 @@ function compare(root: string, files: readonly PlannedFile[], options: WriteOpti
   } catch {
     rootStat = undefined;
   }
-  if (rootStat !== undefined && !rootStat.isDirectory())
-    return fail(`cannot write to ${root}: it is a file, not a directory`, 'give --out a directory (it is created if missing)');
+  if (rootStat !== undefined && !rootStat.isDirectory()) return refuse(`cannot write to ${root}: it is a file, not a directory`, undefined, ['out']);
   let rootReal: string | undefined;
   try {
     rootReal = rootStat === undefined ? undefined : realpathSync(root);
@@ -143,10 +143,9 @@ function compare(root: string, files: readonly PlannedFile[], options: WriteOpti
       outcomes.push({ path: file.path, status: 'wrote' });
       continue;
     }
-    if (st.isSymbolicLink())
-      return fail(`cannot write ${target}: it is a symbolic link, which osvconf does not replace`, 'remove the link, or choose another --out');
-    if (st.isDirectory()) return fail(`cannot write ${target}: it is a directory`, 'remove it or choose another --out');
-    if (!st.isFile()) return fail(`cannot write ${target}: it is not a regular file (a pipe, socket or device)`, 'remove it or choose another --out');
+    if (st.isSymbolicLink()) return refuse(`cannot write ${target}: it is a symbolic link, which osvconf does not replace`, 'remove the link', ['out']);
+    if (st.isDirectory()) return refuse(`cannot write ${target}: it is a directory`, 'remove it', ['out']);
+    if (!st.isFile()) return refuse(`cannot write ${target}: it is not a regular file (a pipe, socket or device)`, 'remove it', ['out']);
     const before = readExisting(target, st);
     if (!before.ok) return before;
     if (before.value === file.content) {
@@ -154,12 +153,8 @@ function compare(root: string, files: readonly PlannedFile[], options: WriteOpti
       continue;
     }
     if (options.force !== true) {
-      if (!file.owns(before.value))
-        return fail(
-          `${target} exists and was not written by osvconf: not replaced`,
-          'move it away, choose another name (--name), or give --force to replace it',
-        );
-      if ((st.mode & 0o200) === 0) return fail(`${target} is read-only: not replaced`, 'make it writable, or give --force to replace it');
+      if (!file.owns(before.value)) return refuse(`${target} exists and was not written by osvconf: not replaced`, 'move it away', ['name', 'force']);
+      if ((st.mode & 0o200) === 0) return refuse(`${target} is read-only: not replaced`, 'make it writable', ['force']);
     }
     outcomes.push({ path: file.path, status: 'wrote', before: before.value, stats: st });
   }
@@ -227,7 +222,7 @@ function takeLock(root: string): Result<() => void> {
     writeSync(fd, `${process.pid}\n`);
     closeSync(fd);
   } catch (e) {
-    return fail(`cannot lock ${root} for writing: ${errnoWords(e)}`, 'choose a writable --out directory; nothing was written');
+    return refuse(`cannot lock ${root} for writing: ${errnoWords(e)}; nothing was written`, undefined, ['out']);
   }
   try {
     for (;;) {
@@ -236,7 +231,7 @@ function takeLock(root: string): Result<() => void> {
         return ok(() => quietUnlink(path));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
-          return fail(`cannot lock ${root} for writing: ${errnoWords(e)}`, 'choose a writable --out directory; nothing was written');
+          return refuse(`cannot lock ${root} for writing: ${errnoWords(e)}; nothing was written`, undefined, ['out']);
       }
       const held = readOwnFile(path);
       if (!held.ok) return held;
@@ -458,7 +453,7 @@ export function writePlan(root: string, files: readonly PlannedFile[], options: 
   try {
     makeDirs(resolve(root), createdDirs);
   } catch (e) {
-    return fail(`cannot write to ${root}: ${errnoWords(e)}`, 'choose a writable --out directory; nothing was written');
+    return refuse(`cannot write to ${root}: ${errnoWords(e)}; nothing was written`, undefined, ['out']);
   }
   const lock = takeLock(root);
   if (!lock.ok) {
@@ -496,7 +491,7 @@ export function writePlan(root: string, files: readonly PlannedFile[], options: 
         if (s.backup !== undefined) quietUnlink(s.backup);
       }
       removeCreatedDirs();
-      return fail(`cannot write to ${current}: ${errnoWords(e)}`, 'choose a writable --out directory; nothing was written');
+      return refuse(`cannot write to ${current}: ${errnoWords(e)}; nothing was written`, undefined, ['out']);
     }
     for (const [i, s] of steps.entries()) {
       try {

@@ -3,7 +3,8 @@
 // and runs the effects the reducer cannot: planning and writing a save, and the symbols
 // generator. It reports every new state to whoever draws it. No ink, no React.
 
-import type { OsvError, Result } from '../core/result.js';
+import type { Result } from '../core/result.js';
+import { sayError } from './remedies.js';
 import { commandsFor, splitKeys, type Command, type KeyInfo } from './keys.js';
 import { reduce, type Action, type SaveFile, type Settings, type State, type TuiCore } from './state.js';
 
@@ -37,8 +38,6 @@ export interface SavedFiles {
   readonly buildCommand?: string;
 }
 
-/** An error as one status line: the message and, when there is one, the hint. */
-const say = (e: OsvError): string => (e.hint === undefined ? e.message : `${e.message} (${e.hint})`);
 /** Starts the symbols generator for the app at a path; it answers later and can be stopped. */
 export type AppScriptTool = (path: string, state: State) => { done: Promise<AppScriptResult>; cancel(): void };
 
@@ -58,7 +57,7 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
     const o = state.overlay;
     if (o.kind === 'save' && o.files === undefined && o.error === undefined) {
       const planned = save.plan(state, o.form);
-      state = reduce(core, state, planned.ok ? { type: 'save-planned', files: planned.value.files } : { type: 'save-failed', error: say(planned.error) });
+      state = reduce(core, state, planned.ok ? { type: 'save-planned', files: planned.value.files } : { type: 'save-failed', error: sayError(planned.error) });
     }
   };
 
@@ -75,7 +74,7 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
         return apply(
           written.ok
             ? { type: 'note', text: `saved the configuration to ${written.value}`, error: false }
-            : { type: 'note', text: say(written.error), error: true },
+            : { type: 'note', text: sayError(written.error), error: true },
         );
       }
       case 'load': {
@@ -91,7 +90,7 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
                   notes: read.value.notes,
                   ...(read.value.names === undefined ? {} : { names: read.value.names }),
                 }
-              : { type: 'note', text: say(read.error), error: true },
+              : { type: 'note', text: sayError(read.error), error: true },
           );
           onState(state);
         });
@@ -102,7 +101,7 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
         return apply(
           written.ok
             ? { type: 'saved', files: written.value.files, ...(written.value.buildCommand === undefined ? {} : { buildCommand: written.value.buildCommand }) }
-            : { type: 'save-failed', error: say(written.error) },
+            : { type: 'save-failed', error: sayError(written.error) },
         );
       }
       case 'generate': {
@@ -123,7 +122,7 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
                   missing: made.value.missing,
                   ...(made.value.libraries === undefined ? {} : { libraries: made.value.libraries }),
                 }
-              : { type: 'note', text: say(made.error), error: true },
+              : { type: 'note', text: sayError(made.error), error: true },
           );
           onState(state);
         });

@@ -29,6 +29,7 @@ import { createTuiCore } from './core.js';
 import { dirty, initialState, type SaveFile, type Settings, type State, type TuiCore } from './state.js';
 import { renderConfiguration } from '../generators/configuration.js';
 import { ALTERNATE_SCREEN, FIRST_FRAME, NORMAL_SCREEN } from './screen.js';
+import { hintOf } from './remedies.js';
 
 /** The process the configurator runs in (the CLI's RunContext has this shape). */
 export interface TuiStreams {
@@ -64,7 +65,7 @@ function saveTarget(where: string | undefined, core: TuiCore, cwd: string, defau
     const place = checkOutDir(where, false);
     if (!place.ok) return place;
     const done = compare ? comparePlan(where, planned) : writePlan(where, planned);
-    if (!done.ok) return fail(done.error.message, inTheConfigurator(done.error.hint));
+    if (!done.ok) return fail(done.error.message, hintOf(done.error));
     return ok({
       buildCommand: renderBuildCommand(state.selection).trimEnd(),
       files: done.value.map((f, i) => {
@@ -88,17 +89,12 @@ function saveTarget(where: string | undefined, core: TuiCore, cwd: string, defau
   };
 }
 
-/** The write plan's hints name command-line flags (--name, --force, --out); here they are said in the configurator's terms. */
-function inTheConfigurator(hint: string | undefined): string | undefined {
-  if (hint === undefined || !/--[a-z]/.test(hint)) return hint;
-  return /not replaced|move it away/.test(hint) || /--force/.test(hint) ? 'move it away first, then save again' : undefined;
-}
-
 /** S: the saved configuration in a file the user names; a file that is not one is not replaced. */
 function saveConfigurationAs(path: string, state: State): Result<string> {
   const content = renderConfiguration(state.selection);
   const done = writePlan(dirname(path), [{ path: basename(path), content, owns: (existing) => existing.startsWith(content.split('\n')[0] as string) }]);
-  return done.ok ? ok(path) : fail(done.error.message, inTheConfigurator(done.error.hint));
+  // The file is the one named here, not a profile: no remedy but another file name.
+  return done.ok ? ok(path) : fail(done.error.message, [done.error.hint, 'or give another file name'].filter(Boolean).join(', '));
 }
 
 /** O: a configuration file read as --load reads it (a saved configuration or a .config). */

@@ -4,6 +4,7 @@
 // is planned and written by the app, which reports back with actions.
 
 import type { Result } from '../core/result.js';
+import { sayError } from './remedies.js';
 import { withRole } from '../core/kconfig.js';
 import type { Selection } from '../core/select.js';
 import type { Estimate } from '../size/model.js';
@@ -265,8 +266,7 @@ function omit<T>(record: Readonly<Record<string, T>>, name: string): Record<stri
 function change(core: TuiCore, state: State, settings: Settings, note?: string): State {
   const selection = core.resolve(settings);
   if (!selection.ok) {
-    const e = selection.error;
-    return { ...state, message: { text: `${e.message}${e.hint === undefined ? '' : ` (${e.hint})`}`, error: true } };
+    return { ...state, message: { text: sayError(selection.error), error: true } };
   }
   const warnings = selection.value.warnings.filter((w) => !state.selection.warnings.some((o) => o.message === w.message));
   return {

@@ -112,4 +112,22 @@ describe('inside an OSv checkout', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(readFileSync(join(osv, HEADER), 'utf8')).toContain('#define CONF_drivers_nvme 1\n');
   });
+
+  it("a file osvconf did not write is refused with what this command's own flags can do about it", () => {
+    const out = tempDir();
+    const mine = join(out, 'conf', 'profiles', 'x64', 'virtio-kvm-custom.mk');
+    mkdirSync(join(out, 'conf', 'profiles', 'x64'), { recursive: true });
+    writeFileSync(mine, '# my own profile\n');
+    const run = osvconf(['--profile=virtio-kvm', 'conf_drivers_xen=1', `--out=${out}`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('was not written by osvconf: not replaced');
+    expect(run.stderr).toContain('hint: move it away, or choose another name (--name), or give --force to replace it');
+    // set has --force but no --name: it is not told to use one.
+    const saved = join(out, 'mine.osvconf');
+    writeFileSync(saved, 'conf_hide_symbols=1\n'); // settings, but not a file osvconf saved
+    const set = osvconf(['set', `--in=${saved}`, 'conf_drivers_xen=1']);
+    expect(set.code).toBe(1);
+    expect(set.stderr).toContain('hint: move it away, or give --force to replace it\n');
+    expect(readFileSync(mine, 'utf8')).toBe('# my own profile\n');
+  });
 });

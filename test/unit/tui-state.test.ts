@@ -5,6 +5,8 @@ import { loadDefaults } from '../../src/io/catalog-files.js';
 import { createTuiCore } from '../../src/tui/core.js';
 import { currentItems, cursorOf, dirty, initialState, reduce, type Action, type Settings, type State, type TuiCore } from '../../src/tui/state.js';
 import { tempDir } from '../helpers/cli.js';
+import { hintOf } from '../../src/tui/remedies.js';
+import { refuse } from '../../src/core/result.js';
 
 function setup(profile = 'virtio-pci'): { core: TuiCore; state: State } {
   const defaults = loadDefaults();
@@ -27,6 +29,17 @@ function goTo(core: TuiCore, state: State, id: string): State {
   if (index < 0) throw new Error(`no ${id} in ${state.path.join('/')}`);
   return run(core, state, { type: 'move', delta: index - cursorOf(state) });
 }
+
+describe("a refusal in the configurator's words", () => {
+  it('offers another custom profile name, never a command-line flag', () => {
+    const r = refuse('x exists and was not written by osvconf: not replaced', 'move it away', ['name', 'force', 'out']);
+    expect(!r.ok && hintOf(r.error)).toBe('move it away, or choose another Custom profile name');
+    const forceOnly = refuse('x is read-only: not replaced', 'make it writable', ['force']);
+    expect(!forceOnly.ok && hintOf(forceOnly.error)).toBe('make it writable');
+    const none = refuse('cannot write x', undefined, ['out']);
+    expect(!none.ok && hintOf(none.error)).toBeUndefined();
+  });
+});
 
 describe('TUI reducer', () => {
   it('opens menus and goes back', () => {
