@@ -11,7 +11,7 @@ import { title, type Item, type MenuContext } from './menu.js';
 import { contextOf, currentItems, cursorOf, dirty, unreadMessages, type State, type TuiCore } from './state.js';
 
 /** The keys that work now, by what is on the screen. */
-function keyHints(state: State, columns: number): string {
+function keyHints(state: State): string {
   switch (state.overlay.kind) {
     case 'info':
       return state.overlay.search !== undefined ? 'PgUp/PgDn scroll  Esc back to the search' : '↑↓ move  PgUp/PgDn scroll  ?/Esc close';
@@ -28,8 +28,9 @@ function keyHints(state: State, columns: number): string {
     case 'log':
       return 'PgUp/PgDn scroll  m/Esc close';
     default:
-      // The keys menuconfig users look for first; a wide terminal has room for the rest.
-      return `⏎ open  Esc back  Spc y n set  / find  ? info  A all${state.showAll ? '*' : ''}  C names  u undo  s/D save  q quit${columns >= 100 ? '  O load  S save as  m log' : ''}`;
+      // Every key, as Kconfiglib's menuconfig lists its own: on a narrow terminal the line wraps
+      // between keys (the list gives up the row) rather than leaving some out.
+      return `⏎ open  Esc back  Spc y n set  / find  ? info  A all${state.showAll ? '*' : ''}  C names  u undo  s/D save  S save as  O load  m log  q quit`;
   }
 }
 
@@ -99,7 +100,7 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
   // The size panel narrows with the terminal (at 60 columns the list keeps 39).
   const panelWidth = size.columns >= 100 ? 36 : size.columns >= 76 ? 28 : Math.max(18, Math.floor(size.columns * 0.35));
   // Key hints and the legend wrap on a narrow terminal instead of being cut; the list gives up their rows.
-  const hints = wrapGroups(keyHints(state, size.columns), size.columns);
+  const hints = wrapGroups(keyHints(state), size.columns);
   const legend = wrapGroups(size.columns >= 72 ? LEGEND : SHORT_LEGEND, size.columns);
   // The overlay takes rows from the list, so that the screen never outgrows the terminal.
   // The overlay takes what its content needs, up to half the screen (a 2-choice picker: 5 rows).
@@ -113,8 +114,12 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
           4 +
           state.selection.warnings.length
         : { none: 0, info: half, edit: 4, search: half, 'confirm-quit': 3, log: half }[o.kind];
-  const overlayRows = Math.min(wanted, half);
-  const listHeight = Math.max(3, size.rows - 6 - hints.length - legend.length - overlayRows);
+  // The title, the list's two borders and the status line take 4 rows; one row stays free, for
+  // ink redraws in place only while the frame is shorter than the terminal. An overlay may leave
+  // the list a single row on a short terminal (the list is not what is being read then).
+  const room = size.rows - 5 - hints.length - legend.length;
+  const overlayRows = Math.max(0, Math.min(wanted, half, room - 1));
+  const listHeight = Math.max(overlayRows > 0 ? 1 : 3, room - overlayRows);
   const shown = listWindow(list.length, cursor, listHeight);
   const current = list[cursor];
   // ? on a setting says what osvconf explain says; on a menu, arch, mode or the name, what it is.
@@ -141,7 +146,7 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
       </Text>
       <Box>
         <Box flexDirection="column" borderStyle="single" flexGrow={1} paddingX={1} height={listHeight + 2}>
-          {shown.above > 0 ? <Text dimColor={color}>{`  ↑ ${shown.above} more`}</Text> : null}
+          {shown.marked && shown.above > 0 ? <Text dimColor={color}>{`  ↑ ${shown.above} more`}</Text> : null}
           {list.slice(shown.start, shown.start + shown.count).map((item, i) => (
             <Text
               key={item.id}
@@ -153,7 +158,7 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
               {itemText(item, state.showNames, state.loadedNames)}
             </Text>
           ))}
-          {shown.below > 0 ? <Text dimColor={color}>{`  ↓ ${shown.below} more`}</Text> : null}
+          {shown.marked && shown.below > 0 ? <Text dimColor={color}>{`  ↓ ${shown.below} more`}</Text> : null}
         </Box>
         <SizePanel state={state} width={panelWidth} height={listHeight + 2} color={color} />
       </Box>

@@ -155,7 +155,7 @@ export function Overlay({ core, state, height }: { core: TuiCore; state: State; 
   if (o.kind === 'search') {
     const results = searchResults(core, state, o.query);
     const ctx = { ...core.context(state.selection), showAll: true };
-    const rows = Math.max(1, height - 1);
+    const rows = Math.max(1, height);
     const start = Math.max(0, Math.min(o.index - Math.floor(rows / 2), results.length - rows));
     const shown = results.slice(start, start + rows);
     return (
@@ -233,17 +233,24 @@ export function Overlay({ core, state, height }: { core: TuiCore; state: State; 
 /**
  * The part of a list of `length` items that fits `rows` rows with the cursor on it: where it
  * starts, how many items show, and how many lie above and below, each said on a row of its own
- * (the rows the markers take are taken from the items; nothing is cut without a word).
+ * (the rows the markers take are taken from the items; nothing is cut without a word). In one
+ * or two rows (an overlay open on a short terminal) there is room for the cursor's item only, and
+ * no marker is drawn (`marked` false).
  */
-export function listWindow(length: number, cursor: number, rows: number): { start: number; count: number; above: number; below: number } {
-  if (length <= rows) return { start: 0, count: length, above: 0, below: 0 };
+export function listWindow(length: number, cursor: number, rows: number): { start: number; count: number; above: number; below: number; marked: boolean } {
+  if (length <= rows) return { start: 0, count: length, above: 0, below: 0, marked: true };
   const at = Math.min(Math.max(0, cursor), length - 1);
+  if (rows < 3) {
+    const start = Math.min(Math.max(0, at - Math.floor(rows / 2)), length - Math.max(1, rows));
+    const count = Math.max(1, rows);
+    return { start, count, above: start, below: length - start - count, marked: false };
+  }
   const edge = Math.max(1, rows - 1); // items beside one marker
-  if (at < edge) return { start: 0, count: edge, above: 0, below: length - edge };
-  if (at >= length - edge) return { start: length - edge, count: edge, above: length - edge, below: 0 };
+  if (at < edge) return { start: 0, count: edge, above: 0, below: length - edge, marked: true };
+  if (at >= length - edge) return { start: length - edge, count: edge, above: length - edge, below: 0, marked: true };
   const count = Math.max(1, rows - 2);
   const start = Math.min(Math.max(0, at - Math.floor(count / 2)), length - count);
-  return { start, count, above: start, below: length - start - count };
+  return { start, count, above: start, below: length - start - count, marked: true };
 }
 
 /**

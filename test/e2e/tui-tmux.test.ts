@@ -294,11 +294,29 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     const lines = text.split('\n');
     expect(lines.every((l) => l.length <= 60)).toBe(true);
     expect(text).toContain('q quit'); // the last key hint (cut at 60 columns before)
+    for (const key of ['O load', 'S save as', 'm log']) expect(text).toContain(key); // every key, wrapped (left out below 100 columns before)
     expect(text).toMatch(/\[ \] off/); // the legend's end
     expect(text).toMatch(/KiB ± \d+ %/);
     // Every row of the frame fits the 20 rows: the list's bottom border is there.
     expect(lines.filter((l) => l.startsWith('└')).length).toBe(1);
   });
+
+  for (const [columns, rows, matches] of [
+    [60, 20, 7],
+    [80, 14, 3],
+  ] as const)
+    it(`at ${columns}x${rows} the search takes the rows the list gives up, and the frame still fits`, async () => {
+      const s = start(osvTree(), 'tui --profile=virtio-pci', '', [columns, rows]);
+      await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+      await keys(s, '/');
+      await keys(s, 'virtio');
+      const text = await waitFor(s, (t) => /Search: virtio +\d+ matches/.test(t), 'the matches');
+      const lines = text.split('\n');
+      expect(lines[0]).toMatch(/^osvconf: /); // the title was not pushed off the top
+      expect(lines.some((l) => l.includes('[ ] off'))).toBe(true); // nor the legend off the bottom
+      expect(lines.filter((l) => /^║ [ >] \S/.test(l)).length).toBeGreaterThanOrEqual(matches);
+      expect(lines.filter((l) => l.includes('more') && !l.includes('Search:')).every((l) => !/more\S/.test(l))).toBe(true); // no marker drawn over an item
+    });
 
   it('a list longer than the screen says how many items lie above and below', async () => {
     const s = start(osvTree(), 'tui --profile=virtio-pci', '', [80, 14]);

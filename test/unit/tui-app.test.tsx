@@ -71,7 +71,8 @@ describe('the TUI app', () => {
     // The panel states the model's uncertainty for hidden symbols (this selection hides them).
     const hidden = (JSON.parse(readFileSync(join(ROOT, 'conf', 'size', 'x64.json'), 'utf8')) as { uncertainty_pct: { hidden: number } }).uncertainty_pct.hidden;
     expect(frame).toMatch(new RegExp(`[\\d,]+ KiB ± ${hidden} %`));
-    expect(frame).toContain('s/D save q quit');
+    expect(frame).toContain('s/D save S save as O load m log'); // every key, wrapped between keys
+    expect(frame).toMatch(/^q quit$/m);
     app.unmount();
   });
 

@@ -265,17 +265,19 @@ describe('keys', () => {
 
   it('a list window keeps the cursor in view and counts what lies above and below, the markers taking rows of their own', () => {
     for (let length = 0; length <= 30; length++)
-      for (const rows of [3, 4, 7, 12])
+      for (const rows of [1, 2, 3, 4, 7, 12])
         for (let cursor = 0; cursor < Math.max(1, length); cursor++) {
           const w = listWindow(length, cursor, rows);
-          const used = w.count + (w.above > 0 ? 1 : 0) + (w.below > 0 ? 1 : 0);
-          expect(used, `${length} ${rows} ${cursor}`).toBeLessThanOrEqual(Math.max(rows, 3));
+          const used = w.count + (w.marked && w.above > 0 ? 1 : 0) + (w.marked && w.below > 0 ? 1 : 0);
+          expect(used, `${length} ${rows} ${cursor}`).toBeLessThanOrEqual(rows);
+          if (rows >= 3) expect(w.marked).toBe(true);
           expect(w.above + w.count + w.below).toBe(length);
           expect(w.start).toBe(w.above);
           if (length > 0) expect(cursor >= w.start && cursor < w.start + w.count, `${length} ${rows} ${cursor}`).toBe(true);
         }
-    expect(listWindow(5, 4, 5)).toEqual({ start: 0, count: 5, above: 0, below: 0 });
-    expect(listWindow(9, 0, 6)).toEqual({ start: 0, count: 5, above: 0, below: 4 });
+    expect(listWindow(5, 4, 5)).toEqual({ start: 0, count: 5, above: 0, below: 0, marked: true });
+    expect(listWindow(9, 0, 6)).toEqual({ start: 0, count: 5, above: 0, below: 4, marked: true });
+    expect(listWindow(9, 4, 1)).toEqual({ start: 4, count: 1, above: 4, below: 4, marked: false });
   });
 
   it('key hints and the legend wrap between their groups, never inside "q quit" or "[ ] off"', () => {
