@@ -210,6 +210,20 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
   });
 
+  it("the generator's refusal reaches the status line with its hint (a file that is not ELF)", async () => {
+    const tree = osvTree();
+    const notElf = join(tree, 'app.txt');
+    writeFileSync(notElf, 'not a program\n');
+    const s = start(tree, 'tui --arch=aarch64 --profile=virtio-mmio fs=rofs', '', [160, 24]);
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(s, 'j', 'j', 'j', 'Enter');
+    await waitFor(s, (t) => t.includes('Generate a version script'), 'the visibility menu');
+    await keys(s, 'j', 'j', 'Enter');
+    await keys(s, notElf, 'Enter');
+    const text = await waitFor(s, (t) => t.includes('not an ELF file'), 'the refusal');
+    expect(text).toContain('(give the ELF files of the app'); // the hint, which was lost
+  });
+
   it('Visibility runs the symbols generator on the app and switches hiding on', async () => {
     const tree = osvTree();
     const { s, text } = await generateScript(tree);
