@@ -4,7 +4,7 @@
 // bench/run.mjs builds it and times its first frame beside osvconf's and the peer's.
 import { Box, Text, render, useApp, useInput } from 'ink';
 import { createElement } from 'react';
-import { StandInStdin, StandInStdout } from '../src/tui/stand-in-streams.js';
+import { quitOnceDrawn, StandInStdin, StandInStdout } from '../src/tui/stand-in-streams.js';
 
 function Floor() {
   const { exit } = useApp();
@@ -28,10 +28,6 @@ export function show() {
 export async function rehearse() {
   const stdout = new StandInStdout();
   const stdin = new StandInStdin();
-  stdout.on('written', function quitOnce() {
-    if (!stdout.written.includes('ready')) return;
-    stdout.off('written', quitOnce);
-    setImmediate(() => stdin.push('q'));
-  });
+  quitOnceDrawn(stdout, stdin, 'ready');
   await render(createElement(Floor), { stdout, stdin, patchConsole: false }).waitUntilExit();
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configure, loadUi } from './run.js';
-import { StandInStdin, StandInStdout } from './stand-in-streams.js';
+import { quitOnceDrawn, StandInStdin, StandInStdout } from './stand-in-streams.js';
 
 /** Draws the first frame for the default profile in an empty directory, then quits; says what it drew. */
 export async function rehearse(): Promise<string> {
@@ -15,11 +15,7 @@ export async function rehearse(): Promise<string> {
   const stdout = new StandInStdout();
   const stdin = new StandInStdin();
   // The first frame drawn (the size panel is in it): `q` quits, as a person would.
-  stdout.on('written', function quitOnce() {
-    if (!stdout.written.includes('Kernel size')) return;
-    stdout.off('written', quitOnce);
-    setImmediate(() => stdin.push('q'));
-  });
+  quitOnceDrawn(stdout, stdin, 'Kernel size');
   try {
     const ended = await configure(
       { values: new Map(), switches: new Set(), positionals: [] },

@@ -37,3 +37,12 @@ export class StandInStdin extends EventEmitter {
   resume(): void {}
   pause(): void {}
 }
+
+/** A person at the stand-in terminal: presses q once `text` has been drawn. */
+export function quitOnceDrawn(stdout: StandInStdout, stdin: StandInStdin, text: string): void {
+  stdout.on('written', function quitOnce() {
+    if (!stdout.written.includes(text)) return;
+    stdout.off('written', quitOnce);
+    setImmediate(() => stdin.push('q'));
+  });
+}
