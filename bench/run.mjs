@@ -17,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { kconfigFile } from '../scripts/kconfig-file.mjs';
 import { build } from 'esbuild';
@@ -139,6 +139,7 @@ function pty(spec) {
   const file = join(dir, 'spec.json');
   writeFileSync(file, JSON.stringify({ cols: 80, rows: 24, unset: ['NODE_EXTRA_CA_CERTS'], ...spec }));
   const r = spawnSync(PYTHON, [join(root, 'bench', 'pty-keys.py'), file], { encoding: 'utf8', timeout: 120_000 });
+  rmSync(dir, { recursive: true, force: true });
   const report = r.status === 0 ? JSON.parse(r.stdout) : { error: `exit ${r.status ?? r.signal ?? r.error?.message}: ${r.stderr || r.stdout}` };
   if (report.error !== undefined) throw new Error(`${spec.argv.join(' ')}: ${report.error}`);
   return report;
@@ -169,6 +170,7 @@ if (havePty && existsSync(MENUCONFIG)) {
     // Core Components, on its second option (a bool).
     { setup: [DOWN, '\r', DOWN], measure: { move: moves, toggle: toggles } },
   );
+  rmSync(dir, { recursive: true, force: true });
 }
 // The floor under any configurator drawn with ink and React: bench/ink-floor.mjs, a bordered box
 // of two lines, bundled and started as the configurator is (scripts/tui-bundle.mjs).
@@ -179,7 +181,9 @@ async function inkFloor() {
   await codeCache(bundle, (floor) => floor.rehearse());
   const launcher = join(dir, 'launch.cjs');
   writeFileSync(launcher, `require(${JSON.stringify(join(root, 'bin', 'load-main.cjs'))}).loadScript(${JSON.stringify(bundle)}).exports.show();\n`);
-  return median(Array.from({ length: 5 }, () => pty({ argv: [process.execPath, launcher], cwd: dir, ready: 'ready', measure: {} }).first_frame_ms));
+  const first = median(Array.from({ length: 5 }, () => pty({ argv: [process.execPath, launcher], cwd: dir, ready: 'ready', measure: {} }).first_frame_ms));
+  rmSync(dir, { recursive: true, force: true });
+  return first;
 }
 const floor = havePty ? await inkFloor() : undefined;
 // The configurator with NODE_EXTRA_CA_CERTS as this environment sets it.

@@ -16,6 +16,7 @@ export function plan(selection: Selection, rendered: ReadonlyMap<string, string>
     path,
     content: rendered.get(artifact.name) ?? artifact.render(selection),
     owns: artifact.owns ?? (() => false),
+    ...(artifact.namedByProfile === true ? { namedByProfile: true as const } : {}),
   }));
   return { files, artifacts: placed.map((p) => p.artifact) };
 }

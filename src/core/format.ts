@@ -20,7 +20,7 @@ export function formatKib(n: number): string {
 
 /** `+1,234 KiB` / `-12 KiB`: a change in size. */
 export function formatKibChange(n: number): string {
-  return `${n >= 0 ? '+' : '-'}${thousands(Math.abs(n))} KiB`;
+  return `${n >= 0 ? '+' : '-'}${thousands(Math.abs(Math.round(n)))} KiB`;
 }
 
 /** A JSON pointer (RFC 6901) from its parts: `~` and `/` escaped. */

@@ -20,6 +20,8 @@ export interface Artifact {
   notes(selection: Selection): Warning[];
   /** For an artifact with a path: whether an existing file there is one osvconf (or OSv's generator of the same file) wrote; only such a file is replaced. */
   owns?(existing: string): boolean;
+  /** Its path comes from the custom profile's name: under another name it is another file. */
+  readonly namedByProfile?: true;
 }
 
 const none = (): Warning[] => [];
@@ -44,6 +46,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     render: renderProfileMk,
     notes: none,
     owns: profileByOsvconf,
+    namedByProfile: true,
   },
   {
     name: 'base.mk',

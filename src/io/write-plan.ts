@@ -41,6 +41,8 @@ export interface PlannedFile {
   readonly content: string;
   /** True when an existing file's text shows osvconf wrote it (only such a file is replaced). */
   readonly owns: (existing: string) => boolean;
+  /** Its path comes from the custom profile's name: another name is a way past a foreign file. */
+  readonly namedByProfile?: true;
 }
 
 export interface WriteOptions {
@@ -153,7 +155,8 @@ function compare(root: string, files: readonly PlannedFile[], options: WriteOpti
       continue;
     }
     if (options.force !== true) {
-      if (!file.owns(before.value)) return refuse(`${target} exists and was not written by osvconf: not replaced`, 'move it away', ['name', 'force']);
+      if (!file.owns(before.value))
+        return refuse(`${target} exists and was not written by osvconf: not replaced`, 'move it away', file.namedByProfile ? ['name', 'force'] : ['force']);
       if ((st.mode & 0o200) === 0) return refuse(`${target} is read-only: not replaced`, 'make it writable', ['force']);
     }
     outcomes.push({ path: file.path, status: 'wrote', before: before.value, stats: st });

@@ -5,7 +5,7 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { printable } from '../core/format.js';
 import { useEffect, useRef, useState } from 'react';
-import { itemText, listWindow, Overlay, scrolled, SizePanel, wrapGroups, wrapWords } from './components.js';
+import { itemText, listWindow, Overlay, saveErrorLines, scrolled, SizePanel, wrapGroups, wrapWords } from './components.js';
 import { createRunner, type AppScriptTool, type Runner, type SaveTarget } from './effects.js';
 import { title, type Item, type MenuContext } from './menu.js';
 import { contextOf, currentItems, cursorOf, dirty, unreadMessages, type State, type TuiCore } from './state.js';
@@ -110,7 +110,8 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
     o.kind === 'choose'
       ? o.item.choices.length + 3
       : o.kind === 'save'
-        ? (o.showDiff === true ? (o.files ?? []).reduce((n, f) => n + (f.patch ?? '').split('\n').length, 0) : (o.files?.length ?? 1)) +
+        ? (o.showDiff === true ? (o.files ?? []).reduce((n, f) => n + (f.patch ?? '').split('\n').length, 0) : (o.files?.length ?? 0)) +
+          (o.error !== undefined ? saveErrorLines(o.error, size.columns).length : o.files === undefined ? 1 : 0) +
           4 +
           state.selection.warnings.length
         : { none: 0, info: half, edit: 4, search: half, 'confirm-quit': 3, log: half }[o.kind];
@@ -162,7 +163,7 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
         </Box>
         <SizePanel state={state} width={panelWidth} height={listHeight + 2} color={color} />
       </Box>
-      <Overlay core={core} state={state} height={Math.max(3, overlayRows - 3)} />
+      <Overlay core={core} state={state} height={Math.max(1, overlayRows - 3)} columns={size.columns} />
       {info !== undefined ? (
         <Box borderStyle="single" flexDirection="column" paddingX={1} height={overlayRows}>
           {scrolled(

@@ -122,7 +122,12 @@ export function SizePanel({ state, width, height, color }: { state: State; width
   );
 }
 
-export function Overlay({ core, state, height }: { core: TuiCore; state: State; height: number }) {
+/** A save's refusal as the save overlay shows it: wrapped whole inside its borders (the overlay's rows count these). */
+export function saveErrorLines(error: string, columns: number): string[] {
+  return wrapWords(printable(error), Math.max(20, columns - 4));
+}
+
+export function Overlay({ core, state, height, columns }: { core: TuiCore; state: State; height: number; columns: number }) {
   const o = state.overlay;
   if (o.kind === 'choose') {
     const start = Math.max(0, Math.min(o.index - Math.floor(height / 2), o.item.choices.length - height));
@@ -196,7 +201,13 @@ export function Overlay({ core, state, height }: { core: TuiCore; state: State; 
     return (
       <Box flexDirection="column" borderStyle="double" paddingX={1}>
         <Text bold>Save</Text>
-        {o.error !== undefined ? <Text>{o.error}</Text> : null}
+        {o.error !== undefined
+          ? saveErrorLines(o.error, columns).map((line, i) => (
+              <Text key={`e${i}`} wrap="truncate">
+                {line}
+              </Text>
+            ))
+          : null}
         {o.files === undefined && o.error === undefined ? <Text>planning...</Text> : null}
         {/* What the selection still warns about, repeated before it is written. */}
         {state.selection.warnings.map((w, i) => (

@@ -2,33 +2,29 @@
 // the build does this before it saves the TUI's V8 code cache (scripts/bundle.mjs), so that the
 // code the first frame runs (React's render, ink's layout and output, the app's components, the
 // core's first resolution) is compiled in the cache rather than at every start.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { configure, loadUi } from './run.js';
+import { PACKAGE_ROOT } from '../io/catalog-files.js';
+import { configure } from './run.js';
 import { quitOnceDrawn, StandInStdin, StandInStdout } from './stand-in-streams.js';
 
-/** Draws the first frame for the default profile in an empty directory, then quits; says what it drew. */
+/**
+ * Draws the first frame for the default profile, then quits; says what it drew. It starts in
+ * osvconf's own directory, which is no OSv tree: nothing is read from a tree, nothing is made
+ * (so nothing is left behind if the build is stopped).
+ */
 export async function rehearse(): Promise<string> {
-  await loadUi();
-  const cwd = mkdtempSync(join(tmpdir(), 'osvconf-rehearsal-'));
   const stdout = new StandInStdout();
   const stdin = new StandInStdin();
   // The first frame drawn (the size panel is in it): `q` quits, as a person would.
   quitOnceDrawn(stdout, stdin, 'Kernel size');
-  try {
-    const ended = await configure(
-      { values: new Map(), switches: new Set(), positionals: [] },
-      { isTTY: true, cwd, env: {} },
-      {
-        stdout: stdout as unknown as NodeJS.WriteStream,
-        stdin: stdin as unknown as NodeJS.ReadStream,
-        patchConsole: false,
-      },
-    );
-    if (!ended.ok || ended.value.code !== 0) throw new Error(`the rehearsal of the configurator did not end with q: ${JSON.stringify(ended)}`);
-    return stdout.written;
-  } finally {
-    rmSync(cwd, { recursive: true, force: true });
-  }
+  const ended = await configure(
+    { values: new Map(), switches: new Set(), positionals: [] },
+    { isTTY: true, cwd: PACKAGE_ROOT, env: {} },
+    {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      patchConsole: false,
+    },
+  );
+  if (!ended.ok || ended.value.code !== 0) throw new Error(`the rehearsal of the configurator did not end with q: ${JSON.stringify(ended)}`);
+  return stdout.written;
 }

@@ -72,5 +72,7 @@ function saveConfigurationAs(path: string, state: State): Result<string> {
   const content = renderConfiguration(state.selection);
   const done = writePlan(dirname(path), [{ path: basename(path), content, owns: (existing) => existing.startsWith(content.split('\n')[0] as string) }]);
   // The file is the one named here, not a profile: no remedy but another file name.
-  return done.ok ? ok(path) : fail(done.error.message, [done.error.hint, 'or give another file name'].filter(Boolean).join(', '));
+  return done.ok
+    ? ok(path)
+    : fail(done.error.message, done.error.hint === undefined ? 'give another file name' : `${done.error.hint}, or give another file name`);
 }

@@ -122,6 +122,15 @@ describe('inside an OSv checkout', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('was not written by osvconf: not replaced');
     expect(run.stderr).toContain('hint: move it away, or choose another name (--name), or give --force to replace it');
+    // A file whose place does not come from the profile's name: another name would not help.
+    const header = join(out, 'build', 'release.x64', 'gen', 'include', 'osv', 'drivers_config.h');
+    mkdirSync(join(header, '..'), { recursive: true });
+    writeFileSync(header, '/* my own header */\n');
+    const again = osvconf(['--profile=virtio-kvm', `--out=${out}`]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(
+      'drivers_config.h exists and was not written by osvconf: not replaced\n  hint: move it away, or give --force to replace it\n',
+    );
     // set has --force but no --name: it is not told to use one.
     const saved = join(out, 'mine.osvconf');
     writeFileSync(saved, 'conf_hide_symbols=1\n'); // settings, but not a file osvconf saved

@@ -2,7 +2,7 @@
 // find and toggle a driver, see the size change, save, and check the files it wrote.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, osvconf, tempDir, osvTree } from '../helpers/cli.js';
 
@@ -179,6 +179,10 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     const s = start(osvTree(), 'tui --profile=virtio-kvm', 'CI=true CONTINUOUS_INTEGRATION=1 ');
     const first = await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
     const chosen = (t: string): number => t.split('\n').findIndex((l) => l.startsWith('│ >'));
+    // Styles too (chalk drops every one under CI=...): the title bold, the choice in reverse video.
+    const styled = execFileSync('tmux', ['capture-pane', '-t', s, '-p', '-e'], { encoding: 'utf8' });
+    expect(styled).toContain('\x1b[1mosvconf: ');
+    expect(styled).toMatch(/\x1b\[7m> +Arch and mode/);
     await keys(s, 'j');
     await waitFor(s, (t) => chosen(t) === chosen(first) + 1, 'the choice one row down');
     execFileSync('tmux', ['send-keys', '-t', s, 'q']);
@@ -401,6 +405,31 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     await keys(s, 'Escape');
     await waitFor(s, (t) => t.includes('^F help'), 'the search again');
   });
+
+  for (const [columns, rows] of [
+    [80, 24],
+    [60, 20],
+  ] as const)
+    it(`at ${columns}x${rows} a refused save is drawn whole within the screen, with what the configurator can do about it`, async () => {
+      const tree = osvTree();
+      const header = join(tree, 'build', 'release.x64', 'gen', 'include', 'osv', 'drivers_config.h');
+      mkdirSync(dirname(header), { recursive: true });
+      writeFileSync(header, '/* my own header */\n');
+      const s = start(tree, 'tui --profile=virtio-pci', '', [columns, rows]);
+      await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+      await keys(s, 's');
+      // The refusal wraps where the temporary tree's path puts it: read as one line.
+      const flat = (t: string): string =>
+        t
+          .split('\n')
+          .map((l) => l.replace(/^║ ?|║$/g, '').trim())
+          .join(' ')
+          .replace(/\s+/g, ' ');
+      const text = await waitFor(s, (t) => flat(t).includes('not replaced (move it away)') && t.includes('Esc closes'), 'the refusal');
+      expect(text.split('\n')[0]).toMatch(/^osvconf: /); // the title stays on the screen
+      expect(text).not.toContain('another Custom profile name'); // its place does not come from the name
+      expect(readFileSync(header, 'utf8')).toBe('/* my own header */\n');
+    });
 
   it('a version script the tree already has from elsewhere is not replaced by the save', async () => {
     const tree = osvTree();
