@@ -112,7 +112,7 @@ ${flagLines(flags)}
 
 export function symbolsHelp(flags: readonly FlagName[]): string {
   return `Usage: osvconf symbols APP.ELF|DIR|usr.manifest... [--arch=ARCH] [--keep=SYM,...] [--keep-file=FILE]
-                       [--out=FILE] [--json] [--strict]
+                       [--out=FILE [--force]] [--json] [--strict]
 
 Writes a kernel version script for one app: the dynamic symbols its ELF files (64-bit x86-64 or
 aarch64 executables and shared objects) import that OSv's kernel exports, plus what OSv's own
@@ -121,7 +121,8 @@ then exports only these. A directory is searched for ELF files; a *.manifest fil
 "guest/path: host/path" lines. Symbols one of the given files defines are not needed from the
 kernel. Reported: the symbols the app needs that the kernel does not export (it would fail to
 load; --strict makes that an error) and calls to dlsym(), whose names only --keep can add.
-Without --out the script goes to stdout and the report to stderr.
+Without --out the script goes to stdout and the report to stderr. --out replaces a file only if
+it is a version script osvconf wrote (or with --force).
 
 ${flagLines(flags)}
 `;

@@ -141,6 +141,22 @@ describe('osvconf symbols', () => {
     expect(existsSync(join(dir, 'strict.vs'))).toBe(false);
   });
 
+  it('--out replaces its own version script, but a file osvconf did not write only with --force', () => {
+    const out = join(dir, 'out', 'again.version_script');
+    mkdirSync(join(dir, 'out'), { recursive: true });
+    expect(osvconf(['symbols', app, lib, `--out=${out}`]).code).toBe(0);
+    expect(osvconf(['symbols', app, `--out=${out}`]).code).toBe(0); // its own: replaced
+    expect(readFileSync(out, 'utf8')).toBe(osvconf(['symbols', app]).stdout);
+    const mine = join(dir, 'out', 'hostname');
+    writeFileSync(mine, 'vm\n');
+    const refused = osvconf(['symbols', app, `--out=${mine}`]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('was not written by osvconf: not replaced\n  hint: move it away, or give --force to replace it\n');
+    expect(readFileSync(mine, 'utf8')).toBe('vm\n');
+    expect(osvconf(['symbols', app, `--out=${mine}`, '--force']).code).toBe(0);
+    expect(readFileSync(mine, 'utf8')).toBe(osvconf(['symbols', app]).stdout);
+  });
+
   it('the committed aarch64 app: arch from the file, clock_getres kept for its vDSO', () => {
     const run = osvconf(['symbols', join(FIXTURES, 'aarch64-app.so'), '--json']);
     const report = JSON.parse(run.stdout);

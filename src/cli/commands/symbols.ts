@@ -8,7 +8,8 @@ import { basename, dirname } from 'node:path';
 import { fail, ok, usage, type Result } from '../../core/result.js';
 import type { Warning } from '../../core/select.js';
 import { loadDefaults } from '../../io/catalog-files.js';
-import { ownsNamedFile, writePlan } from '../../io/write-plan.js';
+import { writePlan } from '../../io/write-plan.js';
+import { isOsvconfVersionScript } from '../../symbols/version-script.js';
 import { collectInputs } from '../../symbols/inputs.js';
 import { generateVersionScript } from '../../symbols/generate.js';
 import type { ParsedArgs } from '../args.js';
@@ -94,8 +95,11 @@ export async function run(args: ParsedArgs, _context: RunContext): Promise<Resul
   const tilde = out === undefined ? ok(undefined) : literalTilde(out, `--out=${out}`, 'write the path out, e.g. --out=$HOME/app.version_script');
   if (!tilde.ok) return tilde;
   if (out !== undefined) {
-    // --out names the file itself: replacing it is what was asked.
-    const written = writePlan(dirname(out), [{ path: basename(out), content: script, owns: ownsNamedFile }]);
+    // --out names the file, but a file there that is not a version script osvconf wrote (a typo
+    // in the path, /etc/hostname) is replaced only with --force.
+    const written = writePlan(dirname(out), [{ path: basename(out), content: script, owns: isOsvconfVersionScript }], {
+      force: args.switches.has('force'),
+    });
     if (!written.ok) return written;
   }
   const kept = result.app.length + result.vdso.length + blocks.reduce((n, b) => n + b.names.length, 0);
