@@ -22,7 +22,8 @@ function keyHints(state: State): string {
     case 'choose':
       return '↑↓ choose  ⏎/Spc pick  Esc cancel';
     case 'save':
-      return 'y/⏎ write  d diff  n/Esc cancel';
+      // A refused or unfinished plan has nothing to write or show.
+      return state.overlay.files === undefined ? 'Esc close' : 'y/⏎ write  d diff  n/Esc cancel';
     case 'confirm-quit':
       return 'y quit  s save and quit  n/Esc stay';
     case 'log':

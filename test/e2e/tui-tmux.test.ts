@@ -428,6 +428,7 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
       const text = await waitFor(s, (t) => flat(t).includes('not replaced (move it away)') && t.includes('Esc closes'), 'the refusal');
       expect(text.split('\n')[0]).toMatch(/^osvconf: /); // the title stays on the screen
       expect(text).not.toContain('another Custom profile name'); // its place does not come from the name
+      expect(text).not.toContain('y/⏎ write'); // nothing to write: the keys say so
       expect(readFileSync(header, 'utf8')).toBe('/* my own header */\n');
     });
 
