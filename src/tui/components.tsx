@@ -198,43 +198,40 @@ export function Overlay({ core, state, height, columns }: { core: TuiCore; state
     );
   }
   if (o.kind === 'save') {
+    const middle: { key: string; text: string }[] = [
+      ...(o.error !== undefined ? saveErrorLines(o.error, columns).map((text, i) => ({ key: `e${i}`, text })) : []),
+      ...(o.files === undefined && o.error === undefined ? [{ key: 'planning', text: 'planning...' }] : []),
+      // What the selection still warns about, repeated before it is written.
+      ...state.selection.warnings.map((w, i) => ({ key: `w${i}`, text: `warning: ${w.message}` })),
+      ...(o.showDiff === true
+        ? scrolled(
+            (o.files ?? []).flatMap((f) => (f.patch ?? '').split('\n').filter((l) => l !== '')),
+            o.scroll ?? 0,
+            Math.max(3, height - 2),
+          ).map((text, i) => ({ key: `d${i}`, text }))
+        : (o.files ?? []).map((f) => ({ key: f.path, text: `${f.status === 'unchanged' ? 'unchanged  ' : 'will write '} ${f.path} ${f.diff}` }))),
+    ];
+    const footer =
+      o.files !== undefined ? `y / Enter writes these files, d ${o.showDiff === true ? 'lists the files' : 'shows the diff'}, n / Esc cancels` : 'Esc closes';
+    // Inside its borders the overlay has height + 1 rows. When everything does not fit (a short
+    // terminal), the title and the footer go first (the key hints below say the keys), then
+    // what does not fit is counted on a row of its own.
+    const rows = height + 1;
+    const fits = middle.length + 2 <= rows;
+    const shown = fits ? middle : middle.slice(0, Math.max(0, rows - 1));
     return (
       <Box flexDirection="column" borderStyle="double" paddingX={1}>
-        <Text bold>Save</Text>
-        {o.error !== undefined
-          ? saveErrorLines(o.error, columns).map((line, i) => (
-              <Text key={`e${i}`} wrap="truncate">
-                {line}
-              </Text>
-            ))
-          : null}
-        {o.files === undefined && o.error === undefined ? <Text>planning...</Text> : null}
-        {/* What the selection still warns about, repeated before it is written. */}
-        {state.selection.warnings.map((w, i) => (
-          <Text key={`w${i}`} wrap="truncate">
-            warning: {w.message}
+        {fits ? <Text bold>Save</Text> : null}
+        {shown.map((line) => (
+          <Text key={line.key} wrap="truncate">
+            {line.text}
           </Text>
         ))}
-        {o.showDiff === true
-          ? scrolled(
-              (o.files ?? []).flatMap((f) => (f.patch ?? '').split('\n').filter((l) => l !== '')),
-              o.scroll ?? 0,
-              Math.max(3, height - 2),
-            ).map((line, i) => (
-              <Text key={i} wrap="truncate">
-                {line}
-              </Text>
-            ))
-          : (o.files ?? []).map((f) => (
-              <Text key={f.path} wrap="truncate">
-                {f.status === 'unchanged' ? 'unchanged  ' : 'will write '} {f.path} {f.diff}
-              </Text>
-            ))}
-        <Text>
-          {o.files !== undefined
-            ? `y / Enter writes these files, d ${o.showDiff === true ? 'lists the files' : 'shows the diff'}, n / Esc cancels`
-            : 'Esc closes'}
-        </Text>
+        {fits ? (
+          <Text wrap="truncate">{footer}</Text>
+        ) : (
+          <Text wrap="truncate">{`↓ ${middle.length - shown.length} more line${middle.length - shown.length === 1 ? '' : 's'}: a taller terminal shows them`}</Text>
+        )}
       </Box>
     );
   }

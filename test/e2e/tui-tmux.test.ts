@@ -432,6 +432,19 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
       expect(readFileSync(header, 'utf8')).toBe('/* my own header */\n');
     });
 
+  it('at 80x12 a refused save still leaves the title on the screen, and says how much it could not show', async () => {
+    const tree = osvTree();
+    const header = join(tree, 'build', 'release.x64', 'gen', 'include', 'osv', 'drivers_config.h');
+    mkdirSync(dirname(header), { recursive: true });
+    writeFileSync(header, '/* my own header */\n');
+    const s = start(tree, 'tui --profile=virtio-pci', '', [80, 12]);
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(s, 's');
+    const text = await waitFor(s, (t) => /↓ \d+ more lines?: a taller terminal shows them/.test(t), 'the refusal, cut with a count');
+    expect(text.split('\n')[0]).toMatch(/^osvconf: /);
+    expect(text).toContain('Esc close'); // the key hints, below
+  });
+
   it('a version script the tree already has from elsewhere is not replaced by the save', async () => {
     const tree = osvTree();
     const foreign = join(tree, 'aarch64-app.so.version_script');
