@@ -61,6 +61,13 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
     }
   };
 
+  /** An effect that answers later: its value as an action (a refusal as a note), then the new state drawn. */
+  const later = <T>(done: Promise<Result<T>>, action: (value: T) => Action): void =>
+    void done.then((r) => {
+      apply(r.ok ? action(r.value) : { type: 'note', text: sayError(r.error), error: true });
+      onState(state);
+    });
+
   const run = (command: Command): void => {
     switch (command.kind) {
       case 'action':
@@ -80,21 +87,13 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
       case 'load': {
         if (command.path === '') return apply({ type: 'note', text: 'give a file to load', error: true });
         apply({ type: 'note', text: `loading ${command.path}...`, error: false });
-        void save.load(command.path, state).then((read) => {
-          apply(
-            read.ok
-              ? {
-                  type: 'loaded',
-                  settings: read.value.settings,
-                  path: read.value.path,
-                  notes: read.value.notes,
-                  ...(read.value.names === undefined ? {} : { names: read.value.names }),
-                }
-              : { type: 'note', text: sayError(read.error), error: true },
-          );
-          onState(state);
-        });
-        return;
+        return later(save.load(command.path, state), (read) => ({
+          type: 'loaded',
+          settings: read.settings,
+          path: read.path,
+          notes: read.notes,
+          ...(read.names === undefined ? {} : { names: read.names }),
+        }));
       }
       case 'write': {
         const written = save.write(state, state.overlay.kind === 'save' ? state.overlay.form : undefined);
@@ -109,24 +108,18 @@ export function createRunner(core: TuiCore, initial: State, save: SaveTarget, ap
         const job = appScript(command.path, state);
         generating = job;
         apply({ type: 'note', text: 'generating the version script... (Esc stops it)', error: false });
-        void job.done.then((made) => {
-          generating = undefined;
-          apply(
-            made.ok
-              ? {
-                  type: 'version-script',
-                  path: made.value.path,
-                  content: made.value.content,
-                  ...(made.value.setting === undefined ? {} : { setting: made.value.setting }),
-                  kept: made.value.kept,
-                  missing: made.value.missing,
-                  ...(made.value.libraries === undefined ? {} : { libraries: made.value.libraries }),
-                }
-              : { type: 'note', text: sayError(made.error), error: true },
-          );
-          onState(state);
-        });
-        return;
+        return later(
+          job.done.finally(() => (generating = undefined)),
+          (made) => ({
+            type: 'version-script',
+            path: made.path,
+            content: made.content,
+            ...(made.setting === undefined ? {} : { setting: made.setting }),
+            kept: made.kept,
+            missing: made.missing,
+            ...(made.libraries === undefined ? {} : { libraries: made.libraries }),
+          }),
+        );
       }
     }
   };
