@@ -198,12 +198,6 @@ function rowText(items) {
     });
   },
 };
-// Modules of ink's replaced in the TUI's bundle.
-const STAND_INS = {
-  // ink draws nothing until it exits when it sees CI=... in the environment; the configurator
-  // runs only on a terminal (it refuses otherwise), so it always draws.
-  'is-in-ci': 'export default false;',
-};
 /**
  * esbuild options for a program on ink and React: ink and React inside the bundle, React's
  * production build, minified: one file to load and compile instead of hundreds of modules.
@@ -223,19 +217,7 @@ export async function inkBundle({ entryPoints, outfile, minify = true }) {
     outfile,
     minify,
     define: { 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"', 'import.meta.url': 'importMetaUrl' },
-    plugins: [
-      yogaWithoutFetch,
-      inkWithoutDevAwaits,
-      widerFastPath(await narrowCharacters()),
-      inkOutputCache,
-      {
-        name: 'stand-ins',
-        setup(b) {
-          b.onResolve({ filter: new RegExp(`^(${Object.keys(STAND_INS).join('|')})$`) }, (args) => ({ path: args.path, namespace: 'stand-in' }));
-          b.onLoad({ filter: /.*/, namespace: 'stand-in' }, (args) => ({ contents: STAND_INS[args.path], loader: 'js' }));
-        },
-      },
-    ],
+    plugins: [yogaWithoutFetch, inkWithoutDevAwaits, widerFastPath(await narrowCharacters()), inkOutputCache],
     banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
 }

@@ -179,11 +179,6 @@ export async function main(argv: readonly string[], streams: Streams = processSt
         streams.err(formatError(allowed.error));
         return EXIT_USAGE;
       }
-      // chalk (inside the TUI's bundle) draws no styles at all, not even the cursor's bar, when
-      // CI or CONTINUOUS_INTEGRATION is set, reading them as the bundle loads. Here a person sits
-      // at a terminal. (ink's own CI check is replaced in the bundle: scripts/tui-bundle.mjs.)
-      delete process.env['CI'];
-      delete process.env['CONTINUOUS_INTEGRATION'];
       // Something on the screen at once: the configurator's bundle takes a moment to load. On
       // the alternate screen (tui/screen.ts), the cursor left home for the first frame.
       if (context.isTTY) process.stdout.write('\x1b[?1049h\x1b[H\x1b[2Josvconf: loading the configurator...\x1b[H');

@@ -52,10 +52,15 @@ function exitSummary(
 }
 
 /**
- * ink, React and the app, set up: the configurator's first frame needs them. The build calls this
- * too before it saves the TUI's code cache, so that their set-up code is in the cache.
+ * ink, React and the app, set up: the configurator's first frame needs them. The build's
+ * off-screen first frame (rehearsal.ts) goes through here too.
  */
 export function loadUi() {
+  // ink draws nothing until it exits, and chalk no styles at all, when CI or
+  // CONTINUOUS_INTEGRATION is set; both read them as they load, which is here. The configurator
+  // is always on a terminal (or drawing for the build).
+  delete process.env['CI'];
+  delete process.env['CONTINUOUS_INTEGRATION'];
   return Promise.all([import('ink'), import('react'), import('./App.js')]);
 }
 

@@ -9,8 +9,8 @@ import type { SaveTarget } from '../../src/tui/App.js';
 import { createTuiCore } from '../../src/tui/core.js';
 import { initialState, type State } from '../../src/tui/state.js';
 
-// ink stops redrawing under CI=true (read when ink is first loaded), as the TUI's launcher
-// knows; load it here only after clearing those variables, as the launcher does.
+// ink stops redrawing under CI=true (read when ink is first loaded), as loadUi (tui/run.ts)
+// knows; load it here only after clearing those variables, as loadUi does.
 let render: typeof import('ink-testing-library').render;
 let App: typeof import('../../src/tui/App.js').App;
 beforeAll(async () => {
