@@ -4,7 +4,6 @@
 // size model as modules for library use and the benchmark.
 import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codeCache, inkBundle } from './tui-bundle.mjs';
@@ -74,11 +73,9 @@ writeFileSync(
 // The code cache: main.cjs compiled and run once on a typical command (so that the functions it
 // calls are compiled too), then V8's cached data saved beside it. A Node.js whose V8 differs
 // rejects the cache and compiles as usual.
-const require = createRequire(import.meta.url);
-const { loadMain } = require('../bin/load-main.cjs');
-const loaded = loadMain({ useCache: false });
-await loaded.main(['--profile=virtio-pci', 'conf_hide_symbols=1', '--print=drivers_config.h'], { out() {}, err() {} });
-writeFileSync(join(root, 'dist', 'cli', 'main.cjs.cache'), loaded.script.createCachedData());
+await codeCache(join(root, 'dist', 'cli', 'main.cjs'), (cli) =>
+  cli.main(['--profile=virtio-pci', 'conf_hide_symbols=1', '--print=drivers_config.h'], { out() {}, err() {} }),
+);
 // The TUI's code cache: made after its first frame was drawn once off screen (src/tui/rehearsal.ts),
 // so that what the first frame runs is compiled in it.
 await codeCache(join(root, 'dist', 'cli', 'tui.cjs'), async (tui) => {

@@ -224,7 +224,8 @@ export async function inkBundle({ entryPoints, outfile, minify = true }) {
 
 /**
  * Saves a bundle's V8 code cache beside it (<file>.cache) after `rehearse(exports)` has run what
- * the bundle's first frame runs (off screen), so that it is compiled in the cache too. Bounded:
+ * a typical run runs (for the configurator: its first frame, off screen), so that it is compiled
+ * in the cache too (the scripted CLI's bundle uses it as well). Bounded:
  * a rehearsal that does not end within a minute fails the build.
  */
 export async function codeCache(file, rehearse) {
