@@ -60,9 +60,11 @@ export interface AppProps {
   readonly onExit: (state: State) => void;
   /** Called after each key is handled (tests wait for it instead of sleeping). */
   readonly onKey?: () => void;
+  /** Told every state the configurator draws: what to keep if it stops on an error. */
+  readonly onState?: (state: State) => void;
 }
 
-export function App({ core, initial, save, appScript, color, onExit, onKey }: AppProps) {
+export function App({ core, initial, save, appScript, color, onExit, onKey, onState }: AppProps) {
   const [state, setState] = useState(initial);
   const { exit } = useApp();
   const { stdout } = useStdout();
@@ -86,8 +88,17 @@ export function App({ core, initial, save, appScript, color, onExit, onKey }: Ap
     }
   }, [state, exit, onExit]);
 
+  useEffect(() => onState?.(state), [state, onState]);
+
   useInput((input, key) => {
-    runner.current?.key(input, key);
+    // A key that throws ends the configurator through ink (which restores the terminal); the
+    // caller keeps the work (run.ts): an error in an input handler would otherwise end the process.
+    try {
+      runner.current?.key(input, key);
+    } catch (error) {
+      exit(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
     if (onKey !== undefined) setKeysTaken((n) => n + 1);
   });
   // Said after the render that shows the key's effect, so that the next key meets the new state.

@@ -12,7 +12,9 @@ import { saveTarget } from './save-target.js';
 import { ALTERNATE_SCREEN, FIRST_FRAME, NORMAL_SCREEN } from './screen.js';
 import { dotConfigNames } from '../app/selection.js';
 import { initialSettings, type TuiArgs } from './start-settings.js';
-import { dirty, initialState, type SaveFile, type State } from './state.js';
+import { dirty, initialState, PROMPTS, type SaveFile, type State } from './state.js';
+import { faultyCore, forgetRecovery, hasRecovery, keepWork, recoveryPath, untilExitOrError } from './recovery.js';
+import { resolve as resolvePath } from 'node:path';
 import type { SaveTarget } from './effects.js';
 
 export type { TuiArgs } from './start-settings.js';
@@ -129,6 +131,17 @@ export async function configure(args: TuiArgs, terminal: TuiStreams, screen: Scr
           ...(names === undefined ? {} : { loadedNames: names }),
         };
 
+  // A session that stopped on an error left its unsaved work here: offer it (O with the path filled in).
+  const recovery = recoveryPath(out ?? terminal.cwd);
+  const offered: State = hasRecovery(recovery)
+    ? {
+        ...state,
+        overlay: { kind: 'edit', item: PROMPTS.load, buffer: recovery, cursor: recovery.length },
+        message: { text: `unsaved changes from a session that stopped on an error are in ${recovery}: Enter loads them, Esc leaves them`, error: true },
+      }
+    : state;
+  const tuiCore = faultyCore(core.value, terminal.env['OSVCONF_TUI_FAULT']);
+
   const [{ render }, { createElement }, { App }] = await loadUi();
   let quit: State | undefined;
   const target = saveTarget(out, core.value, terminal.cwd, defaults.value);
@@ -142,7 +155,12 @@ export async function configure(args: TuiArgs, terminal: TuiStreams, screen: Scr
       if (written.ok) lastSave = written.value;
       return written;
     },
-    load: (path, s) => target.load(path, s),
+    load: (path, s) =>
+      target.load(path, s).then((read) => {
+        // Taken into the session: the recovery file has done its job.
+        if (read.ok && resolvePath(terminal.cwd, path) === recovery) forgetRecovery(recovery);
+        return read;
+      }),
     saveAs: (path, s) => {
       const written = target.saveAs(path, s);
       if (written.ok) savedAs.push(written.value);
@@ -150,18 +168,26 @@ export async function configure(args: TuiArgs, terminal: TuiStreams, screen: Scr
     },
   };
   screen.stdout.write(FIRST_FRAME);
+  let latest = offered;
   const app = render(
     createElement(App, {
-      core: core.value,
-      initial: state,
+      core: tuiCore,
+      initial: offered,
       save,
       appScript: appScriptTool(out ?? terminal.cwd),
       color: terminal.env['NO_COLOR'] === undefined && terminal.env['TERM'] !== 'dumb',
       onExit: (final: State) => void (quit = final),
+      onState: (now: State) => void (latest = now),
       ...keyLog(terminal.env),
     }),
     { exitOnCtrlC: true, maxFps: 60, stdout: screen.stdout, stdin: screen.stdin, patchConsole: screen.patchConsole },
   );
-  await app.waitUntilExit();
+  // Any error while it runs (a key, a frame, an effect answering later) ends it the same way:
+  // ink restores the terminal, the unsaved work goes to the recovery file, and the CLI says where.
+  const stopped = await untilExitOrError(app);
+  if (stopped !== undefined) {
+    app.unmount();
+    return fail(`the configurator stopped on an internal error: ${stopped.message}; ${keepWork(recovery, latest)}`);
+  }
   return ok({ code: quit !== undefined ? 0 : 1, summary: exitSummary(out, lastSave, quit === undefined || dirty(quit), savedAs) });
 }

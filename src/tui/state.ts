@@ -364,12 +364,29 @@ function activate(core: TuiCore, state: State, item: Item | undefined, viaSpace:
 
 /** One action on the state; every refusal or warning it leaves on the status line goes to the log too. */
 export function reduce(core: TuiCore, state: State, action: Action): State {
-  const next = step(core, state, action);
+  const next = onARow(core, state, step(core, state, action));
   if (next.message === state.message || !worthKeeping(next.message)) return next;
   // A bounded log: the last 200 messages.
   const all = [...next.log, next.message];
   const dropped = Math.max(0, all.length - 200);
   return { ...next, log: all.slice(dropped), logSeen: Math.max(0, next.logSeen - dropped) };
+}
+
+/**
+ * The cursor stays on a row: a list shortens under it when show-all goes off, a load or a change
+ * hides options, or a menu loses items; the cursor then goes to the last row.
+ */
+function onARow(core: TuiCore, before: State, state: State): State {
+  if (state.path === before.path && state.selection === before.selection && state.showAll === before.showAll && state.cursors === before.cursors) return state;
+  const ctx = contextOf(core, state);
+  let cursors: Record<string, number> | undefined;
+  for (const menu of state.path) {
+    const at = state.cursors[menu];
+    if (at === undefined) continue;
+    const last = Math.max(0, items(menu, ctx).length - 1);
+    if (at > last) (cursors ??= { ...state.cursors })[menu] = last;
+  }
+  return cursors === undefined ? state : { ...state, cursors };
 }
 
 function step(core: TuiCore, state: State, action: Action): State {
@@ -514,7 +531,10 @@ function step(core: TuiCore, state: State, action: Action): State {
   if (overlay.kind === 'info' && action.type === 'scroll')
     return { ...state, overlay: { ...overlay, scroll: Math.max(0, (overlay.scroll ?? 0) + action.delta) } };
   if (overlay.kind === 'info' && overlay.search !== undefined) return { ...state, overlay: { kind: 'search', ...overlay.search } };
-  if (overlay.kind === 'info' && action.type === 'move') return step(core, { ...state, overlay: { kind: 'info' } }, action);
+  // ↑↓ in the pane move the menu's cursor and keep the pane open on the new item: the move is
+  // made with the pane closed (a step on the same overlay would call itself for ever).
+  if (overlay.kind === 'info' && (action.type === 'move' || action.type === 'move-to'))
+    return { ...step(core, { ...state, overlay: { kind: 'none' } }, action), overlay: { kind: 'info' } };
   // Esc closes the pane and nothing more (it is not also "back" in the menu, or quit at the top).
   if (overlay.kind === 'info' && action.type === 'back') return { ...state, overlay: { kind: 'none' } };
   if (overlay.kind === 'info' && action.type !== 'info') return step(core, { ...state, overlay: { kind: 'none' } }, action);

@@ -530,6 +530,39 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     expect(readdirSync(tree).sort()).toEqual(['conf', 'scripts']);
     expect(existsSync(join(tree, 'build'))).toBe(false);
   });
+
+  it('an internal error restores the terminal, keeps the unsaved work, and the next start offers it', async () => {
+    let tree = '';
+    // The second change throws inside the key handler (OSVCONF_TUI_FAULT=resolve); the ? pane's text in a frame.
+    for (const [fault, crash] of [
+      ['resolve', ['Enter', 'k', 'Enter']],
+      ['explain', ['?']],
+    ] as const) {
+      tree = osvTree();
+      const s = start(tree, 'tui --profile=virtio-mmio fs=rofs', `OSVCONF_TUI_FAULT=${fault} `, [240, 24]);
+      await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+      await keys(s, 'j', 'Enter', 'k', 'Enter');
+      await waitFor(s, (t) => t.includes('* unsaved') && t.includes('profile virtio-kvm'), 'the first change');
+      await keys(s, ...crash.slice(0, -1));
+      // The key that throws is never taken: no key to wait for, only the exit.
+      execFileSync('tmux', ['send-keys', '-t', s, crash[crash.length - 1] as string]);
+      const text = await waitFor(s, (t) => /EXIT=\d+/.test(t), 'the exit');
+      expect(text).toContain('EXIT=1');
+      expect(text).toContain(`injected fault in ${fault}`);
+      expect(text).toContain('.osvconf-recovery.osvconf');
+      // Back on the normal screen, with the cursor shown.
+      expect(execFileSync('tmux', ['display', '-p', '-t', s, '#{alternate_on} #{cursor_flag}'], { encoding: 'utf8' }).trim()).toBe('0 1');
+      const kept = readFileSync(join(tree, '.osvconf-recovery.osvconf'), 'utf8');
+      expect(kept).toContain('conf_drivers_profile=virtio-kvm');
+      expect(kept).toContain('fs=rofs');
+    }
+    // The next start offers the work; Enter loads it, and the file has done its job.
+    const s = start(tree, 'tui --profile=virtio-mmio fs=rofs');
+    await waitFor(s, (t) => t.includes('stopped on an error'), 'the offer');
+    await keys(s, 'Enter');
+    await waitFor(s, (t) => t.includes('profile virtio-kvm') && t.includes('* unsaved'), 'the recovered work');
+    expect(existsSync(join(tree, '.osvconf-recovery.osvconf'))).toBe(false);
+  });
 });
 
 describe('without a terminal', () => {
