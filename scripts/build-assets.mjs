@@ -132,6 +132,7 @@ checkData('symbols', 'conf/symbols.json');
 checkData('options', 'conf/options.json');
 checkData('attribution', 'conf/size/attribution.json');
 checkData('vm', 'conf/vm.json');
+checkData('flags', 'conf/flags.json');
 const arches = Object.keys(JSON.parse(readFileSync(join(root, 'conf', 'osvconf.json'), 'utf8')).arches ?? {});
 for (const arch of arches) {
   checkData('drivers', `conf/${arch}/drivers.json`);

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ArchCatalog, Defaults } from '../core/catalog.js';
-import { defaultValue, withRole } from '../core/kconfig.js';
+import { defaultValue, KCONFIG_PREFIX, optionsFor, withRole } from '../core/kconfig.js';
 import { valueFacts } from '../core/options.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { fail, ok, type Result } from '../core/result.js';
@@ -173,6 +173,8 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
   let customName = args.values.get('name');
   let forced = args.switches.has('force');
   const notes: Warning[] = [];
+  /** Build flags the loaded files set, with the file each came from: said before anything builds. */
+  const loadedFlags: { setting: string; value: string; path: string }[] = [];
   const loadPaths = args.lists?.get('load') ?? (args.values.has('load') ? [args.values.get('load') as string] : []);
   if (loadPaths.length > 0) {
     // The files first, in order, the command line over them: later wins.
@@ -206,6 +208,10 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
       if (before !== undefined && before !== `${spelled}=${value}`)
         overridden.push(`${spelled}=${value} from the command line overrides ${before} from ${from.get(spelled)}`);
     }
+    for (const line of file.settings) {
+      const key = line.slice(0, line.indexOf('='));
+      loadedFlags.push({ setting: key, value: line.slice(key.length + 1), path: from.get(key) ?? loadPath });
+    }
     const said = [...new Set(overridden)];
     for (const line of said) notes.push({ code: 'config-override', level: 'note', message: line });
     const pick = (given: { value: string } | undefined, fromFile: string | undefined) => given?.value ?? fromFile;
@@ -237,6 +243,7 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
   }
   const bound = bindSettings(raw.value, catalog, (name) => archesWithDriver(defaults, name, catalog.arch));
   if (!bound.ok) return bound;
+  notes.push(...buildFlagNotes(loadedFlags, catalog, mode));
   const selection = select(
     {
       arch: catalog.arch,
@@ -306,4 +313,24 @@ function checkVersionScript(selection: Selection, tree: string): Result<Warning[
     warnings.push({ code: 'hidden-library-symbols', message: `${message}; kept anyway (--force)`, hint, forced: true });
   }
   return ok(warnings);
+}
+
+/**
+ * A loaded file's build flags go to gcc and ld as they are: each one the file sets to other than
+ * its default is named, with the file, so that the user sees them before building.
+ */
+function buildFlagNotes(loaded: readonly { setting: string; value: string; path: string }[], catalog: ArchCatalog, mode: string): Warning[] {
+  const flagSettings = new Map<string, string | undefined>([
+    ...optionsFor(catalog.kconfig, catalog.arch)
+      .filter((o) => o.flagForms !== undefined)
+      .map((o): [string, string | undefined] => [`${KCONFIG_PREFIX}${o.name}`, defaultValue(o, catalog.arch, mode)]),
+    ...catalog.options.filter((o) => o.flagForms !== undefined).map((o): [string, string | undefined] => [o.setting, o.default]),
+  ]);
+  return loaded
+    .filter((l) => flagSettings.has(l.setting) && flagSettings.get(l.setting)?.trim() !== l.value.trim())
+    .map((l) => ({
+      code: 'config-build-flags',
+      level: 'note' as const,
+      message: `${l.path} sets build flags: ${l.setting}=${l.value.trim()} (gcc and ld get them as they are; check them before building)`,
+    }));
 }

@@ -5,6 +5,7 @@
 
 import { fail, ok, type Result } from './result.js';
 import { checkSyntax, type ValueSyntax } from './value-syntax.js';
+import type { FlagKind } from './flag-forms.js';
 
 export type KconfigType = 'bool' | 'int' | 'hex' | 'string';
 
@@ -28,6 +29,8 @@ export interface KconfigOption {
   readonly onlyWith?: string;
   /** For strings: what the value may contain (it lands unquoted in make and the shell). */
   readonly syntax?: ValueSyntax;
+  /** For flags: the allowlist of flag forms the words must have (conf/flags.json). */
+  readonly flagForms?: FlagKind;
   /** What osvconf's rules need the option for (conf/kconfig.json says which option plays it). */
   readonly role?: KconfigRole;
   readonly menu: string;
@@ -129,7 +132,7 @@ export function parseValue(option: KconfigOption, raw: string): Result<string> {
           `${KCONFIG_PREFIX}${option.name}: the value contains "${/\$/.test(raw) ? '$' : '#'}", which OSv's kernel_conf.mk would hand to make unquoted`,
           'make would expand $ or cut the value at #: leave them out',
         );
-      return checkSyntax(`${KCONFIG_PREFIX}${option.name}`, raw, option.syntax ?? 'word');
+      return checkSyntax(`${KCONFIG_PREFIX}${option.name}`, raw, option.syntax ?? 'word', option.flagForms);
   }
 }
 

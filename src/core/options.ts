@@ -6,6 +6,7 @@ import { fail, ok, type Result } from './result.js';
 import { didYouMean } from './suggest.js';
 import type { Bit } from './catalog.js';
 import { checkSyntax, type ValueSyntax } from './value-syntax.js';
+import type { FlagKind } from './flag-forms.js';
 
 export interface OptionValue {
   readonly description: string;
@@ -28,6 +29,8 @@ export interface BuildOption {
   readonly onlyWith?: { readonly option: string; readonly values: readonly string[] };
   /** For strings: what the value may contain (it is handed to make on the command line). */
   readonly syntax?: ValueSyntax;
+  /** For flags: the allowlist of flag forms the words must have (conf/flags.json). */
+  readonly flagForms?: FlagKind;
   /** What osvconf's rules need the option for (conf/options.json says which option plays it). */
   readonly role?: 'zfs-implementation';
 }
@@ -49,7 +52,7 @@ export function parseOptionValue(option: BuildOption, raw: string): Result<strin
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f$]/.test(raw))
     return fail(`${option.setting}: the value contains a control character or "$"`, 'make would expand "$": leave it out');
-  return checkSyntax(option.setting, raw, option.syntax ?? 'word');
+  return checkSyntax(option.setting, raw, option.syntax ?? 'word', option.flagForms);
 }
 
 export function resolveOptions(options: readonly BuildOption[], given: ReadonlyMap<string, string>): OptionState[] {

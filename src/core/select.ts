@@ -36,6 +36,7 @@ export type WarningCode =
   | 'profile-not-a-kconfig-choice'
   | 'config-empty'
   | 'config-override'
+  | 'config-build-flags'
   | 'config-new-options'
   | 'config-unknown-options'
   | 'version-script-missing'

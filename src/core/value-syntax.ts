@@ -6,6 +6,7 @@
 // { } ! or control characters, and no trailing backslash (it would join the next line).
 
 import { fail, ok, type Result } from './result.js';
+import { checkFlagForms, type FlagKind } from './flag-forms.js';
 
 export type ValueSyntax = 'path' | 'flags' | 'word';
 
@@ -17,24 +18,14 @@ const ALLOWED: Readonly<Record<ValueSyntax, { readonly re: RegExp; readonly says
 };
 
 /**
- * Compiler and linker options that make gcc or ld run another program or load code: the
- * characters are harmless, the option is not.
+ * `forms`: for flags, the allowlist of flag forms (core/flag-forms.ts); a flags value without
+ * one takes no flag at all.
  */
-const RUNS_CODE =
-  /^(-wrapper|-B(?!(symbolic|symbolic-functions|static|dynamic|group|shareable|no-symbolic)$)|-fplugin|-specs|--specs|-plugin|--plugin|-Xlinker|@)/;
-
-/** The words gcc and ld see: -Wl,a,b passes a and b to the linker. */
-const words = (value: string): string[] => value.split(' ').flatMap((w) => (w.startsWith('-Wl,') ? [w, ...w.slice(4).split(',')] : [w]));
-
-export function checkSyntax(setting: string, value: string, syntax: ValueSyntax): Result<string> {
+export function checkSyntax(setting: string, value: string, syntax: ValueSyntax, forms?: FlagKind): Result<string> {
   const rule = ALLOWED[syntax];
   if (syntax === 'flags' && rule.re.test(value)) {
-    const runs = words(value).find((w) => RUNS_CODE.test(w));
-    if (runs !== undefined)
-      return fail(
-        `${setting}: "${runs}" makes the compiler or linker run or load other code`,
-        'pass such options some other way, if you mean them; osvconf does not put them into the build',
-      );
+    if (forms !== undefined) return checkFlagForms(setting, value, forms);
+    if (value.trim() !== '') return fail(`${setting}: osvconf has no allowlist of flag forms for this option`, 'leave it empty');
   }
   if (rule.re.test(value) && !(syntax === 'path' && value.startsWith('-'))) return ok(value);
   const bad = [...value].find((c) => !rule.re.test(c)) ?? value[0] ?? '';

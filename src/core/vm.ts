@@ -212,6 +212,8 @@ function deviceOf(model: VmModel, name: string): VmDevice | undefined {
   return prefix === undefined ? undefined : q.devices[prefix];
 }
 
+const MAX_NOTES = 50;
+
 /** Collects needs and notes; resolves @transport and @ide_bus against the machine. */
 class Collector {
   readonly needs = new Map<string, string[]>();
@@ -233,13 +235,19 @@ class Collector {
     into.set(driver, list);
   }
   warn(message: string): void {
-    if (!this.said.has(message)) this.notes.push({ level: 'warning', message });
-    this.said.add(message);
+    this.say('warning', message);
   }
   note(message: string): void {
-    if (!this.said.has(message)) this.notes.push({ level: 'note', message });
-    this.said.add(message);
+    this.say('note', message);
   }
+  /** Each message once; past MAX_NOTES only counted (a description with 100,000 unknown options is not 100,000 lines). */
+  private say(level: VmNote['level'], message: string): void {
+    if (this.said.has(message)) return;
+    this.said.add(message);
+    if (this.notes.length < MAX_NOTES) this.notes.push({ level, message });
+    else this.unsaid[level]++;
+  }
+  private readonly unsaid = { warning: 0, note: 0 };
   device(name: string, d: VmDevice, why: string): void {
     if (d.role === 'disk' && d.status === 'supported') this.disks++;
     if (d.role === 'net' && d.status === 'supported') this.nics++;
@@ -272,7 +280,10 @@ class Collector {
     }
   }
   result(vm: Derivation['vm'], arch: string): Derivation {
-    return { vm, arch, needs: this.needs, optional: this.optional, notes: this.notes, disks: this.disks, nics: this.nics };
+    const { warning, note } = this.unsaid;
+    const clipped: VmNote[] =
+      warning + note === 0 ? [] : [{ level: warning > 0 ? 'warning' : 'note', message: `... and ${warning} more warnings and ${note} more notes, not shown` }];
+    return { vm, arch, needs: this.needs, optional: this.optional, notes: [...this.notes, ...clipped], disks: this.disks, nics: this.nics };
   }
 }
 
@@ -486,9 +497,9 @@ export function fromQemu(argv: readonly string[], model: VmModel, knownDrivers: 
   // Drives defined with if=none and used by no -device: nothing in the guest; a device naming a
   // drive that is not defined: QEMU refuses the line.
   for (const [id, d] of drives) if (d.iface === 'none') c.note(`-drive id=${id} at ${at(d.index)} is used by no -device: the guest does not see it`);
-  for (const [id, d] of drives)
-    if (d.iface === 'device' && !options.some((o) => o.name === '-drive' && optionProps(o.value ?? '').props.get('id') === id))
-      c.warn(`-device at ${at(d.index)} names drive=${id}, which no -drive defines`);
+  // The ids -drive defines, read once (a lookup per -device would read every option again).
+  const defined = new Set(options.filter((o) => o.name === '-drive').map((o) => optionProps(o.value ?? '').props.get('id')));
+  for (const [id, d] of drives) if (d.iface === 'device' && !defined.has(id)) c.warn(`-device at ${at(d.index)} names drive=${id}, which no -drive defines`);
   // The machine's default NIC, unless a NIC was chosen or defaults are off.
   if (!nicGiven && !options.some((o) => o.name === '-nodefaults') && machine.default_nic !== 'none') {
     const d = deviceOf(model, machine.default_nic);
@@ -546,6 +557,8 @@ export function fromFirecracker(
       c.warn(`/${key}: not a Firecracker config key${didYouMean(key, Object.keys(fc.keys))}; ignored`);
       continue;
     }
+    // Firecracker's own configs write null for an optional key they leave out.
+    if (value === null && spec.required !== true) continue;
     const isArray = Array.isArray(value);
     if ((spec.shape === 'array') !== isArray || value === null || typeof value !== 'object')
       return fail(`/${key}: must be ${spec.shape === 'array' ? 'an array' : 'an object'}`, "as Firecracker's config file has it");
@@ -614,7 +627,10 @@ export function fromCloudHypervisor(
     }
     const values: string[] = eq > 0 && word.startsWith('--') ? [word.slice(eq + 1)] : [];
     if (!ch.flags.includes(name)) while (argv[i + 1] !== undefined && !(argv[i + 1] as string).startsWith('-')) values.push(argv[++i] as string);
-    options.set(name, [...(options.get(name) ?? []), { values, index: i }]);
+    // Appended in place: copying the list for each repeat would be quadratic in the line's length.
+    const seen = options.get(name);
+    if (seen === undefined) options.set(name, [{ values, index: i }]);
+    else seen.push({ values, index: i });
   }
   for (const [flag, device] of Object.entries(ch.devices)) {
     for (const { values, index } of options.get(flag) ?? []) {

@@ -14,7 +14,8 @@ import type { BuildOption } from '../core/options.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { didYouMean } from '../core/suggest.js';
-import type { DriversJson, KconfigJson, OptionsJson, OsvconfJson, ProfileJson } from '../generated/data-types.js';
+import type { DriversJson, FlagsJson, KconfigJson, OptionsJson, OsvconfJson, ProfileJson } from '../generated/data-types.js';
+import { wholeWord, type FlagKind } from '../core/flag-forms.js';
 import { displayPath, fileIssues, readDataFile, type LoadedFile, type Validator } from './data-file.js';
 
 /**
@@ -85,9 +86,52 @@ export function loadKconfig(): Result<Kconfig> {
   return kconfigCache;
 }
 
+let flagsCache: Result<ReadonlyMap<string, FlagKind>> | undefined;
+
+/** The allowlist of build-flag forms (conf/flags.json), by kind, its forms compiled once. */
+function loadFlagForms(): Result<ReadonlyMap<string, FlagKind>> {
+  flagsCache ??= (() => {
+    const loaded = load<FlagsJson>(join(CONF_DIR, 'flags.json'), 'flag forms');
+    if (!loaded.ok) return loaded;
+    return ok(
+      new Map(
+        Object.entries(loaded.value.data.kinds).map(([name, k]): [string, FlagKind] => [
+          name,
+          {
+            tool: k.tool,
+            forms: k.forms.map((f) => ({ form: wholeWord(f.form), says: f.says, ...(f.then === undefined ? {} : { then: wholeWord(f.then) }) })),
+            refused: k.refused.map((r) => ({ form: wholeWord(r.form), says: r.says })),
+          },
+        ]),
+      ),
+    );
+  })();
+  return flagsCache;
+}
+
+/** The option's kind of flags, from the allowlist; a kind the allowlist lacks is a broken catalog. */
+function flagFormsOf(name: string, kind: string | undefined, flags: ReadonlyMap<string, FlagKind>): Result<{ flagForms?: FlagKind }> {
+  if (kind === undefined) return ok({});
+  const found = flags.get(kind);
+  return found === undefined ? fail(`${name}: conf/flags.json has no kind "${kind}"`) : ok({ flagForms: found });
+}
+
+/** The option's allowlist, once flagFormsOf has checked that its kind exists. */
+const withFlagForms = (kind: string | undefined, flags: ReadonlyMap<string, FlagKind>): { flagForms?: FlagKind } => {
+  const found = kind === undefined ? undefined : flags.get(kind);
+  return found === undefined ? {} : { flagForms: found };
+};
+
 function readKconfig(): Result<Kconfig> {
   const loaded = load<KconfigJson>(join(CONF_DIR, 'kconfig.json'), 'Kconfig catalog');
   if (!loaded.ok) return loaded;
+  const flags = loadFlagForms();
+  if (!flags.ok) return flags;
+  for (const m of loaded.value.data.menus)
+    for (const o of m.options) {
+      const forms = flagFormsOf(o.name, o.flag_forms, flags.value);
+      if (!forms.ok) return forms;
+    }
   const k = loaded.value.data;
   return ok({
     mainmenu: k.mainmenu,
@@ -105,6 +149,7 @@ function readKconfig(): Result<Kconfig> {
         ...(o.note === undefined ? {} : { note: o.note }),
         ...(o.only_with === undefined ? {} : { onlyWith: o.only_with }),
         ...(o.syntax === undefined ? {} : { syntax: o.syntax }),
+        ...withFlagForms(o.flag_forms, flags.value),
         ...(o.role === undefined ? {} : { role: o.role }),
         menu: m.title,
       })),
@@ -119,6 +164,12 @@ function loadOptions(): Result<BuildOption[]> {
   optionsCache ??= (() => {
     const loaded = load<OptionsJson>(join(CONF_DIR, 'options.json'), 'options file');
     if (!loaded.ok) return loaded;
+    const flags = loadFlagForms();
+    if (!flags.ok) return flags;
+    for (const o of loaded.value.data.options) {
+      const forms = flagFormsOf(o.name, o.flag_forms, flags.value);
+      if (!forms.ok) return forms;
+    }
     return ok(
       loaded.value.data.options.map((o): BuildOption => ({
         name: o.name,
@@ -147,6 +198,7 @@ function loadOptions(): Result<BuildOption[]> {
             }),
         ...(o.only_with === undefined ? {} : { onlyWith: o.only_with }),
         ...(o.syntax === undefined ? {} : { syntax: o.syntax }),
+        ...withFlagForms(o.flag_forms, flags.value),
         ...(o.role === undefined ? {} : { role: o.role }),
       })),
     );

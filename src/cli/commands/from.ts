@@ -56,13 +56,20 @@ function derive(args: ParsedArgs, vm: (typeof VMS)[number], arch: string | undef
     const d = fromCloudHypervisor(words ?? [], model, knownDrivers, arch ?? defaultArch);
     return d.ok || what === 'the command line' ? d : fail(`${what}: ${d.error.message}`, d.error.hint);
   }
+  // Scanned first: a key given twice is refused as Firecracker refuses it (JSON.parse keeps the last).
+  const where = scanJson(text ?? '').error;
+  if (where !== undefined) {
+    const { line, col } = lineCol(text ?? '', where.offset);
+    return fail(
+      `${what}:${line}:${col}: ${where.message.startsWith('duplicate key') ? where.message : `not JSON: ${where.message}`}`,
+      where.message.startsWith('duplicate key') ? 'Firecracker refuses a field given twice: keep one' : "Firecracker's --config-file is one JSON object",
+    );
+  }
   let config: unknown;
   try {
     config = JSON.parse(text ?? '');
   } catch (e) {
-    const where = scanJson(text ?? '').error;
-    const line = where === undefined ? '' : `:${lineCol(text ?? '', where.offset).line}:${lineCol(text ?? '', where.offset).col}`;
-    return fail(`${what}${line}: not JSON: ${where?.message ?? (e as Error).message}`, "Firecracker's --config-file is one JSON object");
+    return fail(`${what}: not JSON: ${(e as Error).message}`, "Firecracker's --config-file is one JSON object");
   }
   const d = fromFirecracker(config, model, knownDrivers, arch ?? defaultArch, args.switches.has('enable-pci'));
   return d.ok ? d : fail(`${what}: ${d.error.message}`, d.error.hint);
