@@ -22,6 +22,8 @@ export interface SelectionOptions {
   readonly switches: ReadonlySet<string>;
   /** Repeatable flags: every --load, in order (else values' one --load). */
   readonly lists?: ReadonlyMap<string, readonly string[]>;
+  /** The configurator's fs, kept when the loaded files set none (a .config never does). */
+  readonly fs?: string;
 }
 
 /** The header keys of a configuration, by the name a message uses for each. */
@@ -173,6 +175,8 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
   let customName = args.values.get('name');
   let forced = args.switches.has('force');
   const notes: Warning[] = [];
+  /** fs=, when neither the command line nor a loaded file chose it: another can be offered. */
+  let fsChosen = settings.some((s) => s.startsWith('fs='));
   /** Build flags the loaded files set, with the file each came from: said before anything builds. */
   const loadedFlags: { setting: string; value: string; path: string }[] = [];
   const loadPaths = args.lists?.get('load') ?? (args.values.has('load') ? [args.values.get('load') as string] : []);
@@ -219,7 +223,10 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
     const mode = pick(raw.value.mode, file.mode);
     const profile = pick(raw.value.profile, file.profile);
     const merged = { ...(arch === undefined ? {} : { arch }), ...(mode === undefined ? {} : { mode }), ...(profile === undefined ? {} : { profile }) };
-    const overAliases = settings.filter((s) => !SETTING_WORDS.includes(s.slice(0, s.indexOf('='))));
+    fsChosen ||= file.settings.some((s) => s.startsWith('fs='));
+    // A .config does not speak about fs: the session's stays (the configurator's O).
+    const session = !fsChosen && args.fs !== undefined ? [`fs=${args.fs}`] : [];
+    const overAliases = [...session, ...settings].filter((s) => !SETTING_WORDS.includes(s.slice(0, s.indexOf('='))));
     raw = parseSettings(overlay(file, overAliases), merged);
     if (!raw.ok) return raw;
     customName ??= file.name;
@@ -260,9 +267,51 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
     profiles,
   );
   if (!selection.ok) return selection;
-  const checked = checkVersionScript(selection.value, args.values.get('out') ?? cwd);
-  if (!checked.ok) return checked;
+  const tree = args.values.get('out') ?? cwd;
+  const checked = checkVersionScript(selection.value, tree);
+  if (!checked.ok) {
+    // Loaded files that set no fs (OSv's own example .config files), with a version script that
+    // hides what the default fs's library needs: the fs they need is offered in its place.
+    const other = loadPaths.length > 0 && !fsChosen ? otherFs(selection.value, tree, catalog, profiles) : undefined;
+    if (other === undefined) return checked;
+    return ok({
+      ...context.value,
+      selection: {
+        ...other.selection,
+        warnings: [
+          ...notes,
+          {
+            code: 'config-fs-offered',
+            level: 'note',
+            message: `fs=${other.fs}: ${loadPaths.join(', ')} set${loadPaths.length === 1 ? 's' : ''} no fs (a .config never does), and ${checked.error.message}`,
+            hint: `give fs=${other.fs} (or another fs) on the command line to choose it yourself`,
+          },
+          ...other.selection.warnings,
+          ...other.warnings,
+        ],
+      },
+    });
+  }
   return ok({ ...context.value, selection: { ...selection.value, warnings: [...notes, ...selection.value.warnings, ...checked.value] } });
+}
+
+/** The first fs (in the data's order) whose libraries the selection's version script does not starve. */
+function otherFs(
+  selection: Selection,
+  tree: string,
+  catalog: ArchCatalog,
+  profiles: ProfileSource,
+): { fs: string; selection: Selection; warnings: Warning[] } | undefined {
+  const fs = catalog.options.find((o) => o.name === 'fs');
+  for (const [value, facts] of Object.entries(fs?.values ?? {})) {
+    if (facts.needsKernelSymbolsOf !== undefined || value === selection.request.options.get('fs')) continue;
+    const options = new Map([...selection.request.options, ['fs', value]]);
+    const again = select({ ...selection.request, options }, catalog, profiles);
+    if (!again.ok) continue;
+    const checked = checkVersionScript(again.value, tree);
+    if (checked.ok) return { fs: value, selection: again.value, warnings: checked.value };
+  }
+  return undefined;
 }
 
 /**

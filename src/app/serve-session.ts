@@ -244,6 +244,10 @@ export function createSession(cwd: string, version: string): Session {
       }
       if (request === null || typeof request !== 'object' || Array.isArray(request)) return refuse(null, error(usage('a request is a JSON object')));
       const { id = null, method, params = {} } = request as { id?: unknown; method?: unknown; params?: unknown };
+      // JSON-RPC's ids: echoed back, so only a string, a number or null (a nested one could be any size or depth).
+      if (id !== null && typeof id !== 'string' && typeof id !== 'number')
+        return refuse(null, error(usage('"id" must be a string, a number or null', 'one request per line: {"id": 1, "method": "set", "params": {...}}')));
+      if (typeof id === 'string' && id.length > 200) return refuse(null, error(usage('"id" is longer than 200 characters')));
       if (typeof method !== 'string') return refuse(id, error(usage('a request needs "method" (a string)', `the methods: ${METHODS.join(', ')}`)));
       if (!(METHODS as readonly string[]).includes(method))
         return refuse(id, error(usage(`unknown method ${JSON.stringify(method)}${didYouMean(method, METHODS)}`, `the methods: ${METHODS.join(', ')}`)));

@@ -16,7 +16,7 @@ import { attribute, attributeFiles, compileRules, compileSources, type Measured 
 import { attributeElf } from '../size/dwarf.js';
 import { calibrationRecord, plausible, type CalibrationRecord } from '../size/calibration.js';
 import type { Estimate, SizeInput } from '../size/model.js';
-import { renderSizeReport, REPORT_GENERATOR } from '../size/size-report.js';
+import { renderSizeReport, REPORT_START } from '../size/size-report.js';
 
 /** --elf=FILE: the measured kernel (by source file when it has DWARF), or an error naming the file. */
 export function measureElf(path: string, arch: string, defaults: Defaults, rules = loadAttribution()): Result<Measured> {
@@ -162,5 +162,5 @@ export function checkSizeOutputs(outputs: readonly { path: string; what: string;
   return ok(undefined);
 }
 
-/** Who wrote a page: osvconf's pages carry its generator mark. */
-export const ownsSizeReport = (existing: string): boolean => existing.includes(REPORT_GENERATOR);
+/** Who wrote a page: osvconf's pages start with its doctype, head and generator mark. */
+export const ownsSizeReport = (existing: string): boolean => existing.startsWith(REPORT_START);

@@ -46,7 +46,7 @@ export const COMMAND_TABLE: Readonly<Record<ScriptedCommand, CommandSpec>> = {
   configure: { title: 'osvconf', flags: [...SELECTION, 'print', 'out', 'dry-run', 'name', 'minimal', 'full', 'json'], run: configure, help: () => mainHelp() },
   list: { title: 'osvconf list', flags: ['arch', 'mode', 'profiles-dir', 'json'], run: list, help: listHelp },
   explain: { title: 'osvconf explain', flags: [...SELECTION, 'json'], run: explain, help: explainHelp },
-  import: { title: 'osvconf import', flags: ['to', 'dry-run', 'json'], run: importTree, help: importHelp },
+  import: { title: 'osvconf import', flags: ['to', 'dry-run', 'force', 'json'], run: importTree, help: importHelp },
   symbols: { title: 'osvconf symbols', flags: ['arch', 'keep', 'keep-file', 'out', 'force', 'json', 'strict'], run: symbols, help: symbolsHelp },
   size: { title: 'osvconf size', flags: [...SELECTION, 'compare', 'elf', 'calibrate', 'calibration', 'html', 'out', 'json'], run: size, help: sizeHelp },
   diff: { title: 'osvconf diff', flags: ['arch', 'mode', 'profile', 'profiles-dir', 'force', 'json'], run: diff, help: diffHelp },

@@ -12,6 +12,7 @@ import { allowOnly, parseArgs, type FlagName, type ParsedArgs } from './args.js'
 import { COMMAND_TABLE, helpText, TUI_FLAGS, type CommandSpec, type RunContext } from './command-table.js';
 import { errnoWords } from '../io/read-file.js';
 import { printable, type CommandOutput } from './output.js';
+import { terminalText } from '../core/format.js';
 
 export interface Streams {
   /** Writes to stdout; a failure (a full disk, a closed stream) is thrown as an errno error. */
@@ -183,7 +184,7 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       // the alternate screen (tui/screen.ts), the cursor left home for the first frame.
       if (context.isTTY) process.stdout.write('\x1b[?1049h\x1b[H\x1b[2Josvconf: loading the configurator...\x1b[H');
       const { runTui } = await import('./tui.js');
-      const code = await runTui(args, context, (text) => streams.out(text));
+      const code = await runTui(args, context, (text) => streams.out(terminalText(text)));
       if (!code.ok) {
         streams.err(formatError(code.error, TUI_FLAGS));
         return code.error.kind === 'usage' ? EXIT_USAGE : EXIT_USER;
@@ -213,7 +214,8 @@ export async function main(argv: readonly string[], streams: Streams = processSt
     }
     for (const w of result.value.warnings) streams.err(formatWarning(w));
     try {
-      streams.out(asJson ? withWarnings(result.value.stdout, result.value.warnings) : result.value.stdout);
+      // JSON escapes control characters itself; text is made safe for the terminal here, once.
+      streams.out(asJson ? withWarnings(result.value.stdout, result.value.warnings) : terminalText(result.value.stdout));
     } catch (e) {
       return outputFailed(e, streams, result.value.wroteFiles === true);
     }

@@ -38,6 +38,8 @@ export interface ArchCatalog {
   readonly arch: string;
   /** In the order of OSv's conf/profiles/<arch>/base.mk: that order is part of make's semantics. */
   readonly drivers: readonly Driver[];
+  /** Pitfalls of Kconfig option values (drivers.json's option_pitfalls): no single driver owns them. */
+  readonly optionPitfalls: readonly Pitfall[];
   readonly kconfig: Kconfig;
   /** Build parameters that are neither drivers nor Kconfig options (fs=, conf_zfs=, ...). */
   readonly options: readonly BuildOption[];
@@ -107,18 +109,16 @@ export function checkDrivers(catalog: ArchCatalog): DataIssue[] {
       if (!names.has(target)) issues.push({ pointer: jsonPointer('drivers', i, 'implies', j), message: `implies unknown driver "${target}"` });
       if (target === driver.name) issues.push({ pointer: jsonPointer('drivers', i, 'implies', j), message: `"${target}" implies itself` });
     });
-    driver.pitfalls.forEach((pitfall, j) => {
-      for (const key of Object.keys(pitfall.when)) {
-        if (!names.has(key) && !bools.has(key)) {
-          issues.push({
-            pointer: jsonPointer('drivers', i, 'pitfalls', j, 'when', key),
-            message: `"${key}" is neither a driver of ${catalog.arch} nor conf_<a bool Kconfig option>`,
-          });
-        }
-      }
-    });
+    driver.pitfalls.forEach((pitfall, j) => issues.push(...pitfallKeys(pitfall, ['drivers', i, 'pitfalls', j])));
   });
+  catalog.optionPitfalls.forEach((pitfall, j) => issues.push(...pitfallKeys(pitfall, ['option_pitfalls', j])));
   return issues;
+
+  function pitfallKeys(pitfall: Pitfall, at: readonly (string | number)[]): DataIssue[] {
+    return Object.keys(pitfall.when)
+      .filter((key) => !names.has(key) && !bools.has(key))
+      .map((key) => ({ pointer: jsonPointer(...at, 'when', key), message: `"${key}" is neither a driver of ${catalog.arch} nor conf_<a bool Kconfig option>` }));
+  }
 }
 
 const driverNameSets = new WeakMap<ArchCatalog, { names: string[]; known: Set<string> }>();

@@ -40,6 +40,27 @@ export const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
  * Text from files and the command line made safe for a terminal line: control characters (a
  * newline in a profile's description, an escape sequence) shown as \\xNN, and clipped.
  */
+/**
+ * Text for a terminal, kept in its lines: every control character but the newline (and a tab)
+ * shown as printable() shows it. The one boundary of what osvconf draws: the CLI's stdout and
+ * every Text of the configurator go through it, so text from a user's file never reaches the
+ * terminal as an escape sequence.
+ */
+export function terminalText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(text)
+    ? text
+        .split('\n')
+        .map((line) =>
+          line
+            .split('\t')
+            .map((part) => printable(part, Number.MAX_SAFE_INTEGER))
+            .join('\t'),
+        )
+        .join('\n')
+    : text;
+}
+
 export function printable(text: string, max = 2000): string {
   // eslint-disable-next-line no-control-regex
   // C0 and C1 controls, and the bidirectional overrides that reorder what a terminal shows.

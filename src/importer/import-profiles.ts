@@ -27,6 +27,13 @@ export interface ProfileJson {
   readonly sets?: Readonly<Record<string, Bit>>;
 }
 
+const IMPORTED = 'Imported from';
+
+/** A profile file osvconf import wrote: it starts with import's description (JSON.stringify's layout). */
+export const ownsImportedProfile = (existing: string): boolean =>
+  existing.startsWith(`{\n  "description": ${JSON.stringify(IMPORTED).slice(0, -1)} `) &&
+  /^ {2}"description": "[^\n]* by osvconf import[^\n]*",?$/m.test(existing.split('\n')[1] ?? '');
+
 export interface Imported {
   readonly arch: string;
   readonly name: string;
@@ -127,7 +134,7 @@ export function importProfiles(tree: TreeReader, catalogs: readonly ArchCatalog[
         continue;
       }
       const entry = tree.entry(arch, file);
-      const origin = `Imported from ${dir}/${file} by osvconf import`;
+      const origin = `${IMPORTED} ${dir}/${file} by osvconf import`;
       if (entry?.kind === 'link') {
         const target = entry.target;
         if (target.includes('/') || !target.endsWith('.mk') || !NAME.test(target.slice(0, -3))) {

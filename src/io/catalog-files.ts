@@ -229,6 +229,7 @@ function readArchCatalog(arch: string): Result<ArchCatalog> {
       notes: d.notes ?? [],
       pitfalls: d.pitfalls.map((p) => ({ ...p, id: p.id as PitfallId })),
     })),
+    optionPitfalls: (drivers.value.data.option_pitfalls ?? []).map((p) => ({ ...p, id: p.id as PitfallId })),
     kconfig: kconfig.value,
     options: options.value,
   };

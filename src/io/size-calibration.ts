@@ -76,8 +76,35 @@ export function findCalibration(
   return ok({ path, record: record.value });
 }
 
-/** Only a calibration osvconf wrote is replaced (like every file it writes). */
-export const ownsCalibration = (existing: string): boolean => existing.includes('"osvconf_size_calibration": 1');
+/**
+ * Only a calibration osvconf wrote is replaced (like every file it writes): one that starts the way
+ * osvconf writes it, or, as earlier versions wrote it (components first), a JSON object of the
+ * record's fields only. A file that merely mentions the marker is not one.
+ */
+export function ownsCalibration(existing: string): boolean {
+  if (existing.startsWith('{\n  "osvconf_size_calibration": 1,\n')) return true;
+  if (!existing.startsWith('{\n  "components": {')) return false;
+  try {
+    const data = JSON.parse(existing) as Record<string, unknown>;
+    return data['osvconf_size_calibration'] === 1 && Object.keys(data).every((k) => RECORD_FIELDS.has(k));
+  } catch {
+    return false;
+  }
+}
+
+const RECORD_FIELDS = new Set([
+  'components',
+  'osvconf_size_calibration',
+  'arch',
+  'mode',
+  'file',
+  'date',
+  'measured_kib',
+  'model_kib',
+  'on',
+  'hidden',
+  'version_script_symbols',
+]);
 
 /** Writes the record whole (temporary file and rename), like every file osvconf writes. */
 export function writeCalibration(path: string, record: CalibrationRecord): Result<void> {

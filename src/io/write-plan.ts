@@ -59,9 +59,6 @@ export interface FileOutcome {
   readonly before?: string;
 }
 
-/** For destinations the user named file by file (symbols --out=FILE, import --to=DIR). */
-export const ownsNamedFile = (): boolean => true;
-
 const LOCK = '.osvconf.lock';
 const JOURNAL = '.osvconf.journal';
 const MAX_EXISTING_BYTES = 16 * MIB;

@@ -58,10 +58,11 @@ export function calibrationRecord(
 ): CalibrationRecord {
   const r1 = (n: number): number => Math.round(n * 10) / 10;
   return {
+    // First: the file starts the way osvconf writes it (io/size-calibration.ts ownsCalibration).
+    osvconf_size_calibration: 1,
     ...(components === undefined || components.size === 0
       ? {}
       : { components: Object.fromEntries([...components].map(([name, c]) => [name, { measured_kib: r1(c.measuredKib), model_kib: r1(c.modelKib) }])) }),
-    osvconf_size_calibration: 1,
     arch: where.arch,
     mode: where.mode,
     file: where.file,

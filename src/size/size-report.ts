@@ -23,6 +23,8 @@ export interface SizeReport {
 
 /** Marks a page osvconf wrote (only such a file is replaced). */
 export const REPORT_GENERATOR = '<meta name="generator" content="osvconf size --html">';
+/** How every page starts: only a file that starts so is osvconf's to replace. */
+export const REPORT_START = `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">${REPORT_GENERATOR}\n`;
 
 const WIDTH = 960;
 const HEIGHT = 480;
@@ -88,9 +90,7 @@ function table(parts: readonly ReportPart[]): string {
 
 export function renderSizeReport(report: SizeReport): string {
   const colours = palette(report.parts);
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">${REPORT_GENERATOR}
-<title>${escape(report.heading)}</title>
+  return `${REPORT_START}<title>${escape(report.heading)}</title>
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
 svg text { font: 12px system-ui, sans-serif; fill: #111; pointer-events: none; }

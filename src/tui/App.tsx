@@ -2,7 +2,8 @@
 // which maps them (keys.ts), applies them to the reducer (state.ts, which calls the core) and
 // runs saves and the symbols generator; this component only draws what it reports.
 
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, useApp, useInput, useStdout } from 'ink';
+import { Text } from './text.js';
 import { printable } from '../core/format.js';
 import { useEffect, useRef, useState } from 'react';
 import { itemText, listWindow, Overlay, saveErrorLines, scrolled, SizePanel, wrapGroups, wrapWords } from './components.js';

@@ -1,6 +1,7 @@
 // What the configurator draws: pure components of the state (no keys, no effects).
 
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './text.js';
 import { Fragment, type ReactElement } from 'react';
 import { formatKib, printable } from '../core/format.js';
 import { title, type Item } from './menu.js';

@@ -144,7 +144,7 @@ export async function configure(args: TuiArgs, terminal: TuiStreams, screen: Scr
 
   const [{ render }, { createElement }, { App }] = await loadUi();
   let quit: State | undefined;
-  const target = saveTarget(out, core.value, terminal.cwd, defaults.value);
+  const target = saveTarget(out, core.value, terminal.cwd, defaults.value, state);
   const savedAs: string[] = [];
   let lastSave: { files: readonly SaveFile[]; buildCommand?: string } | undefined;
   const save: SaveTarget = {

@@ -1,6 +1,8 @@
 // Where the configurator saves (s, D: the artifacts into the tree, as --out writes them; S: the
 // saved configuration to a file name) and what O loads from.
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { savedConfigPath } from '../core/tree-layout.js';
+import { MAX_DATA_BYTES, readTextCapped } from '../io/read-file.js';
 import { fail, ok, type Result } from '../core/result.js';
 import type { Defaults } from '../core/catalog.js';
 import { plan } from '../app/plan.js';
@@ -25,9 +27,38 @@ function diffStat(before: string | undefined, after: string): string {
   return added + removed === 0 ? '' : `(+${added} -${removed} lines)`;
 }
 
-export function saveTarget(where: string | undefined, core: TuiCore, cwd: string, defaults: Defaults): SaveTarget {
+export function saveTarget(where: string | undefined, core: TuiCore, cwd: string, defaults: Defaults, initial?: State): SaveTarget {
+  // The saved configuration as the configurator read it (or last wrote it). A save over one that
+  // has changed on disk since (another osvconf set, an editor, a git checkout) is refused once,
+  // saying so; s again writes over it (the user has seen it), O loads it instead.
+  const seen = new Map<string, string | undefined>();
+  const acknowledged = new Map<string, string | undefined>();
+  const onDisk = (rel: string): string | undefined => {
+    if (where === undefined) return undefined;
+    const text = readTextCapped(join(where, rel), 'saved configuration', MAX_DATA_BYTES);
+    return text.ok ? text.value : undefined;
+  };
+  if (initial !== undefined && where !== undefined) {
+    const rel = savedConfigPath(initial.selection.request);
+    seen.set(rel, onDisk(rel));
+  }
+  const changedSince = (state: State): Result<void> => {
+    const rel = savedConfigPath(state.selection.request);
+    if (!seen.has(rel)) return ok(undefined);
+    const now = onDisk(rel);
+    if (now === seen.get(rel) || (acknowledged.has(rel) && acknowledged.get(rel) === now)) return ok(undefined);
+    acknowledged.set(rel, now);
+    return fail(
+      `${rel} changed on disk since the configurator read it (another osvconf, an editor or a checkout wrote it): saving would replace that`,
+      'press s again to write over it, or Esc and O to load it first',
+    );
+  };
   const files = (state: State, compare: boolean, form: 'minimal' | undefined): Result<SavedFiles> => {
     if (where === undefined) return fail('no OSv tree to save into', 'start osvconf in an OSv checkout, or give --out=DIR');
+    if (compare) {
+      const changed = changedSince(state);
+      if (!changed.ok) return changed;
+    }
     const rendered = new Map(form === undefined ? [] : [['configuration', renderConfiguration(state.selection, core.minimalLines(state.selection))]]);
     // With the artifacts, the version script generated here that the selection builds with.
     const script = appVersionScript(state.selection, where);
@@ -44,6 +75,12 @@ export function saveTarget(where: string | undefined, core: TuiCore, cwd: string
     if (!place.ok) return place;
     const done = compare ? comparePlan(where, planned) : writePlan(where, planned);
     if (!done.ok) return fail(done.error.message, hintOf(done.error));
+    if (!compare) {
+      // What is on disk now is what this session wrote.
+      const rel = savedConfigPath(state.selection.request);
+      seen.set(rel, onDisk(rel));
+      acknowledged.delete(rel);
+    }
     return ok({
       buildCommand: renderBuildCommand(state.selection).trimEnd(),
       files: done.value.map((f, i) => {
@@ -58,7 +95,7 @@ export function saveTarget(where: string | undefined, core: TuiCore, cwd: string
     where,
     plan: (s, form) => files(s, true, form),
     write: (s, form) => files(s, false, form),
-    load: (path) => loadConfigurationFile(path, defaults, cwd),
+    load: (path, state) => loadConfigurationFile(path, defaults, cwd, state.selection.request.options.get('fs')),
     // As --out: nothing expands a ~ here, so it would name a directory "~".
     saveAs: (path, state) => {
       const tilde = literalTilde(path, path, 'give the full path');

@@ -79,18 +79,27 @@ export async function initialSettings(
       ...(request.customName === undefined ? {} : { name: request.customName }),
     },
     ...(file === undefined ? {} : { loaded: file }),
-    notes: warnings.filter((w) => w.code === 'config-unknown-options').map((w) => w.message),
+    notes: warnings.filter((w) => w.code === 'config-unknown-options' || w.code === 'config-fs-offered').map((w) => w.message),
   });
 }
 
-/** O: a configuration file read as --load reads it (a saved configuration or a .config). */
+/**
+ * O: a configuration file read as --load reads it (a saved configuration or a .config); `fs`: the
+ * session's, kept when the file sets none (a .config never does).
+ */
 export async function loadConfigurationFile(
   path: string,
   defaults: Defaults,
   cwd: string,
+  fs?: string,
 ): Promise<Result<{ settings: Settings; path: string; notes: readonly string[]; names?: ReadonlySet<string> }>> {
   const file = resolve(cwd, path);
-  const read = await initialSettings({ values: new Map([['load', file]]), switches: new Set(), positionals: [] }, undefined, defaults, cwd);
+  const read = await initialSettings(
+    { values: new Map([['load', file]]), switches: new Set(), positionals: [], ...(fs === undefined ? {} : { fs }) },
+    undefined,
+    defaults,
+    cwd,
+  );
   // Said as a load from here, not as the start-up's "cannot start from".
   if (!read.ok) return fail(read.error.message.replace(/^cannot start from /, 'cannot load '), 'check the file, or load another (O)');
   const names = dotConfigNames(file, read.value.settings.arch);

@@ -42,3 +42,42 @@ describe('--strict against the builds of OSv 0e34e4dc', () => {
     expect(run.stderr).toContain('seen in a build');
   });
 });
+
+describe('Kconfig option values that did not link at OSv 0e34e4dc (conf/x64/drivers.json option_pitfalls)', () => {
+  // What the builds showed (shared/osv-reference/built/README.md): [settings, linked, what ld named].
+  const seen: [string[], boolean, string][] = [
+    [['conf_networking_stack=0'], false, 'socket'],
+    [['conf_networking_stack=0', 'conf_core_syscall=0'], true, ''],
+    [['conf_core_epoll=0'], false, 'epoll_ctl'],
+    [['conf_tracepoints_strace=0'], false, '_trace_log'],
+    [['conf_tracepoints_sampler=0'], true, ''],
+    [['conf_tracing=1'], false, 'discarded section'],
+    [['conf_networking_stack=0', 'conf_tracepoints=0', 'conf_core_epoll=0'], false, 'io_uring.o'],
+    [['conf_core_syscall=0'], true, ''],
+  ];
+  for (const [settings, linked, symbol] of seen) {
+    it(`${settings.join(' ')}: ${linked ? 'passes --strict' : `refused by --strict, naming ${symbol}`}`, () => {
+      const run = osvconf(['--profile=all', 'conf_hide_symbols=1', 'fs=rofs', ...settings, '--strict', '--print=drivers_config.h']);
+      if (linked) expect(run.code, run.stderr).toBe(0);
+      else {
+        expect(run.code).toBe(1);
+        expect(run.stderr).toContain(symbol);
+        expect(run.stderr).toContain('seen in a build');
+      }
+    });
+  }
+
+  it('explain calls none of them free: the change names the pitfall', () => {
+    for (const [name, value] of [
+      ['conf_networking_stack', 'n'],
+      ['conf_core_epoll', 'n'],
+      ['conf_tracing', 'y'],
+    ] as const) {
+      const run = osvconf(['explain', name, '--profile=all', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const changes = (JSON.parse(run.stdout) as { changes: { value: string; pitfalls: { id: string }[] }[] }[])[0]?.changes ?? [];
+      const change = changes.find((c) => c.value === value);
+      expect(change?.pitfalls.length, `${name}=${value}`).toBeGreaterThan(0);
+    }
+  });
+});

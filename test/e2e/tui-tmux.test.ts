@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, osvconf, tempDir, osvTree } from '../helpers/cli.js';
+import { EXAMPLES, writeExample } from '../helpers/osv-examples.js';
 
 const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const sessions: string[] = [];
@@ -392,6 +393,25 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     execFileSync('tmux', ['send-keys', '-t', s, 'y']);
     const summary = await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
     expect(summary).toContain(`osvconf: the configuration was saved to ${join(tree, 'mine.osvconf')}`);
+  });
+
+  it("O loads OSv's example .config with its values; the fs it needs is offered in place of the session's, and said", async () => {
+    const tree = osvTree();
+    const [example] = writeExample(tree);
+    const s = start(tree, 'tui --profile=virtio-pci', '', [160, 30]);
+    await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
+    await keys(s, 'O');
+    await waitFor(s, (t) => t.includes('Load a configuration'), 'the file prompt');
+    await keys(s, `${EXAMPLES}/${example as string}`, 'Enter');
+    await waitFor(s, (t) => t.includes('profile microvm'), 'the loaded example');
+    await keys(s, 'm');
+    const log = (await waitFor(s, (t) => t.includes('sets no fs'), 'the note in the log')).replace(/[\s│]+/g, ' ');
+    expect(log).toContain('fs=rofs:');
+    expect(log).toContain('fs=zfs loads libsolaris.so');
+    expect(log).toContain(`loaded ${join(tree, EXAMPLES, example as string)}`);
+    // Its values kept: the networking stack is off, symbols hidden with its script.
+    await keys(s, 'm', '/', 'conf_networking_stack', 'Enter');
+    await waitFor(s, (t) => /\[ \] .*[Nn]etworking/.test(t), 'the networking stack off');
   });
 
   it("Ctrl-F in the search shows the highlighted match's help; Esc goes back to the search", async () => {

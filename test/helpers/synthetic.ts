@@ -16,6 +16,7 @@ export function catalog(drivers: Driver[], arch = 'test'): ArchCatalog {
   return {
     arch,
     drivers,
+    optionPitfalls: [],
     kconfig: {
       mainmenu: 'Test',
       menus: [{ title: 'Core', options: [hide] }],

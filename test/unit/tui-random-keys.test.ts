@@ -168,3 +168,37 @@ describe('the configurator under random keys', () => {
     expect(cursorOf(runner.state)).toBe(currentItems(core, runner.state).length - 1);
   });
 });
+
+describe('a saved configuration that changed on disk while the configurator was open', () => {
+  it('is not written over silently: the first s says so, the second writes; a touch alone is no change', async () => {
+    const { saveTarget } = await import('../../src/tui/save-target.js');
+    const { osvTree } = await import('../helpers/cli.js');
+    const { readFileSync, utimesSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const defaults = loadDefaults();
+    if (!defaults.ok) throw new Error('defaults');
+    const tree = osvTree();
+    const { core, state } = setup('virtio-kvm');
+    // A first session saves; a second one opens on what it saved.
+    const first = saveTarget(tree, core, tree, defaults.value, state);
+    expect(first.write(state).ok).toBe(true);
+    const saved = join(tree, 'conf', 'osvconf', 'release.x64.osvconf');
+    const target = saveTarget(tree, core, tree, defaults.value, state);
+    // Touched, same content: nothing to say.
+    utimesSync(saved, new Date(2000, 1, 1), new Date(2000, 1, 1));
+    expect(target.plan(state).ok).toBe(true);
+    // Changed by someone else (osvconf set, an editor): refused once, naming the file.
+    const theirs = readFileSync(saved, 'utf8').replace('conf_drivers_profile=virtio-kvm', 'conf_drivers_profile=all');
+    writeFileSync(saved, theirs);
+    const refused = target.plan(state);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.message).toContain('release.x64.osvconf changed on disk since the configurator read it');
+    expect(readFileSync(saved, 'utf8')).toBe(theirs);
+    // Asked and answered: s again writes over it.
+    expect(target.plan(state).ok).toBe(true);
+    expect(target.write(state).ok).toBe(true);
+    expect(readFileSync(saved, 'utf8')).not.toBe(theirs);
+    // After this session's own write, its file is the one it knows.
+    expect(target.plan(state).ok).toBe(true);
+  });
+});

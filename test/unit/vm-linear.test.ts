@@ -100,7 +100,7 @@ describe('Firecracker config files as Firecracker reads them', () => {
         '{"boot-source": {"kernel_image_path": "a"}, "drives": [{"drive_id": "r", "drive_id": "s", "path_on_host": "x", "is_root_device": true, "is_read_only": false}]}',
         'drive_id',
       ],
-    ]) {
+    ] as const) {
       const file = join(tempDir(), 'vm.json');
       writeFileSync(file, text);
       const run = osvconf(['from', 'firecracker', `--in=${file}`, '--print=drivers_config.h']);

@@ -10,7 +10,8 @@ import type { ArchCatalog } from '../../core/catalog.js';
 import { fail, ok, usage, type Result } from '../../core/result.js';
 import { importProfiles, type TreeReader } from '../../importer/import-profiles.js';
 import { loadArchCatalog, loadDefaults, profileSource } from '../../io/catalog-files.js';
-import { comparePlan, ownsNamedFile, writePlan } from '../../io/write-plan.js';
+import { comparePlan, writePlan } from '../../io/write-plan.js';
+import { ownsImportedProfile } from '../../importer/import-profiles.js';
 import type { ParsedArgs } from '../args.js';
 import type { RunContext } from '../command-table.js';
 import { json, output, type CommandOutput } from '../output.js';
@@ -82,8 +83,10 @@ export async function run(args: ParsedArgs, _context: RunContext): Promise<Resul
   const to = args.values.get('to') ?? 'profiles';
   const toWrite = result.profiles.filter((p) => !p.sameAsBuiltin);
   // --to names a folder of the user's profiles: importing again replaces what it holds.
-  const files = toWrite.map((p) => ({ path: `${p.arch}/${p.name}.json`, content: JSON.stringify(p.json, null, 2) + '\n', owns: ownsNamedFile }));
-  const outcome = args.switches.has('dry-run') ? comparePlan(to, files) : writePlan(to, files);
+  // Only a profile osvconf imported is replaced (it starts with import's description); --force replaces any.
+  const files = toWrite.map((p) => ({ path: `${p.arch}/${p.name}.json`, content: JSON.stringify(p.json, null, 2) + '\n', owns: ownsImportedProfile }));
+  const force = { force: args.switches.has('force') };
+  const outcome = args.switches.has('dry-run') ? comparePlan(to, files, force) : writePlan(to, files, force);
   if (!outcome.ok) return outcome;
   const notes = [...warnings, ...result.warnings].map((message): Warning => ({ code: 'import', message }));
   if (args.switches.has('json')) {
