@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ArchCatalog, Defaults } from '../core/catalog.js';
-import { defaultValue, KCONFIG_PREFIX, optionsFor, withRole } from '../core/kconfig.js';
+import { defaultValue, KCONFIG_PREFIX, optionsFor, staleDependents, withRole } from '../core/kconfig.js';
 import { valueFacts } from '../core/options.js';
 import type { ProfileSource } from '../core/profiles.js';
 import { fail, ok, type Result } from '../core/result.js';
@@ -177,8 +177,8 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
   const notes: Warning[] = [];
   /** fs=, when neither the command line nor a loaded file chose it: another can be offered. */
   let fsChosen = settings.some((s) => s.startsWith('fs='));
-  /** Build flags the loaded files set, with the file each came from: said before anything builds. */
-  const loadedFlags: { setting: string; value: string; path: string }[] = [];
+  /** What the loaded files set, with the file each came from (build flags are named, stale values dropped). */
+  const loadedSettings: { setting: string; value: string; path: string }[] = [];
   const loadPaths = args.lists?.get('load') ?? (args.values.has('load') ? [args.values.get('load') as string] : []);
   if (loadPaths.length > 0) {
     // The files first, in order, the command line over them: later wins.
@@ -214,7 +214,7 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
     }
     for (const line of file.settings) {
       const key = line.slice(0, line.indexOf('='));
-      loadedFlags.push({ setting: key, value: line.slice(key.length + 1), path: from.get(key) ?? loadPath });
+      loadedSettings.push({ setting: key, value: line.slice(key.length + 1), path: from.get(key) ?? loadPath });
     }
     const said = [...new Set(overridden)];
     for (const line of said) notes.push({ code: 'config-override', level: 'note', message: line });
@@ -248,17 +248,38 @@ export async function resolveSelection(args: SelectionOptions, settings: readonl
     const exists = profiles.get(profile);
     if (exists.ok && exists.value === undefined) return fail(`no profile "${profile}": ${broken.reason}`, `use --profile=${broken.use}`);
   }
-  const bound = bindSettings(raw.value, catalog, (name) => archesWithDriver(defaults, name, catalog.arch));
-  if (!bound.ok) return bound;
-  notes.push(...buildFlagNotes(loadedFlags, catalog, mode));
+  const boundAll = bindSettings(raw.value, catalog, (name) => archesWithDriver(defaults, name, catalog.arch));
+  if (!boundAll.ok) return boundAll;
+  // A loaded file's value whose dependency is off in the end is dropped, as Kconfig's tools drop
+  // it (merge_config.sh warns); --strict refuses it. The command line's own are refused by the core.
+  const fromFiles = new Set(
+    loadedSettings
+      .map((l) => l.setting)
+      .filter((s) => s.startsWith(KCONFIG_PREFIX) && !settings.some((c) => c.startsWith(`${s}=`)))
+      .map((s) => s.slice(KCONFIG_PREFIX.length)),
+  );
+  const stale = staleDependents(catalog.kconfig, catalog.arch, mode, boundAll.value.kconfig, fromFiles);
+  const dropped = stale.map(
+    (s) =>
+      `${KCONFIG_PREFIX}${s.name}=${s.value === 'y' ? 1 : s.value} from ${loadedSettings.find((l) => l.setting === KCONFIG_PREFIX + s.name)?.path ?? 'a loaded file'} dropped: it depends on ${KCONFIG_PREFIX}${s.dependsOn}, which is ${s.dependencyValue === 'y' ? 1 : 0}`,
+  );
+  if (dropped.length > 0 && args.switches.has('strict'))
+    return fail(
+      dropped.length === 1 ? `${dropped[0] as string} (--strict)` : `${dropped.length} loaded values do not take (--strict)`,
+      `turn the dependency on, or drop the value from the file`,
+      dropped.length === 1 ? undefined : dropped,
+    );
+  for (const message of dropped) notes.push({ code: 'config-dropped', message, hint: 'Kconfig drops a value whose dependency is off; --strict refuses it' });
+  const bound = { ...boundAll.value, kconfig: new Map([...boundAll.value.kconfig].filter(([name]) => !stale.some((s) => s.name === name))) };
+  notes.push(...buildFlagNotes(loadedSettings, catalog, mode));
   const selection = select(
     {
       arch: catalog.arch,
       mode,
       profile,
-      drivers: bound.value.drivers,
-      kconfig: bound.value.kconfig,
-      options: bound.value.options,
+      drivers: bound.drivers,
+      kconfig: bound.kconfig,
+      options: bound.options,
       force: forced,
       strict: args.switches.has('strict'),
       ...(customName !== undefined ? { customName } : {}),

@@ -117,7 +117,10 @@ export function checkDrivers(catalog: ArchCatalog): DataIssue[] {
   function pitfallKeys(pitfall: Pitfall, at: readonly (string | number)[]): DataIssue[] {
     return Object.keys(pitfall.when)
       .filter((key) => !names.has(key) && !bools.has(key))
-      .map((key) => ({ pointer: jsonPointer(...at, 'when', key), message: `"${key}" is neither a driver of ${catalog.arch} nor conf_<a bool Kconfig option>` }));
+      .map((key) => ({
+        pointer: jsonPointer(...at, 'when', key),
+        message: `"${key}" is neither a driver of ${catalog.arch} nor conf_<a bool Kconfig option>`,
+      }));
   }
 }
 

@@ -7,16 +7,22 @@ export interface DotConfig {
   readonly values: ReadonlyMap<string, string>;
   /** The chosen value of the choice, when a line selects one. */
   readonly choice?: string;
+  /** Names written `# CONF_x is not set`: their value is n only for a bool (fromDotConfig). */
+  readonly unset?: ReadonlySet<string>;
 }
 
 export function parseDotConfig(text: string, choiceName: string): DotConfig {
   const values = new Map<string, string>();
+  const unset = new Set<string>();
   let choice: string | undefined;
   for (const read of text.split('\n')) {
     const line = read.endsWith('\r') ? read.slice(0, -1) : read; // a file saved with CRLF line ends
     const off = /^# CONF_([A-Za-z0-9_-]+) is not set$/.exec(line);
     if (off !== null) {
-      if (!(off[1] as string).startsWith(`${choiceName}_`)) values.set(off[1] as string, 'n');
+      if (!(off[1] as string).startsWith(`${choiceName}_`)) {
+        values.set(off[1] as string, 'n');
+        unset.add(off[1] as string);
+      }
       continue;
     }
     const set = /^CONF_([A-Za-z0-9_-]+)=(.*)$/.exec(line);
@@ -26,7 +32,8 @@ export function parseDotConfig(text: string, choiceName: string): DotConfig {
       if (raw === 'y') choice = name.slice(choiceName.length + 1);
       continue;
     }
+    unset.delete(name);
     values.set(name, raw.startsWith('"') && raw.endsWith('"') && raw.length >= 2 ? raw.slice(1, -1).replace(/\\(["\\])/g, '$1') : raw);
   }
-  return choice === undefined ? { values } : { values, choice };
+  return { values, unset, ...(choice === undefined ? {} : { choice }) };
 }

@@ -140,6 +140,33 @@ function defaultSample(option: KconfigOption): string {
   return typeof option.default === 'string' ? option.default : option.type === 'hex' ? '0x1000' : '1';
 }
 
+/**
+ * Values from loaded files (`fromFiles`) for options whose dependency ends up off: Kconfig's tools
+ * (olddefconfig, merge_config.sh, OSv's conf) drop them, as when a later fragment turns the parent
+ * off. Each with the dependency that is off; the caller drops them and says so.
+ */
+export function staleDependents(
+  kconfig: Kconfig,
+  arch: string,
+  mode: string,
+  given: ReadonlyMap<string, string>,
+  fromFiles: ReadonlySet<string>,
+): { name: string; value: string; dependsOn: string; dependencyValue: string }[] {
+  const value = new Map<string, string>();
+  const visible = new Map<string, boolean>();
+  const stale: { name: string; value: string; dependsOn: string; dependencyValue: string }[] = [];
+  for (const option of optionsFor(kconfig, arch)) {
+    const dep = option.dependsOn;
+    const on = dep === undefined || (visible.get(dep) === true && value.get(dep) === 'y');
+    const explicit = given.get(option.name);
+    if (!on && explicit !== undefined && explicit !== 'n' && fromFiles.has(option.name))
+      stale.push({ name: option.name, value: explicit, dependsOn: dep as string, dependencyValue: value.get(dep as string) ?? 'n' });
+    visible.set(option.name, on);
+    value.set(option.name, !on ? (option.type === 'bool' ? 'n' : defaultValue(option, arch, mode)) : (explicit ?? defaultValue(option, arch, mode)));
+  }
+  return stale;
+}
+
 /** Resolves every option of the arch: command-line values over defaults, dependencies checked. */
 export function resolveKconfig(kconfig: Kconfig, arch: string, mode: string, given: ReadonlyMap<string, string>): Result<KconfigState[]> {
   const states = new Map<string, KconfigState>();

@@ -110,6 +110,7 @@ export function isKconfigFile(text: string): boolean {
 export interface DotConfigValues {
   readonly values: ReadonlyMap<string, string>;
   readonly choice?: string;
+  readonly unset?: ReadonlySet<string>;
 }
 
 export interface FromDotConfig {
@@ -124,8 +125,15 @@ export interface FromDotConfig {
  * A .config's values as settings: the ones that differ from the defaults of the arch and mode
  * (the rest are the defaults anyway), the profile choice, and what it has that cannot be taken.
  */
-export function fromDotConfig(dot: DotConfigValues, catalog: ArchCatalog, mode: string): FromDotConfig {
+export function fromDotConfig(read: DotConfigValues, catalog: ArchCatalog, mode: string): FromDotConfig {
   const options = optionsFor(catalog.kconfig, catalog.arch);
+  // `# CONF_x is not set` says n only of a bool: for an int, hex or string option Kconfig ignores
+  // the line (the option is then not mentioned at all).
+  const notBool = new Set(options.filter((o) => o.type !== 'bool').map((o) => o.name));
+  const dot: DotConfigValues = {
+    ...read,
+    values: new Map([...read.values].filter(([name]) => !(notBool.has(name) && read.unset?.has(name) === true))),
+  };
   const known = new Set(options.map((o) => o.name));
   const settings: string[] = [];
   for (const o of options) {

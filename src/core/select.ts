@@ -38,6 +38,7 @@ export type WarningCode =
   | 'config-override'
   | 'config-build-flags'
   | 'config-fs-offered'
+  | 'config-dropped'
   | 'config-new-options'
   | 'config-unknown-options'
   | 'version-script-missing'
@@ -120,7 +121,9 @@ export function select(request: SelectionRequest, catalog: ArchCatalog, source: 
   const values = new Map<string, Bit>();
   for (const f of drivers.flags) values.set(f.name, f.value);
   for (const k of kconfig.value) if (k.option.type === 'bool') values.set(KCONFIG_PREFIX + k.option.name, k.value === 'y' ? 1 : 0);
-  const pitfalls = [...catalog.drivers.flatMap((d) => d.pitfalls), ...catalog.optionPitfalls].filter((p) => Object.entries(p.when).every(([k, v]) => values.get(k) === v));
+  const pitfalls = [...catalog.drivers.flatMap((d) => d.pitfalls), ...catalog.optionPitfalls].filter((p) =>
+    Object.entries(p.when).every(([k, v]) => values.get(k) === v),
+  );
   const pitfallWarnings = pitfalls.map((p): Warning => ({
     code: p.id,
     message: p.inferred ? `${p.message} (inferred from OSv's source, not seen in a build)` : p.message,

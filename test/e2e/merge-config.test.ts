@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { osvconf, tempDir } from '../helpers/cli.js';
+import { configValues, HAVE_KCONFIGLIB, withKconfiglib } from '../helpers/kconfiglib.js';
 
 function files(contents: Record<string, string>): Record<string, string> {
   const dir = tempDir('merge-');
@@ -81,4 +82,58 @@ describe('merging configurations', () => {
     expect(r.stderr).toMatch(/\/nonexistent\/b\.osvconf/);
     expect(r.stdout).toBe('');
   });
+});
+
+describe('messy .config files, as Kconfig reads them (Kconfiglib is the oracle)', () => {
+  it.skipIf(!HAVE_KCONFIGLIB && process.env['CI'] !== 'true')(
+    'a value whose dependency a later fragment turns off is dropped with a warning naming both, as Kconfiglib drops it; --strict refuses',
+    () => {
+      for (const [base, fragment, dropped, parent] of [
+        ['CONF_tracepoints=y\nCONF_tracepoints_callstack=y\n', '# CONF_tracepoints is not set\n', 'tracepoints_callstack', 'tracepoints'],
+        ['CONF_tracepoints_sampler=y\n# CONF_tracepoints_callstack is not set\nCONF_tracepoints_callstack=y\n', '# CONF_tracepoints is not set\n', 'tracepoints_callstack', 'tracepoints'],
+        ['# CONF_networking_dhcp is not set\n', '# CONF_networking_stack is not set\nCONF_networking_dhcp=y\n', 'networking_dhcp', 'networking_stack'],
+      ] as const) {
+        const f = files({ 'base.config': base, 'frag.config': fragment });
+        const run = osvconf([`--load=${f['base.config']}`, `--load=${f['frag.config']}`, '--print=.config']);
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stderr).toMatch(new RegExp(`warning: conf_${dropped}=1 from .* dropped: it depends on conf_${parent}, which is 0`));
+        // Kconfiglib: both files loaded in order (replace=False, as merge_config.sh does), then written out.
+        const oracle = withKconfiglib(
+          'x64',
+          'release',
+          'kconf.load_config(sys.argv[2])\nkconf.load_config(sys.argv[3], replace=False)\nprint(kconf.syms["' + dropped + '"].str_value)',
+          [f['base.config'] as string, f['frag.config'] as string],
+        ).trim();
+        expect(oracle).toBe('n');
+        expect(configValues(run.stdout).get(dropped) ?? 'n').toBe(oracle);
+        const strict = osvconf([`--load=${f['base.config']}`, `--load=${f['frag.config']}`, '--strict', '--print=.config']);
+        expect(strict.code).toBe(1);
+        expect(strict.stderr).toContain(`conf_${dropped}=1`);
+      }
+    },
+  );
+
+  it.skipIf(!HAVE_KCONFIGLIB && process.env['CI'] !== 'true')(
+    '"# CONF_<int|hex|string> is not set" is ignored, as Kconfiglib ignores it: the option keeps its default',
+    () => {
+      const f = files({
+        'x.config':
+          '# CONF_core_dynamic_percpu_size is not set\n# CONF_core_debug_buffer_size is not set\n# CONF_version_script is not set\nCONF_hide_symbols=y\n',
+      });
+      const run = osvconf([`--load=${f['x.config']}`, '--print=.config']);
+      expect(run.code, run.stderr).toBe(0);
+      const ours = configValues(run.stdout);
+      const oracle = withKconfiglib(
+        'x64',
+        'release',
+        'kconf.load_config(sys.argv[2])\nfor n in ("core_dynamic_percpu_size", "core_debug_buffer_size", "hide_symbols"): print(n, kconf.syms[n].str_value)',
+        [f['x.config'] as string],
+      );
+      for (const line of oracle.trim().split('\n')) {
+        const [name, value] = line.split(' ') as [string, string];
+        expect(ours.get(name), name).toBe(value);
+      }
+      expect(run.stderr).toMatch(/does not mention .*CONF_core_dynamic_percpu_size.* \(NEW\)/);
+    },
+  );
 });
