@@ -1,12 +1,13 @@
 // Bundles with esbuild: the scripted CLI as one CommonJS file with every command in it (see
-// below for why, and for the code cache); the TUI as a bundle of its own with ink and React in
+// below for why); the TUI as a bundle of its own with ink and React in
 // it, loaded only when the configurator opens (scripts/tui-bundle.mjs); the pure core and the
 // size model as modules for library use and the benchmark.
 import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeCache, inkBundle } from './tui-bundle.mjs';
+import { inkBundle } from './tui-bundle.mjs';
+import { createRequire } from 'node:module';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
@@ -24,15 +25,15 @@ await build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core
 await build({ ...common, entryPoints: ['src/size/calibrate.ts'], outfile: 'dist/calibrate.js' });
 await build({ ...common, entryPoints: ['src/size/model.ts'], outfile: 'dist/size/model.js' });
 // The library (package.json exports): resolve, render, estimate, write; declarations by tsc -p tsconfig.api.json.
-await build({ ...common, entryPoints: ['src/api/index.ts'], outfile: 'dist/api/index.js', external: ['ajv', 'ejs', 'diff'] });
+await build({ ...common, entryPoints: ['src/api/index.ts'], outfile: 'dist/api/index.js' });
 const ui = ['ink', 'ink-*', 'react', 'react/*', '@inkjs/*'];
 // The TUI: ink and React inside its own bundle (scripts/tui-bundle.mjs), never loaded by the scripted path.
 await build(await inkBundle({ entryPoints: ['src/cli/tui.ts'], outfile: 'dist/cli/tui.cjs', minify: process.env.OSVCONF_BUNDLE_READABLE !== '1' }));
 
-// The scripted CLI: one minified CommonJS file, run by bin/osvconf.cjs from a V8 code cache made
-// here. Measured on Node 20: an ES module graph costs start-up time (the ESM loader, one compile
-// per file, lazy compiles at first call); one CommonJS script with a code cache costs about what
-// `node -e 0` does. What the scripted path rarely needs stays in files of their own, required
+// The scripted CLI: one minified CommonJS file, required by bin/osvconf.cjs (from Node's own
+// compile cache where Node has one: bin/load-main.cjs). Measured on Node 20: an ES module graph
+// costs start-up time (the ESM loader, one compile per file, lazy compiles at first call); one
+// CommonJS script costs little more than `node -e 0`. What the scripted path rarely needs stays in files of their own, required
 // only when used: the schema validators, the diff of --dry-run, size's build reader (DWARF,
 // calibration, the --html page), and the TUI (through a tiny CommonJS shim, since only import()
 // can load it).
@@ -67,17 +68,12 @@ await build({ ...cjs, entryPoints: ['src/app/unified-diff.ts'], outfile: 'dist/c
 await build({ ...cjs, entryPoints: ['src/app/size-build.ts'], outfile: 'dist/cli/size-build.cjs' });
 writeFileSync(
   join(root, 'dist', 'cli', 'load-tui.cjs'),
-  "// Loads the TUI's bundle for main.cjs, from its code cache.\nexports.runTui = async (...args) => require('../../bin/load-main.cjs').loadBundle('tui.cjs').exports.runTui(...args);\n",
+  "// Loads the TUI's bundle for main.cjs.\nexports.runTui = async (...args) => require('../../bin/load-main.cjs').loadBundle('tui.cjs').exports.runTui(...args);\n",
 );
 
-// The code cache: main.cjs compiled and run once on a typical command (so that the functions it
-// calls are compiled too), then V8's cached data saved beside it. A Node.js whose V8 differs
-// rejects the cache and compiles as usual.
-await codeCache(join(root, 'dist', 'cli', 'main.cjs'), (cli) =>
-  cli.main(['--profile=virtio-pci', 'conf_hide_symbols=1', '--print=drivers_config.h'], { out() {}, err() {} }),
-);
-// The TUI's code cache: made after its first frame was drawn once off screen (src/tui/rehearsal.ts),
-// so that what the first frame runs is compiled in it.
-await codeCache(join(root, 'dist', 'cli', 'tui.cjs'), async (tui) => {
-  if (!(await tui.rehearse()).includes('Kernel size')) throw new Error('bundle: the rehearsal drew no first frame');
-});
+// A check of the TUI's bundle: its first frame drawn once off screen (src/tui/rehearsal.ts), as a
+// person would see it, then q. A bundle that cannot draw fails the build, not a user's terminal.
+{
+  const { loadBundle } = createRequire(import.meta.url)('../bin/load-main.cjs');
+  if (!(await loadBundle('tui.cjs').exports.rehearse()).includes('Kernel size')) throw new Error('bundle: the rehearsal drew no first frame');
+}

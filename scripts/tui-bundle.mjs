@@ -1,9 +1,8 @@
 // How the configurator is bundled (scripts/bundle.mjs), and the bench's ink floor with it
 // (bench/run.mjs): esbuild options with the patches that make ink, yoga and string-width start
-// and draw fast, and a code cache made after a first frame drawn off screen. Each patch fails
+// and draw fast. Each patch fails
 // the build if the package it patches changed shape.
-import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -201,8 +200,8 @@ function rowText(items) {
 /**
  * esbuild options for a program on ink and React: ink and React inside the bundle, React's
  * production build, minified: one file to load and compile instead of hundreds of modules.
- * CommonJS, like the scripted CLI, so that it runs from a V8 code cache (codeCache below; an ES
- * module bundle is compiled at every start: some 25 ms).
+ * CommonJS, like the scripted CLI, so that Node's compile cache (22.1+, bin/load-main.cjs) can
+ * serve it and require() loads it in one step.
  */
 export async function inkBundle({ entryPoints, outfile, minify = true }) {
   return {
@@ -220,20 +219,4 @@ export async function inkBundle({ entryPoints, outfile, minify = true }) {
     plugins: [yogaWithoutFetch, inkWithoutDevAwaits, widerFastPath(await narrowCharacters()), inkOutputCache],
     banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
-}
-
-/**
- * Saves a bundle's V8 code cache beside it (<file>.cache) after `rehearse(exports)` has run what
- * a typical run runs (for the configurator: its first frame, off screen), so that it is compiled
- * in the cache too (the scripted CLI's bundle uses it as well). Bounded:
- * a rehearsal that does not end within a minute fails the build.
- */
-export async function codeCache(file, rehearse) {
-  const { loadScript } = createRequire(import.meta.url)('../bin/load-main.cjs');
-  const bundle = loadScript(file, { useCache: false });
-  await Promise.race([
-    rehearse(bundle.exports),
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`${file}: the rehearsal did not end within a minute`)), 60_000).unref()),
-  ]);
-  writeFileSync(`${file}.cache`, bundle.script.createCachedData());
 }

@@ -1,7 +1,6 @@
 // The configurator's first frame drawn once off screen, on stand-in streams, and quit with `q`:
-// the build does this before it saves the TUI's V8 code cache (scripts/bundle.mjs), so that the
-// code the first frame runs (React's render, ink's layout and output, the app's components, the
-// core's first resolution) is compiled in the cache rather than at every start.
+// the build does this to check its bundle (scripts/bundle.mjs): one that cannot draw fails the
+// build, not a user's terminal.
 import { PACKAGE_ROOT } from '../io/catalog-files.js';
 import { configure } from './run.js';
 import { quitOnceDrawn, StandInStdin, StandInStdout } from './stand-in-streams.js';

@@ -1,6 +1,5 @@
 // A terminal's streams as ink uses them, without a terminal: the build draws the configurator's
-// first frame on them before it saves the code cache (rehearsal.ts), as the bench does for its
-// ink floor (bench/ink-floor.mjs).
+// first frame on them to check its bundle (rehearsal.ts).
 import { EventEmitter } from 'node:events';
 
 /**

@@ -90,7 +90,12 @@ describe('messy .config files, as Kconfig reads them (Kconfiglib is the oracle)'
     () => {
       for (const [base, fragment, dropped, parent] of [
         ['CONF_tracepoints=y\nCONF_tracepoints_callstack=y\n', '# CONF_tracepoints is not set\n', 'tracepoints_callstack', 'tracepoints'],
-        ['CONF_tracepoints_sampler=y\n# CONF_tracepoints_callstack is not set\nCONF_tracepoints_callstack=y\n', '# CONF_tracepoints is not set\n', 'tracepoints_callstack', 'tracepoints'],
+        [
+          'CONF_tracepoints_sampler=y\n# CONF_tracepoints_callstack is not set\nCONF_tracepoints_callstack=y\n',
+          '# CONF_tracepoints is not set\n',
+          'tracepoints_callstack',
+          'tracepoints',
+        ],
         ['# CONF_networking_dhcp is not set\n', '# CONF_networking_stack is not set\nCONF_networking_dhcp=y\n', 'networking_dhcp', 'networking_stack'],
       ] as const) {
         const f = files({ 'base.config': base, 'frag.config': fragment });

@@ -22,6 +22,11 @@ describe('the npm package', () => {
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'osvconf-user', version: '1.0.0', type: 'module', private: true }));
     const install = spawnSync(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tarball as string)], { cwd: app, encoding: 'utf8' });
     expect(install.status, install.stderr).toBe(0);
+    // Everything it runs is bundled into dist/: the install is osvconf alone, nothing pulled in.
+    expect(readdirSync(join(app, 'node_modules')).filter((f) => !f.startsWith('.'))).toEqual(['osvconf']);
+    const kib = Number(execFileSync('du', ['-sk', join(app, 'node_modules', 'osvconf')], { encoding: 'utf8' }).split('\t')[0]);
+    // The README states the install size (about 3 MB): a doubling would be noticed here.
+    expect(kib).toBeLessThan(6 * 1024);
 
     // The command, as `npm install -g` or npx would put it on PATH.
     const bin = join(app, 'node_modules', '.bin', 'osvconf');

@@ -205,11 +205,12 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     const s = start(osvTree(), 'tui --profile=virtio-kvm', `OSVCONF_TRACE_IMPORTS=${trace} NODE_OPTIONS='${hooks}' `);
     await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
     const loaded = readFileSync(trace, 'utf8').trim().split('\n');
-    // The trace sees the bundle's loader and what the bundle itself requires (run from its code
-    // cache through vm, its require() is traced like any other).
+    // The trace sees the bundles (the CLI's, the loader of the configurator's, the configurator's)
+    // and what they require: nothing else from dist/ or node_modules.
     expect(loaded.some((u) => u.endsWith('/dist/cli/load-tui.cjs'))).toBe(true);
+    expect(loaded.some((u) => u.endsWith('/dist/cli/tui.cjs'))).toBe(true);
     expect(loaded).toContain('node:tty');
-    expect(loaded.filter((u) => !u.startsWith('node:') && !/\/(bin\/(osvconf|load-main)|dist\/cli\/load-tui)\.cjs$/.test(u))).toEqual([]);
+    expect(loaded.filter((u) => !u.startsWith('node:') && !/\/(bin\/(osvconf|load-main)|dist\/cli\/(load-tui|main|tui))\.cjs$/.test(u))).toEqual([]);
     expect(loaded.filter((u) => u.startsWith('fetch:'))).toEqual([]);
     execFileSync('tmux', ['send-keys', '-t', s, 'q']);
     await waitFor(s, (t) => t.includes('EXIT=0'), 'exit 0');
