@@ -126,6 +126,14 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs> {
     else if (before !== undefined && before !== value) return usage(`--${spec.name} given twice (${before} and ${value})`, `give --${spec.name} once`);
     values.set(spec.name, value);
   }
+  // A first word that is no setting (no "=") but close to a command name is a mistyped command.
+  const first = positionals[0];
+  if (command === 'configure' && first !== undefined && !first.includes('=') && (dashDash === undefined || dashDash > 0)) {
+    const near = didYouMean(first, COMMANDS);
+    if (near !== '') return usage(`unknown command "${first}"${near}`, 'osvconf --help lists the commands');
+  }
+  if (command === 'help' && positionals[0] !== undefined && !(COMMANDS as readonly string[]).includes(positionals[0]))
+    return usage(`no help for "${positionals[0]}": not a command${didYouMean(positionals[0], COMMANDS)}`, 'osvconf --help lists the commands');
   return ok({ command, values, switches, positionals, lists, ...(dashDash === undefined ? {} : { dashDash }) });
 }
 

@@ -14,7 +14,21 @@ import { run as diff } from './commands/diff.js';
 import { runGet, runSet } from './commands/get-set.js';
 import { run as serve } from './commands/serve.js';
 import { run as fromVm } from './commands/from.js';
-import { diffHelp, explainHelp, fromHelp, getHelp, importHelp, listHelp, mainHelp, runArgsHelp, serveHelp, setHelp, sizeHelp, symbolsHelp } from './help.js';
+import {
+  diffHelp,
+  explainHelp,
+  fromHelp,
+  getHelp,
+  importHelp,
+  listHelp,
+  mainHelp,
+  runArgsHelp,
+  serveHelp,
+  setHelp,
+  sizeHelp,
+  symbolsHelp,
+  tuiHelp,
+} from './help.js';
 import { run as runArgs } from './commands/run-args.js';
 import type { CommandOutput } from './output.js';
 
@@ -66,6 +80,7 @@ export const COMMAND_TABLE: Readonly<Record<ScriptedCommand, CommandSpec>> = {
 export const TUI_FLAGS: readonly FlagName[] = ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'out', 'name'];
 
 export function helpText(command: string | undefined): string {
+  if (command === 'tui') return tuiHelp(TUI_FLAGS);
   const spec = command !== undefined && Object.hasOwn(COMMAND_TABLE, command) ? COMMAND_TABLE[command as ScriptedCommand] : COMMAND_TABLE.configure;
   return spec.help(spec.flags);
 }

@@ -3,14 +3,35 @@
 import { ARTIFACTS } from '../generators/artifacts.js';
 import { FLAGS, type FlagName } from './args.js';
 
-function flagLines(names: readonly FlagName[]): string {
+/** The flags' lines; `own`: what a flag means for this command where that differs from args.ts. */
+function flagLines(names: readonly FlagName[], own: Partial<Record<FlagName, { value?: string; help: string }>> = {}): string {
   return FLAGS.filter((f) => names.includes(f.name))
-    .map((f) => f as { name: string; short?: string; value?: string; help: string })
+    .map((f) => ({ ...(f as { name: FlagName; short?: string; value?: string; help: string }), ...own[f.name] }))
     .map((f) => {
       const left = `  ${f.short === undefined ? '    ' : `-${f.short}, `}--${f.name}${f.value === undefined ? '' : `=${f.value}`}`;
       return `${left.padEnd(28)}${f.help}`;
     })
     .join('\n');
+}
+
+/** osvconf tui --help: the configurator, its flags and its keys. */
+export function tuiHelp(flags: readonly FlagName[]): string {
+  return `Usage: osvconf tui [--arch=ARCH] [--mode=MODE] [--profile=NAME] [--load=FILE] [--out=DIR] [--name=NAME] [SETTING...]
+       osvconf            (on a terminal, with no arguments)
+
+Opens the menuconfig-style configurator on a terminal: drivers by group, symbol visibility,
+filesystem and ZFS, every Kconfig menu, with the estimated kernel size beside them. In an OSv
+checkout (or with --out=DIR) it starts from --load=FILE, else the tree's saved configuration,
+else its build/<mode>.<arch>/.config; settings on the command line win. It saves into the tree
+as --out does. Without a terminal it exits 2: in scripts, use the flags (osvconf --help).
+
+Keys: arrows or j/k, Home/End, PgUp/PgDn move; a letter jumps; Enter/l opens; Esc/h goes back;
+Space toggles, y/n set a bool; / searches (Ctrl-F: the match's help); ? explains; A shows every
+option; C shows names; u undo, Ctrl-R redo; s save, D save minimal, S save as, O load; m the
+message log; q quit (it asks when there are unsaved changes); Ctrl-C leaves, writing nothing.
+
+${flagLines(flags)}
+`;
 }
 
 export function mainHelp(): string {
@@ -124,7 +145,11 @@ load; --strict makes that an error) and calls to dlsym(), whose names only --kee
 Without --out the script goes to stdout and the report to stderr. --out replaces a file only if
 it is a version script osvconf wrote (or with --force).
 
-${flagLines(flags)}
+${flagLines(flags, {
+  out: { value: 'FILE', help: 'write the version script to FILE instead of stdout (only over a version script osvconf wrote)' },
+  force: { help: 'with --out, replace FILE even if osvconf did not write it' },
+  strict: { help: 'fail when the app needs symbols the kernel does not export' },
+})}
 `;
 }
 

@@ -213,3 +213,44 @@ describe('--json for scripts', () => {
     expect(report.warnings?.map((w) => w.code)).toContain('virtio-balloon-without-pci');
   });
 });
+
+describe('help and mistyped commands', () => {
+  it("tui --help and help tui show the configurator's page, not the main help", () => {
+    for (const args of [
+      ['tui', '--help'],
+      ['help', 'tui'],
+    ]) {
+      const run = osvconf(args);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: osvconf tui /);
+      expect(run.stdout).toContain('Keys:');
+    }
+  });
+
+  it('help for a command that does not exist is a usage error with a suggestion', () => {
+    const run = osvconf(['help', 'sise']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no help for "sise": not a command (did you mean "size"?)');
+    expect(run.stdout).toBe('');
+  });
+
+  it('a mistyped command gets "did you mean" the command, not "write it as NAME=1"', () => {
+    for (const [typo, meant] of [
+      ['lsit', 'list'],
+      ['explian', 'explain'],
+      ['symbol', 'symbols'],
+    ]) {
+      const run = osvconf([typo as string]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`unknown command "${typo}" (did you mean "${meant}"?)`);
+      expect(run.stderr).not.toContain('write it as');
+    }
+  });
+
+  it('symbols --help says what --out, --force and --strict do for symbols', () => {
+    const help = osvconf(['symbols', '--help']).stdout;
+    expect(help).toMatch(/--out=FILE\s+write the version script to FILE/);
+    expect(help).toMatch(/--force\s+with --out, replace FILE/);
+    expect(help).not.toContain('laid out as an OSv tree');
+  });
+});

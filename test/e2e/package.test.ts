@@ -46,6 +46,11 @@ const bad = await resolve({ profile: 'virtio-kvn' });
 console.log(JSON.stringify({ header: h.ok ? h.value : null, kib: e.ok ? Math.round(e.value.kernelKib) : null, bad: bad.ok ? null : bad.error.message }));
 `,
     );
+    // require() works too (Node's require of an ES module without top-level await: 20.19+, 22.12+).
+    writeFileSync(join(app, 'use.cjs'), `require('osvconf').resolve({ profile: 'virtio-kvm' }).then((s) => console.log(s.ok));\n`);
+    const required = spawnSync(process.execPath, ['use.cjs'], { cwd: app, encoding: 'utf8' });
+    expect(required.status, required.stderr).toBe(0);
+    expect(required.stdout).toBe('true\n');
     const used = spawnSync(process.execPath, ['use.mjs'], { cwd: app, encoding: 'utf8' });
     expect(used.status, used.stderr).toBe(0);
     const got = JSON.parse(used.stdout) as { header: string; kib: number; bad: string };
