@@ -137,6 +137,7 @@ const arches = Object.keys(JSON.parse(readFileSync(join(root, 'conf', 'osvconf.j
 for (const arch of arches) {
   checkData('drivers', `conf/${arch}/drivers.json`);
   checkData('size', `conf/size/${arch}.json`);
+  if (existsSync(join(root, 'conf', arch, 'builds.json'))) checkData('builds', `conf/${arch}/builds.json`);
   const dir = join(root, 'profiles', arch);
   if (existsSync(dir))
     for (const f of readdirSync(dir)

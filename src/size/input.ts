@@ -1,5 +1,5 @@
 // What the size model reads from a resolved selection.
-import { KCONFIG_PREFIX, withRole } from '../core/kconfig.js';
+import { defaultValue, KCONFIG_PREFIX, withRole } from '../core/kconfig.js';
 import { valueFacts } from '../core/options.js';
 import type { Selection } from '../core/select.js';
 import type { SizeInput } from './model.js';
@@ -14,9 +14,17 @@ export function sizeInputOf(selection: Selection, versionScript?: { symbols: num
   const where = fs === undefined ? undefined : valueFacts(fs)?.libsolaris;
   const zfsOption = selection.options.find((o) => o.option.role === 'zfs-implementation');
   const zfs = zfsOption?.value ?? '';
+  // Int and hex options by their distance from the default (a value that is not a number counts 0).
+  const numbers = new Map<string, number>();
+  for (const k of selection.kconfig) {
+    if (k.option.type !== 'int' && k.option.type !== 'hex') continue;
+    const delta = Number(k.value) - Number(defaultValue(k.option, selection.request.arch, selection.request.mode));
+    if (Number.isFinite(delta) && delta !== 0) numbers.set(KCONFIG_PREFIX + k.option.name, delta);
+  }
   return {
     values,
     hidden,
+    ...(numbers.size === 0 ? {} : { numbers }),
     ...(hidden && versionScript !== undefined ? { versionScript } : {}),
     ...(where === undefined ? {} : { libsolaris: { where, zfs } }),
     ...(without === undefined ? {} : { without }),

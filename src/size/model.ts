@@ -24,6 +24,8 @@ export interface SizeInput {
   readonly libsolaris?: { readonly where: 'bootfs' | 'image' | 'none'; readonly zfs: string };
   /** Components that did not exist (for calibration against old builds). */
   readonly without?: readonly string[];
+  /** Int and hex Kconfig options (conf_<name>) by how far their value is from the default. */
+  readonly numbers?: ReadonlyMap<string, number>;
 }
 
 export interface EstimateLine {
@@ -83,6 +85,12 @@ export function createEstimator(model: SizeModel): Estimator {
           continue;
         }
         if (kib > 0) lines.push({ name: c.name, label: c.label, kib });
+      }
+      // Numeric options whose value lands in the kernel file: linear in the change, as measured.
+      for (const n of model.numeric_options ?? []) {
+        const delta = input.numbers?.get(n.option) ?? 0;
+        if (delta !== 0)
+          lines.push({ name: n.option, label: `${n.option} (${delta > 0 ? '+' : ''}${delta} from the default)`, kib: (delta * n.bytes_per_unit) / 1024 });
       }
       if (!input.hidden)
         lines.push({ name: 'symbols-visible', label: 'symbols visible: whole-archive libstdc++, no gc', kib: model.symbols_visible.extra_kib });
