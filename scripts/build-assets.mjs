@@ -138,6 +138,7 @@ for (const arch of arches) {
   checkData('drivers', `conf/${arch}/drivers.json`);
   checkData('size', `conf/size/${arch}.json`);
   if (existsSync(join(root, 'conf', arch, 'builds.json'))) checkData('builds', `conf/${arch}/builds.json`);
+  if (existsSync(join(root, 'conf', arch, 'trim.json'))) checkData('trim', `conf/${arch}/trim.json`);
   const dir = join(root, 'profiles', arch);
   if (existsSync(dir))
     for (const f of readdirSync(dir)

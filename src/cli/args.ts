@@ -53,6 +53,11 @@ export const FLAGS = [
   { name: 'vm', value: 'VM', help: 'run-args: qemu (default) or firecracker' },
   { name: 'enable-pci', help: 'from firecracker: Firecracker runs with --enable-pci (its devices on PCI)' },
   { name: 'name', value: 'NAME', help: 'the name of the custom profile (default: the profile, or <profile>-custom with driver settings)' },
+  {
+    name: 'memory',
+    value: 'LEVEL',
+    help: "tailor: also set the memory tunables of a named level (minimal: OSv's hand-tuned hello example), each with what it risks",
+  },
   { name: 'json', help: 'machine-readable output on stdout' },
   {
     name: 'force',
@@ -66,7 +71,7 @@ export const FLAGS = [
 /** Every flag's name, as a type: the command table and the commands name flags only from here. */
 export type FlagName = (typeof FLAGS)[number]['name'];
 
-export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'size', 'diff', 'get', 'set', 'serve', 'from', 'run-args', 'tui', 'help'] as const;
+export const COMMANDS = ['list', 'explain', 'import', 'symbols', 'tailor', 'size', 'diff', 'get', 'set', 'serve', 'from', 'run-args', 'tui', 'help'] as const;
 export type Command = (typeof COMMANDS)[number] | 'configure';
 
 export interface ParsedArgs {

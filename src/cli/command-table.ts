@@ -10,6 +10,7 @@ import { run as importTree } from './commands/import.js';
 import { run as list } from './commands/list.js';
 import { run as size } from './commands/size.js';
 import { run as symbols } from './commands/symbols.js';
+import { run as tailor } from './commands/tailor.js';
 import { run as diff } from './commands/diff.js';
 import { runGet, runSet } from './commands/get-set.js';
 import { run as serve } from './commands/serve.js';
@@ -27,6 +28,7 @@ import {
   setHelp,
   sizeHelp,
   symbolsHelp,
+  tailorHelp,
   tuiHelp,
 } from './help.js';
 import { run as runArgs } from './commands/run-args.js';
@@ -54,7 +56,8 @@ export interface CommandSpec {
 /** The flags of a selection (the scripted command, explain, size, the configurator). */
 const SELECTION: readonly FlagName[] = ['arch', 'mode', 'profile', 'profiles-dir', 'load', 'force', 'strict'];
 
-export type ScriptedCommand = 'configure' | 'list' | 'explain' | 'import' | 'symbols' | 'size' | 'diff' | 'get' | 'set' | 'serve' | 'from' | 'run-args';
+export type ScriptedCommand =
+  'configure' | 'list' | 'explain' | 'import' | 'symbols' | 'tailor' | 'size' | 'diff' | 'get' | 'set' | 'serve' | 'from' | 'run-args';
 
 export const COMMAND_TABLE: Readonly<Record<ScriptedCommand, CommandSpec>> = {
   configure: { title: 'osvconf', flags: [...SELECTION, 'print', 'out', 'dry-run', 'name', 'minimal', 'full', 'json'], run: configure, help: () => mainHelp() },
@@ -62,6 +65,7 @@ export const COMMAND_TABLE: Readonly<Record<ScriptedCommand, CommandSpec>> = {
   explain: { title: 'osvconf explain', flags: [...SELECTION, 'json'], run: explain, help: explainHelp },
   import: { title: 'osvconf import', flags: ['to', 'dry-run', 'force', 'json'], run: importTree, help: importHelp },
   symbols: { title: 'osvconf symbols', flags: ['arch', 'keep', 'keep-file', 'out', 'force', 'json', 'strict'], run: symbols, help: symbolsHelp },
+  tailor: { title: 'osvconf tailor', flags: [...SELECTION, 'print', 'out', 'dry-run', 'name', 'memory', 'json'], run: tailor, help: tailorHelp },
   size: { title: 'osvconf size', flags: [...SELECTION, 'compare', 'elf', 'calibrate', 'calibration', 'html', 'out', 'json'], run: size, help: sizeHelp },
   diff: { title: 'osvconf diff', flags: ['arch', 'mode', 'profile', 'profiles-dir', 'force', 'json'], run: diff, help: diffHelp },
   get: { title: 'osvconf get', flags: ['in', 'arch', 'mode', 'profiles-dir', 'force', 'json'], run: runGet, help: getHelp },

@@ -45,6 +45,7 @@ Usage:
   osvconf explain [NAME] [selection as above] [--json]
   osvconf import OSV_TREE [--to=DIR] [--dry-run] [--json]
   osvconf symbols APP.ELF|DIR|usr.manifest... [--arch=ARCH] [--keep=SYM,...] [--out=FILE] [--json]
+  osvconf tailor APP... [selection as above] [--print=ARTIFACT|--out=DIR]   the smallest kernel for the app
   osvconf size [selection as above] [--compare=PROFILE|none] [--elf=FILE] [--json]
   osvconf diff A B [--json]                 two saved configurations or .config files, setting by setting
   osvconf get NAME... --in=FILE             values of settings in a saved configuration
@@ -150,6 +151,23 @@ ${flagLines(flags, {
   force: { help: 'with --out, replace FILE even if osvconf did not write it' },
   strict: { help: 'fail when the app needs symbols the kernel does not export' },
 })}
+`;
+}
+
+export function tailorHelp(flags: readonly FlagName[]): string {
+  return `Usage: osvconf tailor APP.ELF|DIR|usr.manifest... [--profile=NAME] [--load=FILE] [SETTING...]
+                      [--print=ARTIFACT | --out=DIR [--dry-run]] [--json]
+
+The smallest configuration for one app: your selection (a profile, settings, a --load file, or
+what osvconf from derived from your VM) with every Kconfig option the app provably does not need
+turned off, and symbols hidden with the app's version script. An option goes only when the app
+imports none of the kernel symbols that exist only with it on, a statically linked app does not
+need it for its system calls, and the kernel links without it (conf/<arch>/trim.json and
+builds.json: measured in builds of OSv; pitfalls seen in builds are never tripped). The report
+says, for each option, why it went or stayed, what it saves, and what breaks if the app needs it
+after all. --out writes the tree's files and <app>.version_script; --print one artifact.
+
+${flagLines(flags)}
 `;
 }
 

@@ -21,6 +21,8 @@ export interface Pitfall {
   readonly message: string;
   readonly hint: string;
   readonly inferred: boolean;
+  /** String options (conf_<name>) whose being set makes the combination link: it applies while all are empty. */
+  readonly unless_set?: readonly string[];
 }
 
 export interface Driver {

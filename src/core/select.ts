@@ -39,6 +39,7 @@ export type WarningCode =
   | 'config-build-flags'
   | 'config-fs-offered'
   | 'config-dropped'
+  | 'tailored'
   | 'config-new-options'
   | 'config-unknown-options'
   | 'version-script-missing'
@@ -121,8 +122,11 @@ export function select(request: SelectionRequest, catalog: ArchCatalog, source: 
   const values = new Map<string, Bit>();
   for (const f of drivers.flags) values.set(f.name, f.value);
   for (const k of kconfig.value) if (k.option.type === 'bool') values.set(KCONFIG_PREFIX + k.option.name, k.value === 'y' ? 1 : 0);
-  const pitfalls = [...catalog.drivers.flatMap((d) => d.pitfalls), ...catalog.optionPitfalls].filter((p) =>
-    Object.entries(p.when).every(([k, v]) => values.get(k) === v),
+  const strings = new Map(
+    kconfig.value.filter((k) => k.option.type === 'string').map((k) => [KCONFIG_PREFIX + k.option.name, k.visible ? k.value.trim() : '']),
+  );
+  const pitfalls = [...catalog.drivers.flatMap((d) => d.pitfalls), ...catalog.optionPitfalls].filter(
+    (p) => Object.entries(p.when).every(([k, v]) => values.get(k) === v) && (p.unless_set ?? []).every((k) => (strings.get(k) ?? '') === ''),
   );
   const pitfallWarnings = pitfalls.map((p): Warning => ({
     code: p.id,

@@ -16,6 +16,9 @@ export function sizeInputOf(selection: Selection, versionScript?: { symbols: num
   const zfs = zfsOption?.value ?? '';
   // Int and hex options by their distance from the default (a value that is not a number counts 0).
   const numbers = new Map<string, number>();
+  const set = new Set(
+    selection.kconfig.filter((k) => k.option.type === 'string' && k.visible && k.value.trim() !== '').map((k) => KCONFIG_PREFIX + k.option.name),
+  );
   for (const k of selection.kconfig) {
     if (k.option.type !== 'int' && k.option.type !== 'hex') continue;
     const delta = Number(k.value) - Number(defaultValue(k.option, selection.request.arch, selection.request.mode));
@@ -25,6 +28,7 @@ export function sizeInputOf(selection: Selection, versionScript?: { symbols: num
     values,
     hidden,
     ...(numbers.size === 0 ? {} : { numbers }),
+    set,
     ...(hidden && versionScript !== undefined ? { versionScript } : {}),
     ...(where === undefined ? {} : { libsolaris: { where, zfs } }),
     ...(without === undefined ? {} : { without }),

@@ -26,6 +26,8 @@ export interface SizeInput {
   readonly without?: readonly string[];
   /** Int and hex Kconfig options (conf_<name>) by how far their value is from the default. */
   readonly numbers?: ReadonlyMap<string, number>;
+  /** String Kconfig options (conf_<name>) that are set (not empty). */
+  readonly set?: ReadonlySet<string>;
 }
 
 export interface EstimateLine {
@@ -71,11 +73,13 @@ export interface Estimator {
  * change) is one pass over the components' conditions.
  */
 export function createEstimator(model: SizeModel): Estimator {
-  const components = model.components.map((c) => ({ c, kib: componentKib(model, c) }));
+  const components = model.components.map((c) => ({ c, full: componentKib(model, c) }));
   return {
     estimate(input) {
       const lines: EstimateLine[] = [{ name: 'core', label: 'core kernel', kib: model.core.kib }];
-      for (const { c, kib } of components) {
+      for (const { c, full } of components) {
+        // A component a string option limits (the system calls a list keeps) is its limited size then.
+        const kib = c.limited !== undefined && input.set?.has(c.limited.by) === true ? c.limited.kib : full;
         if (input.without?.includes(c.name)) continue;
         if (!holds(c.when, input.values)) continue;
         if (input.hidden && !holds(c.registered, input.values)) {

@@ -42,8 +42,8 @@ export function generateVersionScript(
     if (!elf.value.dynamic)
       warnings.push({
         code: 'static',
-        message: `${path} has no dynamic symbols: a statically linked program cannot run on OSv`,
-        hint: 'build it as a position-independent executable or shared object',
+        message: `${path} has no dynamic symbols: a statically linked executable imports nothing from the kernel, so no version script applies to it; it runs on OSv only with conf_core_syscall=1 (its system calls go through OSv's system call entry)`,
+        hint: 'keep conf_core_syscall=1 (conf_syscalls_list_file= can limit the calls), or build it as a position-independent executable or shared object',
       });
     files.push({ path, elf: elf.value });
   }

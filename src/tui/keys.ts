@@ -136,6 +136,8 @@ export function commandsFor(state: State, input: string, key: KeyInfo, generatin
     case 's':
       return act({ type: 'save' });
     case 'q':
+    case 'Q':
+      // Q as Kconfiglib's menuconfig has it: quit (asking when there are unsaved changes).
       return act({ type: 'quit' });
     case 'y':
       return act({ type: 'set-bool', on: true });

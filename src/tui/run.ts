@@ -180,6 +180,8 @@ export async function configure(args: TuiArgs, terminal: TuiStreams, screen: Scr
       onState: (now: State) => void (latest = now),
       ...keyLog(terminal.env),
     }),
+    // Not ink's incrementalRendering: tried (2.5 KB per cursor move down to a few hundred bytes), but
+    // in a real terminal a frame as tall as the screen lost its title line and kept stale sizes.
     { exitOnCtrlC: true, maxFps: 60, stdout: screen.stdout, stdin: screen.stdin, patchConsole: screen.patchConsole },
   );
   // Any error while it runs (a key, a frame, an effect answering later) ends it the same way:

@@ -271,7 +271,7 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     const text = await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
     expect(text).toContain('profile vmware)');
     expect(text).toContain(`loaded ${savedFile}`);
-    expect(text).not.toMatch(/tracepoints\s+400/);
+    expect(text).not.toMatch(/tracepoints\s+\d{3}\b/);
     expect(text).not.toContain('* unsaved');
     // Saving at once writes nothing new: the TUI holds exactly what the CLI saved.
     await keys(s, 's');
@@ -282,7 +282,7 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     const over = start(tree, 'tui --profile=xen conf_tracepoints=1');
     const t2 = await waitFor(over, (t) => t.includes('Kernel size'), 'the first frame');
     expect(t2).toContain('profile xen)');
-    expect(t2).toMatch(/tracepoints\s+400/);
+    expect(t2).toMatch(/tracepoints\s+\d{3}\b/);
   });
 
   it('a .config it cannot take stops it with the name of the value; nothing is replaced by defaults', async () => {
@@ -305,7 +305,7 @@ describe.skipIf(!HAVE_TMUX && process.env['CI'] !== 'true')('osvconf in a termin
     const s = start(tree, '');
     const text = await waitFor(s, (t) => t.includes('Kernel size'), 'the first frame');
     expect(text).toContain('CONF_no_such_option');
-    expect(text).not.toMatch(/tracepoints\s+400/);
+    expect(text).not.toMatch(/tracepoints\s+\d{3}\b/);
   });
 
   it('at 60x20 nothing is cut: the key hints and the legend wrap, the size panel narrows and keeps its title', async () => {

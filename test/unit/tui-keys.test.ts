@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { loadDefaults } from '../../src/io/catalog-files.js';
 import { createTuiCore } from '../../src/tui/core.js';
 import { createRunner, type SaveTarget } from '../../src/tui/effects.js';
-import { NO_KEY, splitKeys, type KeyInfo } from '../../src/tui/keys.js';
+import { commandsFor, NO_KEY, splitKeys, type KeyInfo } from '../../src/tui/keys.js';
 import { itemText, listWindow, scrolled, wrapGroups, wrapWords } from '../../src/tui/components.js';
 import { currentItems, cursorOf, initialState, searchResults, unreadMessages, type State } from '../../src/tui/state.js';
 import { tempDir } from '../helpers/cli.js';
@@ -396,3 +396,15 @@ function createCore() {
   if (!core.ok) throw new Error(core.error.message);
   return core.value;
 }
+
+describe('Q', () => {
+  it('quits, as in Kconfiglib (asking when there are unsaved changes), instead of jumping to a Q item', () => {
+    const defaults = loadDefaults();
+    if (!defaults.ok) throw new Error('defaults');
+    const core = createTuiCore(defaults.value, undefined, tempDir());
+    if (!core.ok) throw new Error('core');
+    const state = initialState(core.value, { arch: 'x64', mode: 'release', profile: 'all', drivers: {}, kconfig: {}, options: {} }, 6000);
+    if (!state.ok) throw new Error('state');
+    expect(commandsFor(state.value, 'Q', NO_KEY, false)).toEqual([{ kind: 'action', action: { type: 'quit' } }]);
+  });
+});
