@@ -84,7 +84,14 @@ describe('osvconf tailor', () => {
     const hello = app('hello', ['puts', '__libc_start_main']);
     const run = osvconf(['tailor', hello, '--profile=virtio-pci', 'fs=rofs', `--out=${tree}`]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain('note: tailored for hello');
+    // The whole report, on its lines, before what was written.
+    expect(run.stdout).toMatch(/^tailored for hello \(x64, dynamically linked\)/);
+    expect(run.stdout).toMatch(/\n {2}off {3}conf_core_syscall=0 .*\n {8}why: /);
+    expect(run.stdout).toContain(`wrote`);
+    const printed = osvconf(['tailor', hello, '--profile=virtio-pci', 'fs=rofs', '--print=kernel_conf.mk']);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toMatch(/^conf_/m);
+    expect(printed.stderr).toMatch(/note: tailored for hello: [\d,]+ KiB -> [\d,]+ KiB estimated, \d+ settings changed/);
     expect(existsSync(join(tree, 'hello.version_script'))).toBe(true);
     const saved = readFileSync(join(tree, 'conf', 'osvconf', 'release.x64.osvconf'), 'utf8');
     expect(saved).toMatch(/^conf_core_syscall=0$/m);

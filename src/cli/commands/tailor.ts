@@ -85,10 +85,16 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
     rmSync(join(out as string, scriptName as string), { force: true });
   }
   if (!done.ok) return done;
+  const full = report(t, out === undefined || scriptName === undefined ? undefined : join(out, scriptName));
+  // With --out the report leads stdout (what was written follows); with --print stdout is the
+  // artifact alone, so stderr gets a one-line summary (a note is one line: it is escaped and clipped).
+  if (out !== undefined && !args.switches.has('json')) return ok({ ...done.value, stdout: full + done.value.stdout });
+  const off = t.decisions.filter((d) => d.taken).length;
   const note: Warning = {
     code: 'tailored',
     level: 'note',
-    message: report(t, out === undefined || scriptName === undefined ? undefined : join(out, scriptName)).trimEnd(),
+    message: `tailored for ${t.script.files.map((f) => basename(f.path)).join(', ')}: ${formatKib(t.beforeKib)} -> ${formatKib(t.afterKib)} estimated, ${off} settings changed`,
+    hint: 'osvconf tailor without --print/--out (or with --json) says why for each',
   };
   return ok({ ...done.value, warnings: [note, ...done.value.warnings] });
 }
