@@ -31,6 +31,8 @@ export interface KconfigOption {
   readonly syntax?: ValueSyntax;
   /** For flags: the allowlist of flag forms the words must have (conf/flags.json). */
   readonly flagForms?: FlagKind;
+  /** It changes compiler flags: a tree built before needs a clean build (make does not see it). */
+  readonly cleanBuild?: boolean;
   /** What osvconf's rules need the option for (conf/kconfig.json says which option plays it). */
   readonly role?: KconfigRole;
   readonly menu: string;

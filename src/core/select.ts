@@ -40,6 +40,7 @@ export type WarningCode =
   | 'config-fs-offered'
   | 'config-dropped'
   | 'tailored'
+  | 'clean-build-needed'
   | 'config-new-options'
   | 'config-unknown-options'
   | 'version-script-missing'

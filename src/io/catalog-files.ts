@@ -150,6 +150,7 @@ function readKconfig(): Result<Kconfig> {
         ...(o.only_with === undefined ? {} : { onlyWith: o.only_with }),
         ...(o.syntax === undefined ? {} : { syntax: o.syntax }),
         ...withFlagForms(o.flag_forms, flags.value),
+        ...(o.clean_build === true ? { cleanBuild: true } : {}),
         ...(o.role === undefined ? {} : { role: o.role }),
         menu: m.title,
       })),

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { osvconf, tempDir } from '../helpers/cli.js';
+import { osvconf, osvTree, tempDir } from '../helpers/cli.js';
 
 const BUILD = join('build', 'release.x64');
 const HEADER = join(BUILD, 'gen', 'include', 'osv', 'drivers_config.h');
@@ -138,5 +138,22 @@ describe('inside an OSv checkout', () => {
     expect(set.code).toBe(1);
     expect(set.stderr).toContain('hint: move it away, or give --force to replace it\n');
     expect(readFileSync(mine, 'utf8')).toBe('# my own profile\n');
+  });
+});
+
+describe('an option that changes compiler flags, changed in a configured tree', () => {
+  it('says a clean build is needed (make does not see a flag change); other changes and a repeat say nothing', () => {
+    const tree = osvTree();
+    expect(osvconf(['--profile=all', `--out=${tree}`]).code).toBe(0);
+    const traced = osvconf(['--profile=all', 'conf_tracing=1', `--out=${tree}`]);
+    expect(traced.code, traced.stderr).toBe(0);
+    expect(traced.stderr).toContain('conf_tracing changed since this tree was last configured (n -> y)');
+    expect(traced.stderr).toContain('build from clean: remove build/release.x64');
+    const again = osvconf(['--profile=all', 'conf_tracing=1', `--out=${tree}`]);
+    expect(again.stderr).not.toContain('changed since this tree was last configured');
+    const opt = osvconf(['--profile=all', 'conf_tracing=1', 'conf_compiler_opt= -Os -DNDEBUG', `--out=${tree}`]);
+    expect(opt.stderr).toContain('conf_compiler_opt changed since this tree was last configured');
+    const other = osvconf(['--profile=all', 'conf_tracing=1', 'conf_compiler_opt= -Os -DNDEBUG', 'conf_tracepoints=0', `--out=${tree}`]);
+    expect(other.stderr).not.toContain('changed since this tree was last configured');
   });
 });

@@ -15,6 +15,11 @@ import { resolveSelection } from '../../app/selection.js';
 import { plan } from '../../app/plan.js';
 import { savedLines, type SavedForm } from '../../core/saved-forms.js';
 import { renderConfiguration } from '../../generators/configuration.js';
+import { buildDir, dotConfigPath } from '../../core/tree-layout.js';
+import { MAX_DATA_BYTES, readTextCapped } from '../../io/read-file.js';
+import { parseDotConfig } from '../../core/dot-config.js';
+import { KCONFIG_PREFIX } from '../../core/kconfig.js';
+import type { Selection, Warning } from '../../core/select.js';
 
 async function dryRun(out: string, files: readonly PlannedFile[], outcomes: readonly FileOutcome[]): Promise<string> {
   const { unifiedDiff } = await import('../../app/unified-diff.js');
@@ -113,8 +118,10 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
       );
     return ok(output(await dryRun(out, files, compared.value), warnings));
   }
+  const previous = readTextCapped(join(out, dotConfigPath(selection.request)), 'Kconfig file', MAX_DATA_BYTES);
   const written = writePlan(out, files, { force: args.switches.has('force') });
   if (!written.ok) return written;
+  if (previous.ok) warnings.push(...cleanBuildWarnings(selection, previous.value));
   if (asJson) {
     return ok(
       output(
@@ -131,4 +138,22 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   }
   const lines = written.value.map((f) => `${f.status.padEnd(9)} ${join(out as string, f.path)}\n`).join('');
   return ok(output(`${lines}build with: ${buildCommand}`, warnings, true));
+}
+
+/**
+ * Options that change compiler flags, changed since the tree was last configured: make rebuilds
+ * only what includes the option's header, and objects built with the old flags stay (a later
+ * build failed to link on __cyg_profile_func_enter from objects of a conf_tracing=1 build).
+ */
+function cleanBuildWarnings(selection: Selection, previousDotConfig: string): Warning[] {
+  const before = parseDotConfig(previousDotConfig, selection.catalog.kconfig.choice.name).values;
+  return selection.kconfig
+    .filter((k) => k.option.cleanBuild === true && k.visible)
+    .filter((k) => (before.get(k.option.name) ?? (k.option.type === 'bool' ? 'n' : undefined)) !== undefined)
+    .filter((k) => (before.get(k.option.name) ?? 'n').trim() !== k.value.trim())
+    .map((k) => ({
+      code: 'clean-build-needed' as const,
+      message: `${KCONFIG_PREFIX}${k.option.name} changed since this tree was last configured (${before.get(k.option.name) ?? 'n'} -> ${k.value}): it changes compiler flags, which make does not see, so objects built with the old flags stay (seen: a build after conf_tracing=1 failed to link on __cyg_profile_func_enter)`,
+      hint: `build from clean: remove ${buildDir(selection.request)} before the build command`,
+    }));
 }
