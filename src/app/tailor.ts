@@ -85,11 +85,13 @@ export async function tailorFor(args: SelectionOptions, settings: readonly strin
   const memory: TrimDecision[] = [];
   const chosen = [...start, ...done.settings];
   for (const m of level?.settings ?? []) {
-    const before = await resolveSelection(noStrict, chosen, cwd);
+    // A value the user gave stands.
+    if (chosen.some((s) => s.startsWith(`${m.setting}=`))) continue;
+    const previous = await resolveSelection(noStrict, chosen, cwd);
     const next = await resolveSelection(noStrict, [...chosen, `${m.setting}=${m.value}`], cwd);
-    if (!before.ok) return before;
+    if (!previous.ok) return previous;
     if (!next.ok) return next;
-    const kib = estimateIn(estimator, before.value.selection, tree, pending).kernelKib - estimateIn(estimator, next.value.selection, tree, pending).kernelKib;
+    const kib = estimateIn(estimator, previous.value.selection, tree, pending).kernelKib - estimateIn(estimator, next.value.selection, tree, pending).kernelKib;
     chosen.push(`${m.setting}=${m.value}`);
     memory.push({
       setting: m.setting,

@@ -52,6 +52,12 @@ export async function tailor(
     for (const c of candidates) {
       if (decisions.get(c.setting)?.taken === true) continue;
       const keep = (why: string): void => void decisions.set(c.setting, { setting: c.setting, value: c.value, taken: false, why, risk: c.risk });
+      // The user's own value stands.
+      const given = base.find((s) => s.startsWith(`${c.setting}=`));
+      if (given !== undefined) {
+        keep(`you set ${given}`);
+        continue;
+      }
       const needed = c.exports.filter((e) => app.imports.has(e));
       if (needed.length > 0) {
         keep(

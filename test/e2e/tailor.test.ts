@@ -136,3 +136,14 @@ describe('osvconf tailor --memory=LEVEL', () => {
     expect(run.stderr).toContain('no memory level "minimun" (did you mean "minimal"?)');
   });
 });
+
+describe('osvconf tailor and what you set yourself', () => {
+  it('an option or tunable you set on the command line stands, and the report says so', () => {
+    const r = tailored([app('hello', ['puts']), '--profile=virtio-pci', 'conf_tracepoints=1', 'conf_fs_buffer_cache_size=64', '--memory=minimal']);
+    const tracepoints = r.decisions.find((d) => d.setting === 'conf_tracepoints');
+    expect(tracepoints?.taken).toBe(false);
+    expect(tracepoints?.why).toBe('you set conf_tracepoints=1');
+    expect(r.settings.filter((s) => s.startsWith('conf_tracepoints='))).toEqual(['conf_tracepoints=1']);
+    expect(r.settings.filter((s) => s.startsWith('conf_fs_buffer_cache_size='))).toEqual(['conf_fs_buffer_cache_size=64']);
+  });
+});
