@@ -399,12 +399,7 @@ function createCore() {
 
 describe('Q', () => {
   it('quits, as in Kconfiglib (asking when there are unsaved changes), instead of jumping to a Q item', () => {
-    const defaults = loadDefaults();
-    if (!defaults.ok) throw new Error('defaults');
-    const core = createTuiCore(defaults.value, undefined, tempDir());
-    if (!core.ok) throw new Error('core');
-    const state = initialState(core.value, { arch: 'x64', mode: 'release', profile: 'all', drivers: {}, kconfig: {}, options: {} }, 6000);
-    if (!state.ok) throw new Error('state');
-    expect(commandsFor(state.value, 'Q', NO_KEY, false)).toEqual([{ kind: 'action', action: { type: 'quit' } }]);
+    const { runner } = setup();
+    expect(commandsFor(runner.state, 'Q', NO_KEY, false)).toEqual([{ kind: 'action', action: { type: 'quit' } }]);
   });
 });
