@@ -154,23 +154,36 @@ export function staleDependents(
   given: ReadonlyMap<string, string>,
   fromFiles: ReadonlySet<string>,
 ): { name: string; value: string; dependsOn: string; dependencyValue: string }[] {
-  const value = new Map<string, string>();
-  const visible = new Map<string, boolean>();
   const stale: { name: string; value: string; dependsOn: string; dependencyValue: string }[] = [];
-  for (const option of optionsFor(kconfig, arch)) {
-    const dep = option.dependsOn;
-    const on = dep === undefined || (visible.get(dep) === true && value.get(dep) === 'y');
-    const explicit = given.get(option.name);
-    if (!on && explicit !== undefined && explicit !== 'n' && fromFiles.has(option.name))
-      stale.push({ name: option.name, value: explicit, dependsOn: dep as string, dependencyValue: value.get(dep as string) ?? 'n' });
-    visible.set(option.name, on);
-    value.set(option.name, !on ? (option.type === 'bool' ? 'n' : defaultValue(option, arch, mode)) : (explicit ?? defaultValue(option, arch, mode)));
-  }
+  walk(kconfig, arch, mode, given, (option, explicit, dep) => {
+    if (fromFiles.has(option.name)) stale.push({ name: option.name, value: explicit, dependsOn: dep.option.name, dependencyValue: dep.value });
+    return ok(undefined);
+  });
   return stale;
 }
 
 /** Resolves every option of the arch: command-line values over defaults, dependencies checked. */
 export function resolveKconfig(kconfig: Kconfig, arch: string, mode: string, given: ReadonlyMap<string, string>): Result<KconfigState[]> {
+  return walk(kconfig, arch, mode, given, (option, explicit, dep) =>
+    fail(
+      `${KCONFIG_PREFIX}${option.name}=${explicit === 'y' ? 1 : explicit} cannot take: it depends on ${KCONFIG_PREFIX}${dep.option.name}, which is ${dep.value === 'y' ? 1 : 0} (${dep.origin === 'default' ? 'default' : 'command line'})`,
+      `also set ${KCONFIG_PREFIX}${dep.option.name}=1, or drop ${KCONFIG_PREFIX}${option.name}`,
+    ),
+  );
+}
+
+/**
+ * Every option in order, its dependency resolved first. A value given for an option whose
+ * dependency is off goes to `hidden`, which refuses it or lets it go (the option then takes what
+ * a hidden option has: n, or its default).
+ */
+function walk(
+  kconfig: Kconfig,
+  arch: string,
+  mode: string,
+  given: ReadonlyMap<string, string>,
+  hidden: (option: KconfigOption, explicit: string, dependency: KconfigState) => Result<void>,
+): Result<KconfigState[]> {
   const states = new Map<string, KconfigState>();
   const result: KconfigState[] = [];
   for (const option of optionsFor(kconfig, arch)) {
@@ -178,11 +191,8 @@ export function resolveKconfig(kconfig: Kconfig, arch: string, mode: string, giv
     const visible = dependency === undefined || (dependency.visible && dependency.value === 'y');
     const explicit = given.get(option.name);
     if (!visible && explicit !== undefined && explicit !== 'n') {
-      const dep = dependency as KconfigState;
-      return fail(
-        `${KCONFIG_PREFIX}${option.name}=${explicit === 'y' ? 1 : explicit} cannot take: it depends on ${KCONFIG_PREFIX}${dep.option.name}, which is ${dep.value === 'y' ? 1 : 0} (${dep.origin === 'default' ? 'default' : 'command line'})`,
-        `also set ${KCONFIG_PREFIX}${dep.option.name}=1, or drop ${KCONFIG_PREFIX}${option.name}`,
-      );
+      const taken = hidden(option, explicit, dependency as KconfigState);
+      if (!taken.ok) return taken;
     }
     const value = !visible ? (option.type === 'bool' ? 'n' : defaultValue(option, arch, mode)) : (explicit ?? defaultValue(option, arch, mode));
     const state: KconfigState = { option, value, origin: explicit === undefined ? 'default' : 'command-line', visible };

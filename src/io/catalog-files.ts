@@ -109,29 +109,30 @@ function loadFlagForms(): Result<ReadonlyMap<string, FlagKind>> {
   return flagsCache;
 }
 
-/** The option's kind of flags, from the allowlist; a kind the allowlist lacks is a broken catalog. */
-function flagFormsOf(name: string, kind: string | undefined, flags: ReadonlyMap<string, FlagKind>): Result<{ flagForms?: FlagKind }> {
-  if (kind === undefined) return ok({});
-  const found = flags.get(kind);
-  return found === undefined ? fail(`${name}: conf/flags.json has no kind "${kind}"`) : ok({ flagForms: found });
+/** Each option's allowlist by its name; a kind conf/flags.json lacks is a broken catalog. */
+function flagFormsByOption(options: readonly { name: string; flag_forms?: string }[]): Result<ReadonlyMap<string, FlagKind>> {
+  const flags = loadFlagForms();
+  if (!flags.ok) return flags;
+  const byOption = new Map<string, FlagKind>();
+  for (const o of options) {
+    if (o.flag_forms === undefined) continue;
+    const kind = flags.value.get(o.flag_forms);
+    if (kind === undefined) return fail(`${o.name}: conf/flags.json has no kind "${o.flag_forms}"`);
+    byOption.set(o.name, kind);
+  }
+  return ok(byOption);
 }
 
-/** The option's allowlist, once flagFormsOf has checked that its kind exists. */
-const withFlagForms = (kind: string | undefined, flags: ReadonlyMap<string, FlagKind>): { flagForms?: FlagKind } => {
-  const found = kind === undefined ? undefined : flags.get(kind);
+const withFlagForms = (forms: ReadonlyMap<string, FlagKind>, name: string): { flagForms?: FlagKind } => {
+  const found = forms.get(name);
   return found === undefined ? {} : { flagForms: found };
 };
 
 function readKconfig(): Result<Kconfig> {
   const loaded = load<KconfigJson>(join(CONF_DIR, 'kconfig.json'), 'Kconfig catalog');
   if (!loaded.ok) return loaded;
-  const flags = loadFlagForms();
-  if (!flags.ok) return flags;
-  for (const m of loaded.value.data.menus)
-    for (const o of m.options) {
-      const forms = flagFormsOf(o.name, o.flag_forms, flags.value);
-      if (!forms.ok) return forms;
-    }
+  const forms = flagFormsByOption(loaded.value.data.menus.flatMap((m) => m.options));
+  if (!forms.ok) return forms;
   const k = loaded.value.data;
   return ok({
     mainmenu: k.mainmenu,
@@ -149,7 +150,7 @@ function readKconfig(): Result<Kconfig> {
         ...(o.note === undefined ? {} : { note: o.note }),
         ...(o.only_with === undefined ? {} : { onlyWith: o.only_with }),
         ...(o.syntax === undefined ? {} : { syntax: o.syntax }),
-        ...withFlagForms(o.flag_forms, flags.value),
+        ...withFlagForms(forms.value, o.name),
         ...(o.clean_build === true ? { cleanBuild: true } : {}),
         ...(o.role === undefined ? {} : { role: o.role }),
         menu: m.title,
@@ -165,12 +166,8 @@ function loadOptions(): Result<BuildOption[]> {
   optionsCache ??= (() => {
     const loaded = load<OptionsJson>(join(CONF_DIR, 'options.json'), 'options file');
     if (!loaded.ok) return loaded;
-    const flags = loadFlagForms();
-    if (!flags.ok) return flags;
-    for (const o of loaded.value.data.options) {
-      const forms = flagFormsOf(o.name, o.flag_forms, flags.value);
-      if (!forms.ok) return forms;
-    }
+    const forms = flagFormsByOption(loaded.value.data.options);
+    if (!forms.ok) return forms;
     return ok(
       loaded.value.data.options.map((o): BuildOption => ({
         name: o.name,
@@ -199,7 +196,7 @@ function loadOptions(): Result<BuildOption[]> {
             }),
         ...(o.only_with === undefined ? {} : { onlyWith: o.only_with }),
         ...(o.syntax === undefined ? {} : { syntax: o.syntax }),
-        ...withFlagForms(o.flag_forms, flags.value),
+        ...withFlagForms(forms.value, o.name),
         ...(o.role === undefined ? {} : { role: o.role }),
       })),
     );

@@ -106,3 +106,14 @@ describe('the TUI app', () => {
     expect(exited()).toBeDefined();
   });
 });
+
+describe("the configurator's Text", () => {
+  it('draws control characters from a file escaped, never raw (a profile description that retitles the terminal)', async () => {
+    const { Text } = await import('../../src/tui/text.js');
+    const drawn = render(createElement(Text, null, 'my VM x\x1b]0;pwned\x07\x1b[2J\u202eevil'));
+    const frame = drawn.lastFrame() ?? '';
+    drawn.unmount();
+    expect(frame).not.toMatch(/[\x07\x1b\u202e]/);
+    expect(frame).toContain('my VM x\\x1b]0;pwned\\x07');
+  });
+});

@@ -2,6 +2,7 @@
 // user's selection with every option the app provably does not need turned off, each with its
 // evidence, and symbols hidden with the app's version script; then what the scripted command does
 // with that selection (--print, --out: the version script is written into the tree with it).
+import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ok, usage, type Result } from '../../core/result.js';
 import type { Warning } from '../../core/select.js';
@@ -81,7 +82,6 @@ export async function run(args: ParsedArgs, context: RunContext): Promise<Result
   }
   const done = await configure({ ...args, command: 'configure', positionals }, context);
   if (!done.ok && wroteScript) {
-    const { rmSync } = await import('node:fs');
     rmSync(join(out as string, scriptName as string), { force: true });
   }
   if (!done.ok) return done;
